@@ -1,0 +1,63 @@
+/**
+ * The interfaces between layers, so each layer can be built and tested on its own:
+ * instrumentation -> context (measure a request) and pricing (price a span, describe a model).
+ * Plain data only; no behaviour lives here.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { OperationName } from './semconv';
+
+/** Tokenizer families whose token counts differ; ratios between them are pricing data. */
+export type TokenizerFamily = 'o200k' | 'cl100k' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'mistral_tekken' | 'mistral_spm' | string;
+
+/** What the pricing/model data knows about a model, as far as context measurement needs it. */
+export interface ModelInfo {
+  /** Context window in tokens (input + output where the provider counts them together). */
+  window?: number;
+  /** Largest input the model accepts, when smaller than the window (e.g. gpt-5: 272k of 400k). */
+  maxInputTokens?: number;
+  tokenizer: TokenizerFamily;
+}
+
+/** Looks models up by the name seen on a span (aliases, dated snapshots, provider prefixes). */
+export interface ModelCatalog {
+  model(model: string, provider?: string): ModelInfo | undefined;
+}
+
+/** A request as the instrumentation hands it to context measurement. */
+export interface ContextRequest {
+  operation: OperationName;
+  provider: string;
+  model: string;
+  /** The request body the application passed to the SDK (never modified). */
+  params: Record<string, unknown>;
+  /** gen_ai.conversation.id when the application or the API gives one. */
+  conversationId?: string;
+}
+
+/** Returned before the request is sent; completed once usage is (or is not) known. */
+export interface ContextMeasurement {
+  /** Attributes known before the request is sent (messages, turn, conversation key, ...). */
+  readonly attributes: Attributes;
+  /**
+   * The final context attributes: totals from the API's input tokens when given, otherwise counted with
+   * the tokenizer (then `estimated` is true). Bloat, utilisation and size bucket are decided here.
+   */
+  complete(apiInputTokens: number | undefined): { attributes: Attributes; inputTokens: number; estimated: boolean };
+}
+
+export interface ContextMeter {
+  measure(request: ContextRequest): ContextMeasurement;
+  /** Counts output text (streams without usage) with the tokenizer of the model's family. */
+  countText(model: string, text: string, provider?: string): number;
+}
+
+/** One alternative the cost engine prices every span against. */
+export interface Scenario {
+  id: string;
+  provider: string;
+  /** Fixed stand-in model; when absent the equivalence table decides per span. */
+  model?: string;
+}
+
+/** Prices a finished span's attributes; pure, never throws. */
+export type PriceSpan = (attributes: Attributes, timeMs: number) => Attributes;

@@ -1,0 +1,170 @@
+/**
+ * Every attribute, metric and value name tokentax reads or writes, in one place.
+ *
+ * Alerts, reports, collector configs and users' saved queries depend on these names (the span
+ * contract in DESIGN.md), so nothing else in the code base spells them out.
+ */
+
+// --- OpenTelemetry GenAI semantic conventions (current names) ---
+export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
+export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = 'gen_ai.request.max_tokens';
+export const ATTR_GEN_AI_REQUEST_TEMPERATURE = 'gen_ai.request.temperature';
+export const ATTR_GEN_AI_REQUEST_TOP_P = 'gen_ai.request.top_p';
+export const ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY = 'gen_ai.request.frequency_penalty';
+export const ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY = 'gen_ai.request.presence_penalty';
+export const ATTR_GEN_AI_REQUEST_STOP_SEQUENCES = 'gen_ai.request.stop_sequences';
+export const ATTR_GEN_AI_REQUEST_SEED = 'gen_ai.request.seed';
+export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = 'gen_ai.request.choice.count';
+export const ATTR_GEN_AI_REQUEST_STREAM = 'gen_ai.request.stream';
+export const ATTR_GEN_AI_REQUEST_ENCODING_FORMATS = 'gen_ai.request.encoding_formats';
+export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
+export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
+export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to_first_chunk';
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
+export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
+export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
+export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
+export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_ERROR_TYPE = 'error.type';
+
+// --- Older GenAI names, written only when OTEL_SEMCONV_STABILITY_OPT_IN asks for them, and read
+// from other instrumentations' spans by the cost engine ---
+export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system';
+export const ATTR_GEN_AI_USAGE_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
+export const ATTR_GEN_AI_USAGE_COMPLETION_TOKENS = 'gen_ai.usage.completion_tokens';
+export const ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER = 'openai.response.service_tier';
+export const ATTR_GEN_AI_OPENAI_REQUEST_SERVICE_TIER = 'openai.request.service_tier';
+
+// --- Other conventions the cost engine understands (OpenLLMetry, OpenInference) ---
+export const ATTR_LLM_USAGE_TOTAL_TOKENS = 'llm.usage.total_tokens';
+export const ATTR_LLM_REQUEST_TYPE = 'llm.request.type';
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OPENLLMETRY = 'gen_ai.usage.cache_read_input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OPENLLMETRY = 'gen_ai.usage.cache_creation_input_tokens';
+export const ATTR_GEN_AI_USAGE_REASONING_TOKENS_OPENLLMETRY = 'gen_ai.usage.reasoning_tokens';
+export const ATTR_OPENINFERENCE_MODEL_NAME = 'llm.model_name';
+export const ATTR_OPENINFERENCE_PROVIDER = 'llm.provider';
+export const ATTR_OPENINFERENCE_SYSTEM = 'llm.system';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT = 'llm.token_count.prompt';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION = 'llm.token_count.completion';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_READ = 'llm.token_count.prompt_details.cache_read';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE = 'llm.token_count.prompt_details.cache_write';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_REASONING = 'llm.token_count.completion_details.reasoning';
+
+// --- tokentax context attributes (measured from the request before it is sent) ---
+export const ATTR_CONTEXT_MESSAGES = 'tokentax.context.messages';
+export const ATTR_CONTEXT_TOKENS = 'tokentax.context.tokens';
+export const ATTR_CONTEXT_SYSTEM_TOKENS = 'tokentax.context.system_tokens';
+export const ATTR_CONTEXT_HISTORY_TOKENS = 'tokentax.context.history_tokens';
+export const ATTR_CONTEXT_NEW_TOKENS = 'tokentax.context.new_tokens';
+export const ATTR_CONTEXT_TOOLS_TOKENS = 'tokentax.context.tools_tokens';
+export const ATTR_CONTEXT_WINDOW = 'tokentax.context.window';
+export const ATTR_CONTEXT_UTILIZATION = 'tokentax.context.utilization';
+export const ATTR_CONTEXT_TURN = 'tokentax.context.turn';
+export const ATTR_CONTEXT_RECYCLED_TOKENS = 'tokentax.context.recycled_tokens';
+export const ATTR_CONTEXT_RECYCLED_RATIO = 'tokentax.context.recycled_ratio';
+export const ATTR_CONTEXT_SIZE_BUCKET = 'tokentax.context.size_bucket';
+export const ATTR_CONTEXT_BLOAT = 'tokentax.context.bloat';
+export const ATTR_CONTEXT_BLOAT_REASONS = 'tokentax.context.bloat_reasons';
+/** The server holds earlier turns (Responses API previous_response_id / conversation): the request
+ *  we saw is not the whole context, so history/recycled figures are lower bounds. */
+export const ATTR_CONTEXT_SERVER_STATE = 'tokentax.context.server_state';
+export const ATTR_USAGE_ESTIMATED = 'tokentax.usage.estimated';
+export const ATTR_CONVERSATION_KEY = 'tokentax.conversation.key';
+
+/** Size buckets for equality-only tag search (Jaeger), smallest first; upper bounds exclusive. */
+export const SIZE_BUCKETS: ReadonlyArray<{ readonly label: string; readonly below: number }> = [
+  { label: '<1k', below: 1_000 },
+  { label: '1k-4k', below: 4_000 },
+  { label: '4k-16k', below: 16_000 },
+  { label: '16k-64k', below: 64_000 },
+  { label: '64k-256k', below: 256_000 },
+  { label: '>=256k', below: Infinity },
+];
+
+// --- tokentax cost attributes (added by the processor / collector) ---
+export const ATTR_COST_USD = 'tokentax.cost.usd';
+export const ATTR_COST_UNPRICED = 'tokentax.cost.unpriced';
+export const ATTR_COST_CHEAPEST = 'tokentax.cost.cheapest';
+export const ATTR_COST_SAVINGS_USD = 'tokentax.cost.savings.usd';
+export const ATTR_PRICING_VERSION = 'tokentax.pricing.version';
+export const COST_PREFIX = 'tokentax.cost.';
+export const scenarioCostAttr = (id: string): string => `tokentax.cost.${id}.usd`;
+export const scenarioModelAttr = (id: string): string => `tokentax.cost.${id}.model`;
+export const scenarioInfeasibleAttr = (id: string): string => `tokentax.cost.${id}.infeasible`;
+/** The value of tokentax.cost.cheapest when no scenario beats the call as it was made. */
+export const CHEAPEST_ACTUAL = 'actual';
+
+/** Reasons for tokentax.cost.unpriced. */
+export const UNPRICED = {
+  unknownModel: 'unknown_model',
+  missingUsage: 'missing_usage',
+  invalidUsage: 'invalid_usage',
+  noPrice: 'no_price',
+  unsupportedUnit: 'unsupported_unit',
+} as const;
+
+/** Reasons for tokentax.cost.{scenario}.infeasible. */
+export const INFEASIBLE = {
+  contextWindow: 'context_window',
+  noPrice: 'no_price',
+  unsupportedOperation: 'unsupported_operation',
+} as const;
+
+// --- metrics ---
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+export const METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
+export const METRIC_CONTEXT_TOKENS = 'tokentax.context.tokens';
+export const METRIC_CONTEXT_RECYCLED_TOKENS = 'tokentax.context.recycled_tokens';
+export const METRIC_COST = 'tokentax.cost';
+export const ATTR_METRIC_SCENARIO = 'tokentax.scenario';
+export const ATTR_METRIC_MODEL = 'tokentax.model';
+export const ATTR_METRIC_PROVIDER = 'tokentax.provider';
+export const TOKEN_TYPE_INPUT = 'input';
+export const TOKEN_TYPE_OUTPUT = 'output';
+/** Bucket boundaries from the GenAI semantic conventions. */
+export const TOKEN_USAGE_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+export const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+// --- values ---
+export const OPERATION = {
+  chat: 'chat',
+  textCompletion: 'text_completion',
+  embeddings: 'embeddings',
+  generateContent: 'generate_content',
+  transcription: 'transcription',
+  translation: 'translation',
+  imageGeneration: 'image_generation',
+} as const;
+export type OperationName = (typeof OPERATION)[keyof typeof OPERATION];
+
+export const PROVIDER = {
+  openai: 'openai',
+  azure: 'azure.ai.openai',
+  together: 'together',
+  fireworks: 'fireworks',
+  openrouter: 'openrouter',
+  oxlo: 'oxlo',
+} as const;
+
+// --- environment variables ---
+export const ENV_CAPTURE_CONTENT = 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT';
+export const ENV_SEMCONV_STABILITY_OPT_IN = 'OTEL_SEMCONV_STABILITY_OPT_IN';
+export const ENV_CONFIG_FILE = 'TOKENTAX_CONFIG';
+export const ENV_BLOAT_TOKENS = 'TOKENTAX_BLOAT_TOKENS';
+export const ENV_BLOAT_UTILIZATION = 'TOKENTAX_BLOAT_UTILIZATION';
+export const ENV_BLOAT_RECYCLED_RATIO = 'TOKENTAX_BLOAT_RECYCLED_RATIO';
+export const ENV_BLOAT_RECYCLED_MIN_TOKENS = 'TOKENTAX_BLOAT_RECYCLED_MIN_TOKENS';
+export const ENV_INCLUDE_STREAM_USAGE = 'TOKENTAX_INCLUDE_STREAM_USAGE';
+export const ENV_DISABLED = 'TOKENTAX_DISABLED';
