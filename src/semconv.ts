@@ -122,6 +122,8 @@ export const UNPRICED = {
   invalidUsage: 'invalid_usage',
   noPrice: 'no_price',
   unsupportedUnit: 'unsupported_unit',
+  /** gen_ai.provider.name names a provider the pricing data does not know. */
+  unknownProvider: 'unknown_provider',
 } as const;
 
 /** Reasons for tokentax.cost.{scenario}.infeasible. */
@@ -129,6 +131,8 @@ export const INFEASIBLE = {
   contextWindow: 'context_window',
   noPrice: 'no_price',
   unsupportedOperation: 'unsupported_operation',
+  /** The equivalence table names no model that this scenario's provider offers. */
+  noModel: 'no_model',
 } as const;
 
 // --- metrics ---
