@@ -42,7 +42,11 @@ export interface ContextMeasurement {
    * The final context attributes: totals from the API's input tokens when given, otherwise counted with
    * the tokenizer (then `estimated` is true). Bloat, utilisation and size bucket are decided here.
    */
-  complete(apiInputTokens: number | undefined): { attributes: Attributes; inputTokens: number; estimated: boolean };
+  complete(
+    apiInputTokens: number | undefined,
+    /** The API response's id (Responses API), so a later previous_response_id finds this conversation. */
+    response?: { responseId?: string },
+  ): { attributes: Attributes; inputTokens: number; estimated: boolean };
 }
 
 export interface ContextMeter {
