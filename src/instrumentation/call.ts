@@ -1,0 +1,267 @@
+/**
+ * One instrumented SDK call, from request to the span's end: the span is started before the request
+ * is sent, and ended exactly once — when the body is parsed, the stream ends or stops, or the call fails.
+ */
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type { ContextMeasurement } from '../contracts';
+import {
+  ATTR_CONTEXT_RECYCLED_TOKENS,
+  ATTR_CONTEXT_TOKENS,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_USAGE_AUDIO_SECONDS,
+  ATTR_USAGE_ESTIMATED,
+  ATTR_USAGE_IMAGES,
+  TOKEN_TYPE_INPUT,
+  TOKEN_TYPE_OUTPUT,
+} from '../semconv';
+import type { Settings } from './config';
+import { inputContent, outputContent } from './content';
+import type { CallMetrics } from './metrics';
+import type { OperationSpec, ResponseSummary, StreamAccumulator } from './operations';
+import type { Endpoint } from './provider';
+import { guard } from './safe';
+
+export interface CallEnv {
+  tracer: Tracer;
+  metrics: CallMetrics;
+  settings: Settings;
+}
+
+export interface CallStart {
+  spec: OperationSpec;
+  params: Record<string, unknown>;
+  endpoint: Endpoint;
+  parent: Context;
+  conversationId?: string;
+  /** Another instrumentation records this call's gen_ai.* metrics already. */
+  foreignMetrics: boolean;
+}
+
+export class Call {
+  readonly span: Span;
+  readonly context: Context;
+  private readonly startedAt = performance.now();
+  private readonly model: string;
+  private readonly metricAttributes: Attributes;
+  private readonly measurement?: ContextMeasurement;
+  private readonly streamed: boolean;
+  private firstChunkAt?: number;
+  private ended = false;
+
+  constructor(
+    private readonly env: CallEnv,
+    private readonly start: CallStart,
+  ) {
+    const { spec, params, endpoint } = start;
+    this.model = typeof params.model === 'string' ? params.model : '';
+    this.streamed = params.stream === true;
+    const attributes: Attributes = {
+      [ATTR_GEN_AI_OPERATION_NAME]: spec.name,
+      [ATTR_GEN_AI_PROVIDER_NAME]: endpoint.provider,
+      [ATTR_SERVER_ADDRESS]: endpoint.address,
+      [ATTR_SERVER_PORT]: endpoint.port,
+    };
+    if (this.model) attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.model;
+    this.metricAttributes = { ...attributes };
+    if (env.settings.legacyAttributes) attributes[ATTR_GEN_AI_SYSTEM] = endpoint.provider;
+    if (start.conversationId) attributes[ATTR_GEN_AI_CONVERSATION_ID] = start.conversationId;
+    spec.requestAttributes(params, attributes);
+    if (env.settings.captureContent) inputContent(params, attributes);
+
+    const meter = env.settings.measureContext && spec.measuresContext ? env.settings.contextMeter : undefined;
+    if (meter) {
+      this.measurement = guard('context measurement', () =>
+        meter.measure({
+          operation: spec.name,
+          provider: endpoint.provider,
+          model: this.model,
+          params,
+          conversationId: start.conversationId,
+        }),
+      );
+      if (this.measurement) Object.assign(attributes, this.measurement.attributes);
+    }
+
+    const name = this.model ? `${spec.name} ${this.model}` : spec.name;
+    this.span = env.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, start.parent);
+    this.context = trace.setSpan(start.parent, this.span);
+  }
+
+  /** The non-streaming result was parsed. */
+  succeed(result: unknown): void {
+    if (this.ended) return;
+    this.finish(this.start.spec.readResponse(result));
+  }
+
+  /** Wraps a stream's iterator so chunks are observed as the application (or tee) pulls them. */
+  observeStream(stream: { iterator?: unknown }): boolean {
+    const accumulator = this.start.spec.accumulator?.(true);
+    const original = stream.iterator;
+    if (!accumulator || typeof original !== 'function') return false;
+    const call = this;
+    stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
+      const it = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
+      return call.observeIterator(it, accumulator);
+    };
+    return true;
+  }
+
+  private observeIterator(it: AsyncIterator<unknown>, acc: StreamAccumulator): AsyncIterableIterator<unknown> {
+    const call = this;
+    const onResult = (r: IteratorResult<unknown>): IteratorResult<unknown> => {
+      if (r.done) call.finish(acc.summary());
+      else {
+        call.firstChunkAt ??= performance.now();
+        guard('stream chunk', () => acc.add(r.value));
+      }
+      return r;
+    };
+    const onError = (e: unknown): never => {
+      call.fail(e, acc.summary());
+      throw e;
+    };
+    return {
+      next: (...args: [] | [unknown]) => it.next(...args).then(onResult, onError),
+      return: (value?: unknown) => {
+        call.finish(acc.summary());
+        return it.return ? it.return(value) : Promise.resolve({ done: true, value } as IteratorResult<unknown>);
+      },
+      throw: (error?: unknown) => {
+        call.fail(error, acc.summary());
+        return it.throw ? it.throw(error) : Promise.reject(error);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** The request failed (HTTP error after retries, connection error, abort, parse error). */
+  fail(error: unknown, partial?: ResponseSummary): void {
+    if (this.ended) return;
+    this.ended = true;
+    guard('ending a failed call', () => {
+      const errorType = errorTypeOf(error);
+      const attributes: Attributes = { [ATTR_ERROR_TYPE]: errorType };
+      if (partial) this.responseAttributes(partial, attributes);
+      else this.contextAttributes(undefined, attributes);
+      this.span.setAttributes(attributes);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      this.record({ ...this.metricAttributes, [ATTR_ERROR_TYPE]: errorType }, attributes);
+    });
+    this.span.end();
+  }
+
+  /** The response arrived but nobody parsed its body (asResponse()): end with what is known. */
+  endUnparsed(): void {
+    if (this.ended) return;
+    this.finish({});
+  }
+
+  private finish(summary: ResponseSummary): void {
+    if (this.ended) return;
+    this.ended = true;
+    guard('ending a call', () => {
+      const attributes: Attributes = {};
+      this.responseAttributes(summary, attributes);
+      this.span.setAttributes(attributes);
+      const metricAttributes = summary.model ? { ...this.metricAttributes, [ATTR_GEN_AI_RESPONSE_MODEL]: summary.model } : this.metricAttributes;
+      this.record(metricAttributes, attributes);
+    });
+    this.span.end();
+  }
+
+  private responseAttributes(summary: ResponseSummary, out: Attributes): void {
+    if (summary.id) out[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
+    if (summary.model) out[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
+    if (summary.finishReasons) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
+    if (summary.conversationId && !this.start.conversationId) out[ATTR_GEN_AI_CONVERSATION_ID] = summary.conversationId;
+    if (this.firstChunkAt !== undefined) out[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
+    const usage = summary.usage ?? {};
+    let estimated = false;
+    let input = usage.input;
+    const counted = this.contextAttributes(input, out);
+    if (input === undefined && counted !== undefined) {
+      input = counted;
+      estimated = true;
+    }
+    let output = usage.output;
+    const meter = this.env.settings.contextMeter;
+    if (output === undefined && summary.outputText !== undefined && meter && this.start.spec.measuresContext) {
+      output = guard('output token estimate', () => meter.countText(this.model, summary.outputText ?? '', this.start.endpoint.provider));
+      estimated = output !== undefined;
+    }
+    if (input !== undefined) out[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = input;
+    if (output !== undefined) out[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = output;
+    if (usage.cacheRead !== undefined) out[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheRead;
+    if (usage.cacheWrite !== undefined) out[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWrite;
+    if (usage.reasoning !== undefined) out[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
+    if (usage.seconds !== undefined) out[ATTR_USAGE_AUDIO_SECONDS] = usage.seconds;
+    if (summary.images !== undefined) out[ATTR_USAGE_IMAGES] = summary.images;
+    if (input !== undefined || output !== undefined) out[ATTR_USAGE_ESTIMATED] = estimated;
+    if (this.env.settings.legacyAttributes) {
+      if (input !== undefined) out[ATTR_GEN_AI_USAGE_PROMPT_TOKENS] = input;
+      if (output !== undefined) out[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS] = output;
+    }
+    if (this.env.settings.captureContent) outputContent(summary, out);
+  }
+
+  /** Completes context measurement; returns the tokenizer's input count when it had to count. */
+  private contextAttributes(apiInput: number | undefined, out: Attributes): number | undefined {
+    const m = this.measurement;
+    if (!m) return undefined;
+    const done = guard('context completion', () => m.complete(apiInput));
+    if (!done) return undefined;
+    Object.assign(out, done.attributes);
+    return done.estimated ? done.inputTokens : undefined;
+  }
+
+  private record(metricAttributes: Attributes, span: Attributes): void {
+    const { metrics } = this.env;
+    const now = performance.now();
+    if (!this.start.foreignMetrics) {
+      metrics.duration.record((now - this.startedAt) / 1000, metricAttributes);
+      const input = span[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
+      const output = span[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
+      if (typeof input === 'number') metrics.tokenUsage.record(input, { ...metricAttributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT });
+      if (typeof output === 'number') metrics.tokenUsage.record(output, { ...metricAttributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT });
+      if (this.firstChunkAt !== undefined) metrics.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, metricAttributes);
+    }
+    const contextTokens = span[ATTR_CONTEXT_TOKENS];
+    if (typeof contextTokens === 'number') metrics.contextTokens.record(contextTokens, metricAttributes);
+    const recycled = span[ATTR_CONTEXT_RECYCLED_TOKENS];
+    if (typeof recycled === 'number' && recycled > 0) metrics.recycledTokens.add(recycled, metricAttributes);
+  }
+
+  get isStreaming(): boolean {
+    return this.streamed;
+  }
+}
+
+/** A low-cardinality error type: the SDK's error class (RateLimitError, APIConnectionError, ...). */
+export function errorTypeOf(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name && name !== 'Object') return name;
+  }
+  return '_OTHER';
+}

@@ -1,0 +1,61 @@
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { ContextMeter } from '../contracts';
+import { ENV_CAPTURE_CONTENT, ENV_INCLUDE_STREAM_USAGE, ENV_SEMCONV_STABILITY_OPT_IN } from '../semconv';
+
+export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
+  /**
+   * Record prompt and completion text (gen_ai.input.messages, gen_ai.output.messages,
+   * gen_ai.system_instructions). Off by default; the environment variable
+   * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true turns it on. Can be changed at run time
+   * with setConfig().
+   */
+  captureMessageContent?: boolean;
+  /**
+   * Add stream_options.include_usage to streaming chat completions that did not ask for it, so the
+   * API reports exact usage. Off by default because it changes the request: the stream then ends with
+   * one extra chunk whose `choices` is empty. Without it tokentax estimates output tokens.
+   */
+  includeStreamUsage?: boolean;
+  /** Context measurement (tokentax.context.*). On by default. */
+  measureContext?: boolean;
+  /** The context meter (the register entry point and createTokentax() provide one). */
+  contextMeter?: ContextMeter;
+  /** Host (or ".suffix") -> gen_ai.provider.name, for gateways and self-hosted endpoints. */
+  providerNames?: Record<string, string>;
+  /**
+   * Also write the older GenAI names (gen_ai.system, gen_ai.usage.prompt_tokens/completion_tokens).
+   * Default: from OTEL_SEMCONV_STABILITY_OPT_IN (`gen_ai_latest_experimental/dup` or `gen_ai/dup`).
+   */
+  legacyAttributes?: boolean;
+}
+
+/** The config resolved against the environment once, so the per-call path reads plain booleans. */
+export interface Settings {
+  captureContent: boolean;
+  includeStreamUsage: boolean;
+  measureContext: boolean;
+  contextMeter?: ContextMeter;
+  providerNames?: Record<string, string>;
+  legacyAttributes: boolean;
+}
+
+const truthy = (v: string | undefined): boolean => v !== undefined && /^(true|1|yes|on)$/i.test(v.trim());
+
+export function legacyFromStabilityOptIn(value: string | undefined): boolean {
+  if (!value) return false;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .some((s) => s === 'gen_ai_latest_experimental/dup' || s === 'gen_ai/dup');
+}
+
+export function resolveSettings(config: OpenAIInstrumentationConfig, env: NodeJS.ProcessEnv = process.env): Settings {
+  return {
+    captureContent: config.captureMessageContent ?? truthy(env[ENV_CAPTURE_CONTENT]),
+    includeStreamUsage: config.includeStreamUsage ?? truthy(env[ENV_INCLUDE_STREAM_USAGE]),
+    measureContext: config.measureContext ?? true,
+    contextMeter: config.contextMeter,
+    providerNames: config.providerNames,
+    legacyAttributes: config.legacyAttributes ?? legacyFromStabilityOptIn(env[ENV_SEMCONV_STABILITY_OPT_IN]),
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * OpenAIInstrumentation: patches the `openai` SDK (majors 4 to 7, CommonJS and ESM) so that every
+ * call becomes one GenAI CLIENT span with tokentax's context attributes.
+ *
+ * Methods are patched on the resource classes' prototypes (Chat.Completions, Responses, ...), so the
+ * SDK's own helpers that call create() internally (parse, stream, runTools) are covered too.
+ */
+import { context as otelContext, diag, SpanKind, trace, type Span } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { getConversationId } from '../context/conversation-id';
+import { ATTR_DUPLICATE, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, OPERATION } from '../semconv';
+import { VERSION } from '../version';
+import { observe } from './api-promise';
+import { Call, type CallEnv } from './call';
+import { resolveSettings, type OpenAIInstrumentationConfig, type Settings } from './config';
+import { CallMetrics } from './metrics';
+import { OPERATIONS, type OperationSpec } from './operations';
+import { endpointOf } from './provider';
+import { guard, reportOnce } from './safe';
+
+export const INSTRUMENTATION_NAME = 'tokentax';
+export const SUPPORTED_VERSIONS = ['>=4.0.0 <8'];
+
+/** Marks tokentax's own wrappers, so a second tokentax never wraps the first. */
+const TOKENTAX_WRAPPER = Symbol.for('tokentax.wrapper');
+
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+type Wrapped = AnyFunction & { [TOKENTAX_WRAPPER]?: true; __original?: AnyFunction; __wrapped?: boolean };
+
+export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+  // `declare`: the base constructor sets these (setConfig, _updateMetricInstruments) before field initialisers would run.
+  private declare settings: Settings;
+  private declare callMetrics: CallMetrics;
+  /** Module exports patched by hand (manuallyInstrument), for unpatching on disable(). */
+  private readonly manual = new Set<unknown>();
+
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super(INSTRUMENTATION_NAME, VERSION, config);
+  }
+
+  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this.settings = resolveSettings(this.getConfig());
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this.callMetrics = new CallMetrics(this.meter);
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'openai',
+        SUPPORTED_VERSIONS,
+        (moduleExports) => {
+          this.patchModule(moduleExports);
+          return moduleExports;
+        },
+        (moduleExports) => {
+          if (moduleExports) this.unpatchModule(moduleExports);
+        },
+      ),
+    ];
+  }
+
+  /**
+   * Patches an `openai` module object loaded some other way (a bundler, an npm alias such as
+   * `openai-v4`, or a module loaded before the instrumentation was registered).
+   */
+  manuallyInstrument(moduleExports: unknown): void {
+    this.manual.add(moduleExports);
+    this.patchModule(moduleExports);
+  }
+
+  override disable(): void {
+    super.disable();
+    for (const m of this.manual) this.unpatchModule(m);
+  }
+
+  private patchModule(moduleExports: unknown): void {
+    const OpenAI = openAIClass(moduleExports);
+    if (!OpenAI) {
+      diag.warn('tokentax: the openai module has no OpenAI class; calls will not be traced');
+      return;
+    }
+    for (const spec of OPERATIONS) {
+      const proto = resourcePrototype(OpenAI, spec);
+      if (!proto) continue;
+      const current = proto[spec.method] as Wrapped | undefined;
+      if (typeof current !== 'function' || current[TOKENTAX_WRAPPER]) continue;
+      this._wrap(proto, spec.method, (original: unknown) => this.wrapMethod(original as AnyFunction, spec));
+    }
+  }
+
+  private unpatchModule(moduleExports: unknown): void {
+    const OpenAI = openAIClass(moduleExports);
+    if (!OpenAI) return;
+    for (const spec of OPERATIONS) {
+      const proto = resourcePrototype(OpenAI, spec);
+      const current = proto?.[spec.method] as Wrapped | undefined;
+      if (proto && current?.[TOKENTAX_WRAPPER] && isWrapped(current)) this._unwrap(proto, spec.method);
+    }
+  }
+
+  private wrapMethod(original: AnyFunction, spec: OperationSpec): AnyFunction {
+    const instrumentation = this;
+    // Another OpenAI instrumentation wrapped this method before us: call past it, so each call
+    // is traced and counted once (by tokentax).
+    const target = foreignOriginal(original);
+    if (target !== original) {
+      diag.warn(
+        `tokentax: another OpenAI instrumentation patched ${spec.resource.join('.')}.${spec.method}; ` +
+          'tokentax calls past it so calls are not counted twice. Disable the other one (see README).',
+      );
+    }
+    const wrapped: Wrapped = function tokentaxWrapper(this: unknown, ...args: unknown[]) {
+      if (!instrumentation.isEnabled()) return target.apply(this, args);
+      const call = instrumentation.startCall(this, spec, args);
+      if (!call) return target.apply(this, args);
+      // The SDK runs inside the call's span context (HTTP spans become its children); what it
+      // returns or throws reaches the application untouched.
+      let result: unknown;
+      try {
+        result = otelContext.with(call.context, () => target.apply(this, args));
+      } catch (error) {
+        call.fail(error);
+        throw error;
+      }
+      guard('observing the SDK result', () => observe(result, call));
+      return result;
+    };
+    wrapped[TOKENTAX_WRAPPER] = true;
+    return wrapped;
+  }
+
+  /** Starts the span for one SDK call; undefined (call goes untraced) if anything about it fails. */
+  private startCall(resource: unknown, spec: OperationSpec, args: unknown[]): Call | undefined {
+    return guard('starting a span', () => {
+      const params = args[0];
+      if (!params || typeof params !== 'object') return undefined;
+      const body = params as Record<string, unknown>;
+      const parent = otelContext.active();
+      const foreign = foreignGenAISpan(trace.getSpan(parent), body.model);
+      if (foreign) foreign.setAttribute(ATTR_DUPLICATE, true);
+      if (this.settings.includeStreamUsage && spec.name === 'chat' && spec.resource[0] === 'Chat') {
+        args[0] = withStreamUsage(body);
+      }
+      const env: CallEnv = { tracer: this.tracer, metrics: this.callMetrics, settings: this.settings };
+      const client = (resource as { _client?: { baseURL?: string } })._client;
+      return new Call(env, {
+        spec,
+        params: args[0] as Record<string, unknown>,
+        endpoint: endpointOf(client?.baseURL, this.settings.providerNames),
+        parent,
+        conversationId: getConversationId(parent) ?? conversationOfParams(body),
+        foreignMetrics: !!foreign,
+      });
+    });
+  }
+}
+
+function openAIClass(moduleExports: unknown): Record<string, unknown> | undefined {
+  const m = moduleExports as { OpenAI?: unknown; default?: { OpenAI?: unknown } } | undefined;
+  const candidate = m?.OpenAI ?? m?.default?.OpenAI ?? m?.default;
+  return typeof candidate === 'function' ? (candidate as unknown as Record<string, unknown>) : undefined;
+}
+
+function resourcePrototype(OpenAI: Record<string, unknown>, spec: OperationSpec): Record<string, unknown> | undefined {
+  let node: unknown = OpenAI;
+  for (const key of spec.resource) node = (node as Record<string, unknown> | undefined)?.[key];
+  const proto = typeof node === 'function' ? (node as { prototype?: Record<string, unknown> }).prototype : undefined;
+  return proto && typeof proto === 'object' ? proto : undefined;
+}
+
+/** The unwrapped SDK method behind another instrumentation's shimmer wrapper(s). */
+function foreignOriginal(fn: AnyFunction): AnyFunction {
+  let current = fn as Wrapped;
+  while (current.__wrapped && typeof current.__original === 'function' && !current[TOKENTAX_WRAPPER]) {
+    current = current.__original as Wrapped;
+  }
+  return current;
+}
+
+/**
+ * A span of another OpenAI instrumentation that wrapped tokentax's wrapper (it was registered after
+ * tokentax): it is open and active right now for this very call.
+ */
+function foreignGenAISpan(span: Span | undefined, model: unknown): Span | undefined {
+  if (!span || !span.isRecording()) return undefined;
+  const readable = span as unknown as {
+    kind?: SpanKind;
+    attributes?: Record<string, unknown>;
+    instrumentationScope?: { name?: string };
+  };
+  // An application's own agent span (invoke_agent, often INTERNAL) must not count as a duplicate.
+  if (readable.kind !== SpanKind.CLIENT || readable.instrumentationScope?.name === INSTRUMENTATION_NAME) return undefined;
+  const attributes = readable.attributes ?? {};
+  const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
+  const sameCall = typeof operation === 'string' && MODEL_OPERATIONS.has(operation) && attributes[ATTR_GEN_AI_REQUEST_MODEL] === model;
+  return sameCall ? span : undefined;
+}
+
+const MODEL_OPERATIONS = new Set<string>([OPERATION.chat, OPERATION.textCompletion, OPERATION.embeddings, OPERATION.generateContent]);
+
+function withStreamUsage(body: Record<string, unknown>): Record<string, unknown> {
+  if (body.stream !== true) return body;
+  const options = (body.stream_options ?? {}) as Record<string, unknown>;
+  if (options.include_usage !== undefined) return body;
+  return { ...body, stream_options: { ...options, include_usage: true } };
+}
+
+function conversationOfParams(body: Record<string, unknown>): string | undefined {
+  const c = body.conversation;
+  if (typeof c === 'string') return c;
+  if (c && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string') return (c as { id: string }).id;
+  return undefined;
+}
+
+export { reportOnce };

@@ -1,0 +1,48 @@
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import {
+  DURATION_BUCKETS,
+  METRIC_CONTEXT_RECYCLED_TOKENS,
+  METRIC_CONTEXT_TOKENS,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  TOKEN_USAGE_BUCKETS,
+} from '../semconv';
+
+/** The instruments one instrumentation records per call. */
+export class CallMetrics {
+  readonly tokenUsage: Histogram;
+  readonly duration: Histogram;
+  readonly timeToFirstChunk: Histogram;
+  readonly contextTokens: Histogram;
+  readonly recycledTokens: Counter;
+
+  constructor(meter: Meter) {
+    this.tokenUsage = meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
+      description: 'Number of input and output tokens used',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
+    });
+    this.duration = meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
+      description: 'GenAI operation duration',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.timeToFirstChunk = meter.createHistogram(METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK, {
+      description: 'Time to receive the first chunk of a streamed response',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.contextTokens = meter.createHistogram(METRIC_CONTEXT_TOKENS, {
+      description: 'Input tokens of the whole request context',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
+    });
+    this.recycledTokens = meter.createCounter(METRIC_CONTEXT_RECYCLED_TOKENS, {
+      description: 'Input tokens resent unchanged from the previous request of the same conversation',
+      unit: '{token}',
+    });
+  }
+}
+
+export type MetricAttributes = Attributes;

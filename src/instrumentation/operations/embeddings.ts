@@ -1,0 +1,20 @@
+/** embeddings.create: input tokens only. */
+import { ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, OPERATION } from '../../semconv';
+import { readUsage } from '../usage';
+import { isObject, str, type OperationSpec } from './types';
+
+export const embeddings: OperationSpec = {
+  name: OPERATION.embeddings,
+  resource: ['Embeddings'],
+  method: 'create',
+  measuresContext: true,
+  requestAttributes(params, out) {
+    const format = str(params.encoding_format);
+    if (format) out[ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [format];
+  },
+  readResponse(result) {
+    if (!isObject(result)) return {};
+    // Exactly as reported: embeddings have input tokens only (no output attribute).
+    return { model: str(result.model), usage: readUsage(result.usage) };
+  },
+};

@@ -1,0 +1,21 @@
+/** Every supported `openai` major, installed side by side as npm aliases (devDependencies). */
+import { createRequire } from 'node:module';
+
+const requireCjs = createRequire(__filename);
+
+export const MAJORS = [
+  { major: 4, pkg: 'openai-v4' },
+  { major: 5, pkg: 'openai-v5' },
+  { major: 6, pkg: 'openai-v6' },
+  { major: 7, pkg: 'openai' },
+] as const;
+
+export type OpenAIModule = any;
+
+export function loadMajor(pkg: string): OpenAIModule {
+  return requireCjs(pkg);
+}
+
+export function versionOf(pkg: string): string {
+  return requireCjs(`${pkg}/package.json`).version;
+}

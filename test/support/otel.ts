@@ -1,0 +1,45 @@
+/** A real OpenTelemetry SDK (tracer + meter providers with in-memory exporters) for tests. */
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export interface TestTelemetry {
+  tracerProvider: BasicTracerProvider;
+  meterProvider: MeterProvider;
+  spans(): ReadableSpan[];
+  metrics(): Promise<ResourceMetrics[]>;
+  reset(): void;
+  shutdown(): Promise<void>;
+}
+
+export function createTelemetry(extraProcessors: SpanProcessor[] = []): TestTelemetry {
+  const spanExporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [...extraProcessors, new SimpleSpanProcessor(spanExporter)] });
+  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  return {
+    tracerProvider,
+    meterProvider,
+    spans: () => spanExporter.getFinishedSpans(),
+    async metrics() {
+      await reader.forceFlush();
+      return metricExporter.getMetrics();
+    },
+    reset() {
+      spanExporter.reset();
+      metricExporter.reset();
+    },
+    async shutdown() {
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+    },
+  };
+}
+
+/** Data points of one metric from the last collection. */
+export function metricPoints(collected: ResourceMetrics[], name: string): Array<{ attributes: Record<string, unknown>; value: any }> {
+  const last = collected[collected.length - 1];
+  if (!last) return [];
+  for (const scope of last.scopeMetrics) for (const m of scope.metrics) if (m.descriptor.name === name) return m.dataPoints as any;
+  return [];
+}
