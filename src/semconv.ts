@@ -124,6 +124,8 @@ export const UNPRICED = {
   unsupportedUnit: 'unsupported_unit',
   /** gen_ai.provider.name names a provider the pricing data does not know. */
   unknownProvider: 'unknown_provider',
+  /** The engine failed unexpectedly (reported once via diag); never a cost of 0. */
+  internalError: 'internal_error',
 } as const;
 
 /** Reasons for tokentax.cost.{scenario}.infeasible. */
@@ -133,6 +135,8 @@ export const INFEASIBLE = {
   unsupportedOperation: 'unsupported_operation',
   /** The equivalence table names no model that this scenario's provider offers. */
   noModel: 'no_model',
+  /** The actual call was priced per request/image/minute and carried no token counts to translate. */
+  missingUsage: 'missing_usage',
 } as const;
 
 // --- metrics ---
