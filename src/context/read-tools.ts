@@ -69,7 +69,7 @@ function functionOf(tool: unknown): FunctionDef | undefined {
 export function toolsSegment(tools: unknown): Segment | undefined {
   if (!Array.isArray(tools) || tools.length === 0) return undefined;
   return cachedSegment(tools, [tools.length, ...tools], () => {
-    let text = '# Tools\n\n## functions\n\nnamespace functions {\n\n';
+    let text = 'namespace functions {\n\n';
     const hosted: string[] = [];
     for (const tool of tools) {
       const fn = functionOf(tool);
