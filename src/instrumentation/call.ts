@@ -199,7 +199,7 @@ export class Call {
     const usage = summary.usage ?? {};
     let estimated = false;
     let input = usage.input;
-    const counted = this.contextAttributes(input, out);
+    const counted = this.contextAttributes(input, out, summary.id);
     if (input === undefined && counted !== undefined) {
       input = counted;
       estimated = true;
@@ -226,10 +226,10 @@ export class Call {
   }
 
   /** Completes context measurement; returns the tokenizer's input count when it had to count. */
-  private contextAttributes(apiInput: number | undefined, out: Attributes): number | undefined {
+  private contextAttributes(apiInput: number | undefined, out: Attributes, responseId?: string): number | undefined {
     const m = this.measurement;
     if (!m) return undefined;
-    const done = guard('context completion', () => m.complete(apiInput));
+    const done = guard('context completion', () => m.complete(apiInput, { responseId }));
     if (!done) return undefined;
     Object.assign(out, done.attributes);
     return done.estimated ? done.inputTokens : undefined;
