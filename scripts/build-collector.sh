@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the tokentax OpenTelemetry Collector distribution from collector/builder-config.yaml with the
+# OpenTelemetry Collector Builder (ocb), fetched from the Go module proxy.
+#
+#   scripts/build-collector.sh            build if needed, print the binary's path on the last line
+#
+# The binary lands in $TOKENTAX_COLLECTOR_CACHE (default: <repo>/.cache/otelcol-tokentax, gitignored)
+# under a directory named after the manifest's hash, so an unchanged manifest never rebuilds and an
+# edited one never reuses a stale binary. Go's module and build caches (GOMODCACHE, GOCACHE) are left
+# where Go keeps them, so even a changed manifest rebuilds warm.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+manifest="$repo/collector/builder-config.yaml"
+cache="${TOKENTAX_COLLECTOR_CACHE:-$repo/.cache/otelcol-tokentax}"
+builder_version="$(sed -n 's/^  version: *//p' "$manifest" | head -n1)"
+
+command -v go >/dev/null || { echo "build-collector: Go is not installed (needs go >= 1.24)" >&2; exit 1; }
+
+hash="$( (cat "$manifest"; echo "builder v$builder_version"; go version) | sha256sum | cut -c1-16)"
+out="$cache/$hash"
+bin="$out/otelcol-tokentax"
+
+if [[ -x "$bin" ]]; then
+  echo "build-collector: up to date ($bin)" >&2
+  echo "$bin"
+  exit 0
+fi
+
+builder="$cache/bin/builder-v$builder_version"
+if [[ ! -x "$builder" ]]; then
+  echo "build-collector: installing ocb v$builder_version" >&2
+  mkdir -p "$cache/bin"
+  GOBIN="$cache/bin" go install "go.opentelemetry.io/collector/cmd/builder@v$builder_version"
+  mv "$cache/bin/builder" "$builder"
+fi
+
+start=$(date +%s)
+work="$out.tmp.$$"
+rm -rf "$work"
+mkdir -p "$work"
+# The manifest's output_path is replaced so the sources and binary stay in the cache directory.
+sed "s|^  output_path:.*|  output_path: $work|" "$manifest" > "$work.manifest.yaml"
+echo "build-collector: building otelcol-tokentax (cold builds take minutes)" >&2
+# -trimpath and stripped symbols: smaller binary, reproducible paths.
+"$builder" --config "$work.manifest.yaml" --ldflags "-s -w" >&2
+rm -f "$work.manifest.yaml"
+rm -rf "$out"
+mv "$work" "$out"
+echo "build-collector: built in $(( $(date +%s) - start ))s: $bin" >&2
+echo "$bin"
