@@ -83,6 +83,8 @@ function annotate(providerId, model) {
     else if (model.id.toLowerCase().startsWith('openai/')) model.canonical = model.id.toLowerCase().slice('openai/'.length);
   }
   if (!model.tokenizer) model.tokenizer = 'o200k';
+  const facts = model.canonical ? overlay.canonical_defaults?.[model.canonical] : undefined;
+  if (facts?.window !== undefined && model.window === undefined) model.window = facts.window;
 }
 
 function importProvider(id, meta) {

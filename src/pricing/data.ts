@@ -1,0 +1,131 @@
+/**
+ * Loads the pricing data files (data/prices.json, data/tokenizer-ratios.json, data/equivalence.json),
+ * applies the user's configuration (extra prices, flat request prices, equivalence overrides) and
+ * builds the lookup index once. Nothing is read at import time: callers load when first needed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedConfig, PriceOverride } from '../config';
+import type { Scenario } from '../contracts';
+import { buildIndex, type ModelIndex } from './match';
+import type { EquivalenceFile, ModelData, PricePeriodData, PricesFile, TokenizerRatiosFile } from './types';
+
+/** Everything the engine needs, already indexed. */
+export interface Pricing {
+  /** Pricing data version (date) written to tokentax.pricing.version. */
+  version: string;
+  index: ModelIndex;
+  classes: Record<string, string[]>;
+  operationClasses: Record<string, string>;
+  /** User/default model -> class name or canonical model id. */
+  modelEquivalence: Record<string, string>;
+  scenarios: Scenario[];
+}
+
+export interface PricingSources {
+  prices: PricesFile;
+  ratios: TokenizerRatiosFile;
+  equivalence: EquivalenceFile;
+}
+
+/** data/ lives at the package root: two levels up from both src/pricing and dist/pricing. */
+export const DATA_DIR = join(__dirname, '..', '..', 'data');
+
+export function readPricingSources(dataDir: string = DATA_DIR): PricingSources {
+  const read = <T>(name: string): T => JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as T;
+  return { prices: read('prices.json'), ratios: read('tokenizer-ratios.json'), equivalence: read('equivalence.json') };
+}
+
+export interface LoadPricingOptions {
+  config?: Partial<ResolvedConfig>;
+  /** Use these data instead of the shipped files (tests use their own pricing file). */
+  sources?: PricingSources;
+  dataDir?: string;
+}
+
+/** Reads the data (or takes `sources`), merges the user's configuration and indexes it. */
+export function loadPricing(options: LoadPricingOptions = {}): Pricing {
+  const sources = options.sources ?? readPricingSources(options.dataDir);
+  const config = options.config ?? {};
+  // Never mutate the caller's data: the same sources may be loaded with different configs.
+  const prices: PricesFile = JSON.parse(JSON.stringify(sources.prices)) as PricesFile;
+  const today = new Date().toISOString().slice(0, 10);
+  for (const o of config.prices ?? []) applyPriceOverride(prices, o, config.file, today);
+  for (const [provider, models] of Object.entries(config.requestPrices ?? {})) {
+    for (const [model, usd] of Object.entries(models)) applyRequestPrice(prices, provider, model, usd, config.file, today);
+  }
+  const index = buildIndex(prices, sources.ratios.families);
+  const eq = sources.equivalence;
+  const classes = { ...eq.classes, ...config.equivalence?.classes };
+  const modelEquivalence: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...eq.models, ...config.equivalence?.models })) modelEquivalence[k.toLowerCase()] = v.toLowerCase();
+  return {
+    version: prices.version,
+    index,
+    classes,
+    operationClasses: eq.operation_classes,
+    modelEquivalence,
+    scenarios: resolveScenarios(config.scenarios, eq.scenarios),
+  };
+}
+
+function resolveScenarios(wanted: ResolvedConfig['scenarios'], defaults: Scenario[]): Scenario[] {
+  if (!wanted) return defaults.map((s) => ({ ...s }));
+  return wanted.map((s) => {
+    if (typeof s !== 'string') return { ...s };
+    // A bare id names a default scenario, or a provider (scenario id = provider name).
+    return { ...(defaults.find((d) => d.id === s) ?? { id: s, provider: s }) };
+  });
+}
+
+function findModel(prices: PricesFile, provider: string, model: string): ModelData | undefined {
+  const lower = model.toLowerCase();
+  return prices.providers[provider]?.models.find((m) => m.id.toLowerCase() === lower || m.aliases.includes(lower));
+}
+
+function ensureProvider(prices: PricesFile, provider: string): void {
+  if (!prices.providers[provider]) prices.providers[provider] = { models: [] };
+}
+
+function applyPriceOverride(prices: PricesFile, o: PriceOverride, file: string | undefined, today: string): void {
+  ensureProvider(prices, o.provider);
+  let m = findModel(prices, o.provider, o.model);
+  if (!m) {
+    m = { id: o.model, aliases: [o.model.toLowerCase()], tokenizer: 'o200k', prices: [] };
+    prices.providers[o.provider].models.push(m);
+  }
+  for (const a of o.aliases ?? []) if (!m.aliases.includes(a.toLowerCase())) m.aliases.push(a.toLowerCase());
+  if (o.window !== undefined) m.window = o.window;
+  if (o.maxInput !== undefined) m.max_input = o.maxInput;
+  if (o.tokenizer !== undefined) m.tokenizer = o.tokenizer;
+  if (o.class !== undefined) m.class = o.class;
+  if (o.canonical !== undefined) m.canonical = o.canonical;
+  const period: PricePeriodData = { source: file ? `user config ${file}` : 'user config', retrieved: today };
+  if (o.inputMtok !== undefined) period.input_mtok = o.inputMtok;
+  if (o.cachedInputMtok !== undefined) period.cached_input_mtok = o.cachedInputMtok;
+  if (o.cacheWriteMtok !== undefined) period.cache_write_mtok = o.cacheWriteMtok;
+  if (o.outputMtok !== undefined) period.output_mtok = o.outputMtok;
+  if (o.perRequest !== undefined) period.per_request = o.perRequest;
+  if (o.perImage !== undefined) period.per_image = o.perImage;
+  if (o.perAudioMinute !== undefined) period.per_audio_minute = o.perAudioMinute;
+  const priced = Object.keys(period).length > 2;
+  if (!priced) return; // only model facts were overridden
+  if (o.effectiveFrom) {
+    // A dated user price adds a period (replacing one with the same start date).
+    m.prices = m.prices.filter((p) => p.effective_from !== o.effectiveFrom);
+    m.prices.push({ ...period, effective_from: o.effectiveFrom });
+  } else {
+    m.prices = [period]; // an undated user price replaces the shipped history
+  }
+}
+
+function applyRequestPrice(prices: PricesFile, provider: string, model: string, usd: number, file: string | undefined, today: string): void {
+  ensureProvider(prices, provider);
+  const m = findModel(prices, provider, model);
+  const period: PricePeriodData = { per_request: usd, source: file ? `user config ${file}` : 'user config', retrieved: today };
+  if (!m) {
+    prices.providers[provider].models.push({ id: model, aliases: [model.toLowerCase()], tokenizer: 'o200k', prices: [period] });
+    return;
+  }
+  m.prices = [period];
+}

@@ -1,0 +1,183 @@
+/**
+ * The cost engine: ONE pure function of a span's attributes and time (plus the loaded pricing data
+ * and scenarios) -> the tokentax.cost.* attributes. It never throws and never reports a cost of 0
+ * for something it could not price: it writes tokentax.cost.unpriced with a reason instead.
+ *
+ * Flow per span (docs/pricing.md "Engine"): read usage -> provider -> model -> actual cost ->
+ * per scenario: stand-in model, tokenizer translation, window check, cost -> cheapest, savings.
+ */
+import { diag, type Attributes } from '@opentelemetry/api';
+import type { PriceSpan, Scenario } from '../contracts';
+import {
+  ATTR_COST_CHEAPEST,
+  ATTR_COST_SAVINGS_USD,
+  ATTR_COST_UNPRICED,
+  ATTR_COST_USD,
+  ATTR_DUPLICATE,
+  ATTR_OPENINFERENCE_MODEL_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_PRICING_VERSION,
+  CHEAPEST_ACTUAL,
+  INFEASIBLE,
+  UNPRICED,
+  scenarioCostAttr,
+  scenarioInfeasibleAttr,
+  scenarioModelAttr,
+} from '../semconv';
+import type { Pricing } from './data';
+import { createStandInResolver } from './equivalence';
+import { PriceFailure, fitsWindow, periodAt, priceUsage } from './math';
+import { PROVIDER_NAMES, firstString, newUsage, readUsage, tokenState } from './usage';
+import type { ModelEntry } from './types';
+
+const EMPTY: Attributes = Object.freeze({}) as Attributes;
+
+interface ScenarioNames {
+  id: string;
+  usd: string;
+  model: string;
+  infeasible: string;
+}
+
+function unpricedReason(failure: number): string {
+  switch (failure) {
+    case PriceFailure.MissingUsage: return UNPRICED.missingUsage;
+    case PriceFailure.InvalidUsage: return UNPRICED.invalidUsage;
+    case PriceFailure.UnsupportedUnit: return UNPRICED.unsupportedUnit;
+    default: return UNPRICED.noPrice;
+  }
+}
+
+function infeasibleReason(failure: number): string {
+  switch (failure) {
+    case PriceFailure.MissingUsage:
+    case PriceFailure.InvalidUsage: return INFEASIBLE.missingUsage;
+    case PriceFailure.UnsupportedUnit: return INFEASIBLE.unsupportedOperation;
+    default: return INFEASIBLE.noPrice;
+  }
+}
+
+/** Builds the PriceSpan function for loaded pricing data and its scenarios. */
+export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[] = pricing.scenarios): PriceSpan {
+  const index = pricing.index;
+  const version = pricing.version;
+  const names: ScenarioNames[] = scenarios.map((s) => ({ id: s.id, usd: scenarioCostAttr(s.id), model: scenarioModelAttr(s.id), infeasible: scenarioInfeasibleAttr(s.id) }));
+  const standIns = createStandInResolver(pricing, scenarios);
+  const u = newUsage(); // scratch, reused: the engine is synchronous and never re-entered
+  let reported = false;
+
+  function findModel(a: Attributes, provider: string | undefined): ModelEntry | undefined {
+    // The response model is the snapshot that actually ran; fall back to what was requested.
+    const response = a[ATTR_GEN_AI_RESPONSE_MODEL];
+    if (typeof response === 'string' && response !== '') {
+      const hit = index.lookup(provider, response);
+      if (hit) return hit;
+    }
+    const request = a[ATTR_GEN_AI_REQUEST_MODEL];
+    if (typeof request === 'string' && request !== '') {
+      const hit = index.lookup(provider, request);
+      if (hit) return hit;
+    }
+    const oi = a[ATTR_OPENINFERENCE_MODEL_NAME];
+    if (typeof oi === 'string' && oi !== '') return index.lookup(provider, oi);
+    return undefined;
+  }
+
+  function price(a: Attributes, timeMs: number): Attributes {
+    if (a[ATTR_DUPLICATE] === true) return EMPTY; // the tokentax span of the same call carries the cost
+    const out: Attributes = { [ATTR_PRICING_VERSION]: version };
+    readUsage(a, u);
+    const tokens = tokenState(u);
+    if (tokens === 'invalid') {
+      out[ATTR_COST_UNPRICED] = UNPRICED.invalidUsage;
+      return out;
+    }
+    const providerName = firstString(a, PROVIDER_NAMES);
+    let provider: string | undefined;
+    if (providerName !== undefined) {
+      provider = index.provider(providerName);
+      if (provider === undefined) {
+        out[ATTR_COST_UNPRICED] = UNPRICED.unknownProvider;
+        return out;
+      }
+    }
+    const entry = findModel(a, provider);
+    if (!entry) {
+      out[ATTR_COST_UNPRICED] = UNPRICED.unknownModel;
+      return out;
+    }
+    const tokensOk = tokens === 'ok';
+    if (!(timeMs > -Infinity && timeMs < Infinity)) timeMs = Infinity; // no usable time: latest price
+    const period = periodAt(entry, timeMs);
+    const actual = period ? priceUsage(period, u, 1, tokensOk) : -PriceFailure.NoPrice;
+    if (actual < 0) {
+      out[ATTR_COST_UNPRICED] = unpricedReason(-actual);
+      // Without a usable usage there is nothing to compare; a flat call without a configured
+      // price still gets its scenarios (they show what it would cost elsewhere).
+      if (-actual !== PriceFailure.NoPrice) return out;
+    } else if (!Number.isFinite(actual)) {
+      out[ATTR_COST_UNPRICED] = UNPRICED.invalidUsage;
+      return out;
+    } else {
+      out[ATTR_COST_USD] = actual;
+    }
+
+    const chosen = standIns(entry, u.operation);
+    let bestCost = Infinity;
+    let bestId: string | undefined;
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i];
+      const st = chosen[i];
+      if (!st) {
+        out[n.infeasible] = INFEASIBLE.noModel;
+        continue;
+      }
+      out[n.model] = st.id;
+      const p = periodAt(st, timeMs);
+      if (!p) {
+        out[n.infeasible] = INFEASIBLE.noPrice;
+        continue;
+      }
+      const factor = st.tokenRatio / entry.tokenRatio;
+      if (tokensOk && !fitsWindow(st, u, factor)) {
+        out[n.infeasible] = INFEASIBLE.contextWindow;
+        continue;
+      }
+      const cost = priceUsage(p, u, factor, tokensOk);
+      if (cost < 0 || !Number.isFinite(cost)) {
+        out[n.infeasible] = cost < 0 ? infeasibleReason(-cost) : INFEASIBLE.noPrice;
+        continue;
+      }
+      out[n.usd] = cost;
+      if (cost < bestCost) {
+        bestCost = cost;
+        bestId = n.id;
+      }
+    }
+    if (actual >= 0) {
+      if (bestId !== undefined && bestCost < actual) {
+        out[ATTR_COST_CHEAPEST] = bestId;
+        out[ATTR_COST_SAVINGS_USD] = actual - bestCost;
+      } else {
+        out[ATTR_COST_CHEAPEST] = CHEAPEST_ACTUAL;
+        out[ATTR_COST_SAVINGS_USD] = 0;
+      }
+    } else if (bestId !== undefined) {
+      out[ATTR_COST_CHEAPEST] = bestId;
+    }
+    return out;
+  }
+
+  return (attributes, timeMs) => {
+    try {
+      return price(attributes, timeMs);
+    } catch (err) {
+      if (!reported) {
+        reported = true;
+        diag.error('tokentax: the cost engine failed on a span; such spans get tokentax.cost.unpriced=internal_error', err);
+      }
+      return { [ATTR_PRICING_VERSION]: version, [ATTR_COST_UNPRICED]: UNPRICED.internalError };
+    }
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The pricing data model: the JSON files in data/ (as written by scripts/import-prices.mjs) and the
+ * indexed form the engine uses. docs/pricing.md describes every field and formula.
+ */
+
+/** Long-context tier: when input_tokens >= minInputTokens, these prices replace the base prices
+ *  for the WHOLE request (fields left out keep the base price). */
+export interface Tier {
+  min_input_tokens: number;
+  input_mtok?: number;
+  cached_input_mtok?: number;
+  cache_write_mtok?: number;
+  output_mtok?: number;
+}
+
+/** One dated price of one model. Token prices are USD per 1M tokens. */
+export interface PricePeriodData {
+  /** YYYY-MM-DD (UTC midnight); absent = since forever. */
+  effective_from?: string;
+  input_mtok?: number;
+  cached_input_mtok?: number;
+  cache_write_mtok?: number;
+  output_mtok?: number;
+  /** USD per request; null = flat per-request model whose price is not published (user config). */
+  per_request?: number | null;
+  /** USD per image, or per "quality/size" | "quality" | "default" key. */
+  per_image?: number | Record<string, number>;
+  per_audio_minute?: number;
+  tiers?: Tier[];
+  source: string;
+  retrieved: string;
+  via?: string;
+  note?: string;
+}
+
+export interface ModelData {
+  id: string;
+  /** Lower-case names seen on spans (the id, dated snapshots, short forms). */
+  aliases: string[];
+  /** Lower-case prefixes: a name starting with one of them is this model (longest prefix wins). */
+  prefixes?: string[];
+  /** Cross-provider identity (e.g. llama-3.3-70b) used by the equivalence rules. */
+  canonical?: string;
+  class?: string;
+  tokenizer: string;
+  open_weight?: boolean;
+  window?: number;
+  max_input?: number;
+  prices: PricePeriodData[];
+}
+
+export interface ProviderData {
+  name?: string;
+  pricing_url?: string;
+  /** Providers whose models this one also serves at their prices (Azure -> OpenAI). */
+  fallback?: string[];
+  models: ModelData[];
+}
+
+export interface PricesFile {
+  version: string;
+  provider_aliases?: Record<string, string>;
+  providers: Record<string, ProviderData>;
+}
+
+export interface TokenizerRatiosFile {
+  version: string;
+  reference: string;
+  families: Record<string, number>;
+}
+
+export interface EquivalenceFile {
+  version: string;
+  classes: Record<string, string[]>;
+  operation_classes: Record<string, string>;
+  models: Record<string, string>;
+  scenarios: Array<{ id: string; provider: string; model?: string }>;
+}
+
+// --- indexed, engine-ready form (numbers resolved, dates as epoch ms) ---
+
+export interface PricePeriod {
+  fromMs: number;
+  inputMtok: number | undefined;
+  cachedInputMtok: number | undefined;
+  cacheWriteMtok: number | undefined;
+  outputMtok: number | undefined;
+  /** undefined = no per-request part; null = flat but unpriced. */
+  perRequest: number | null | undefined;
+  perImage: number | Record<string, number> | undefined;
+  perAudioMinute: number | undefined;
+  tiers: Tier[] | undefined;
+  /** Has any per-1M-token price. */
+  tokenMetered: boolean;
+}
+
+export interface ModelEntry {
+  provider: string;
+  id: string;
+  canonical: string | undefined;
+  class: string | undefined;
+  openWeight: boolean;
+  tokenizer: string;
+  /** Tokens relative to o200k for the same text (from tokenizer-ratios.json; 1 when unknown). */
+  tokenRatio: number;
+  window: number | undefined;
+  maxInput: number | undefined;
+  /** Sorted by fromMs ascending. */
+  periods: PricePeriod[];
+}

@@ -1,0 +1,137 @@
+/**
+ * Reads what a span says about a call, whatever convention wrote it: the current OTel GenAI names
+ * (ours and the contrib instrumentation's), OpenLLMetry's (gen_ai.usage.prompt_tokens, ...), and
+ * OpenInference's (llm.token_count.*, llm.model_name, llm.provider). First name present wins, in the
+ * order listed per field below.
+ *
+ * Counts must be finite numbers >= 0; anything else present (string, NaN, negative) makes the usage
+ * invalid rather than silently 0. input_tokens INCLUDES cached reads and cache writes (OTel GenAI and
+ * OpenAI semantics); output_tokens INCLUDES reasoning tokens, which are therefore never added again.
+ */
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_CHOICE_COUNT,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OPENLLMETRY,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OPENLLMETRY,
+  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  ATTR_LLM_REQUEST_TYPE,
+  ATTR_OPENINFERENCE_MODEL_NAME,
+  ATTR_OPENINFERENCE_PROVIDER,
+  ATTR_OPENINFERENCE_SYSTEM,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_READ,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT,
+  ATTR_REQUEST_IMAGE_QUALITY,
+  ATTR_REQUEST_IMAGE_SIZE,
+  ATTR_USAGE_AUDIO_SECONDS,
+  ATTR_USAGE_IMAGES,
+  OPERATION,
+} from '../semconv';
+
+export const INPUT_NAMES = [ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_PROMPT_TOKENS, ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT] as const;
+export const OUTPUT_NAMES = [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_GEN_AI_USAGE_COMPLETION_TOKENS, ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION] as const;
+export const CACHE_READ_NAMES = [ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OPENLLMETRY, ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_READ] as const;
+export const CACHE_WRITE_NAMES = [ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OPENLLMETRY, ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE] as const;
+export const PROVIDER_NAMES = [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_SYSTEM, ATTR_OPENINFERENCE_PROVIDER, ATTR_OPENINFERENCE_SYSTEM] as const;
+export const MODEL_NAMES = [ATTR_GEN_AI_RESPONSE_MODEL, ATTR_GEN_AI_REQUEST_MODEL, ATTR_OPENINFERENCE_MODEL_NAME] as const;
+
+/** Token counts: a number >= 0, MISSING (-1) when no attribute is present, INVALID (-2) when one is unusable. */
+export const MISSING = -1;
+export const INVALID = -2;
+
+/** What the engine needs from one span. Reused between spans (the engine is synchronous). */
+export interface SpanUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  /** Images generated, or MISSING / INVALID. */
+  images: number;
+  /** Minutes of audio, or MISSING / INVALID. */
+  audioMinutes: number;
+  imageQuality: string | undefined;
+  imageSize: string | undefined;
+  operation: string | undefined;
+}
+
+export function newUsage(): SpanUsage {
+  return { input: MISSING, output: MISSING, cacheRead: MISSING, cacheWrite: MISSING, images: MISSING, audioMinutes: MISSING, imageQuality: undefined, imageSize: undefined, operation: undefined };
+}
+
+function count(v: AttributeValue | undefined): number {
+  if (v === undefined || v === null) return MISSING;
+  // NaN fails both comparisons; counts beyond 2^53 are not real token counts and would overflow costs.
+  return typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER ? v : INVALID;
+}
+
+function firstCount(a: Attributes, names: readonly string[]): number {
+  for (let i = 0; i < names.length; i++) {
+    const v = a[names[i]];
+    if (v !== undefined && v !== null) return count(v);
+  }
+  return MISSING;
+}
+
+export function firstString(a: Attributes, names: readonly string[]): string | undefined {
+  for (let i = 0; i < names.length; i++) {
+    const v = a[names[i]];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return undefined;
+}
+
+/** OpenLLMetry's llm.request.type values -> GenAI operation names. */
+function operationOf(a: Attributes): string | undefined {
+  const op = a[ATTR_GEN_AI_OPERATION_NAME];
+  if (typeof op === 'string') return op;
+  const t = a[ATTR_LLM_REQUEST_TYPE];
+  if (t === 'completion') return OPERATION.textCompletion;
+  if (t === 'embedding') return OPERATION.embeddings;
+  if (t === 'chat') return OPERATION.chat;
+  return undefined;
+}
+
+/** Fills `u` from the attributes. */
+export function readUsage(a: Attributes, u: SpanUsage): void {
+  u.operation = operationOf(a);
+  u.input = firstCount(a, INPUT_NAMES);
+  u.output = firstCount(a, OUTPUT_NAMES);
+  u.cacheRead = firstCount(a, CACHE_READ_NAMES);
+  u.cacheWrite = firstCount(a, CACHE_WRITE_NAMES);
+  // Embeddings have no output; spans commonly leave the attribute out.
+  if (u.output === MISSING && u.operation === OPERATION.embeddings) u.output = 0;
+  let images = count(a[ATTR_USAGE_IMAGES]);
+  if (images === MISSING) images = count(a[ATTR_GEN_AI_REQUEST_CHOICE_COUNT]);
+  if (images === MISSING && u.operation === OPERATION.imageGeneration) images = 1; // the API's default n
+  u.images = images;
+  const seconds = count(a[ATTR_USAGE_AUDIO_SECONDS]);
+  u.audioMinutes = seconds >= 0 ? seconds / 60 : seconds;
+  const q = a[ATTR_REQUEST_IMAGE_QUALITY];
+  const s = a[ATTR_REQUEST_IMAGE_SIZE];
+  u.imageQuality = typeof q === 'string' ? q : undefined;
+  u.imageSize = typeof s === 'string' ? s : undefined;
+}
+
+/**
+ * The token part of the usage: 'ok', 'missing' (no input or output count) or 'invalid' (a count
+ * present but unusable, or cached parts larger than the input they are part of).
+ */
+export function tokenState(u: SpanUsage): 'ok' | 'missing' | 'invalid' {
+  if (u.input === INVALID || u.output === INVALID || u.cacheRead === INVALID || u.cacheWrite === INVALID) return 'invalid';
+  if (u.input === MISSING || u.output === MISSING) return 'missing';
+  const read = u.cacheRead > 0 ? u.cacheRead : 0;
+  const write = u.cacheWrite > 0 ? u.cacheWrite : 0;
+  if (read + write > u.input) return 'invalid';
+  return 'ok';
+}
