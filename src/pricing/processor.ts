@@ -1,0 +1,182 @@
+/**
+ * In-process enrichment (the embedded default: no collector needed).
+ *
+ * TokentaxCostProcessor adds the tokentax.cost.* attributes in the SDK's onEnding(span) hook
+ * (sdk-trace 2.x; attributes set in onEnd are ignored because the span is already read-only), and
+ * counts USD on the tokentax.cost counter by scenario. For SDKs without onEnding, wrap the exporter
+ * with CostEnrichingExporter instead: it prices each span on export and hands the exporter a view
+ * made with Object.create(span) whose `attributes` include the cost (a {...span} copy would lose the
+ * prototype getters such as spanContext() that OTLP serialisation needs).
+ *
+ * Nothing here throws into the application: loading failures are reported once through diag and
+ * the processor then does nothing.
+ */
+import { diag, metrics, type Attributes, type Context, type Counter, type Meter } from '@opentelemetry/api';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
+import type { PriceSpan, Scenario } from '../contracts';
+import {
+  ATTR_COST_USD,
+  ATTR_METRIC_MODEL,
+  ATTR_METRIC_PROVIDER,
+  ATTR_METRIC_SCENARIO,
+  ATTR_PRICING_VERSION,
+  CHEAPEST_ACTUAL,
+  METRIC_COST,
+  scenarioCostAttr,
+  scenarioModelAttr,
+} from '../semconv';
+import { loadPricing, type Pricing } from './data';
+import { createCostEngine } from './engine';
+import { MODEL_NAMES, PROVIDER_NAMES, firstString } from './usage';
+
+export interface CostProcessorOptions {
+  /** Resolved configuration (from loadConfig), or options to load it with; default: loadConfig(). */
+  config?: ResolvedConfig | LoadConfigOptions;
+  /** Already loaded pricing (overrides `config` for prices and scenarios). */
+  pricing?: Pricing;
+  /** Meter for the tokentax.cost counter; default: the global meter provider's "tokentax" meter. */
+  meter?: Meter;
+}
+
+/** Shared by the processor and the exporter wrapper: lazy engine + metric recording. */
+export class CostEnricher {
+  private engine: PriceSpan | undefined;
+  private scenarios: Array<{ id: string; provider: string; usd: string; model: string }> = [];
+  private failed = false;
+  private counter: Counter | undefined;
+  private readonly metricAttrs = new Map<string, Map<string, Attributes>>();
+
+  constructor(private readonly options: CostProcessorOptions = {}) {}
+
+  /** The cost attributes for a finished GenAI span's attributes, or undefined (not GenAI / disabled). */
+  enrich(attributes: Attributes, timeMs: number): Attributes | undefined {
+    if (this.failed || firstString(attributes, MODEL_NAMES) === undefined) return undefined;
+    if (attributes[ATTR_PRICING_VERSION] !== undefined) return undefined; // already priced upstream
+    const engine = this.engine ?? this.load();
+    if (!engine) return undefined;
+    const cost = engine(attributes, timeMs);
+    this.record(attributes, cost);
+    return cost;
+  }
+
+  private load(): PriceSpan | undefined {
+    try {
+      const pricing = this.options.pricing ?? loadPricing({ config: resolveConfig(this.options.config) });
+      this.scenarios = pricing.scenarios.map((s: Scenario) => ({ id: s.id, provider: s.provider, usd: scenarioCostAttr(s.id), model: scenarioModelAttr(s.id) }));
+      this.engine = createCostEngine(pricing);
+      return this.engine;
+    } catch (err) {
+      this.failed = true;
+      diag.error('tokentax: pricing data or configuration could not be loaded; spans are not priced', err);
+      return undefined;
+    }
+  }
+
+  private record(span: Attributes, cost: Attributes): void {
+    try {
+      this.counter ??= (this.options.meter ?? metrics.getMeter('tokentax')).createCounter(METRIC_COST, {
+        unit: 'USD',
+        description: 'Cost of GenAI calls as made (scenario=actual) and as they would have cost in each scenario',
+      });
+      const provider = firstString(span, PROVIDER_NAMES) ?? 'unknown';
+      const actual = cost[ATTR_COST_USD];
+      if (typeof actual === 'number') {
+        this.counter.add(actual, this.attrs(CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
+      }
+      for (const s of this.scenarios) {
+        const usd = cost[s.usd];
+        const model = cost[s.model];
+        if (typeof usd === 'number' && typeof model === 'string') this.counter.add(usd, this.attrs(s.id, model, s.provider));
+      }
+    } catch (err) {
+      diag.debug('tokentax: cost metric not recorded', err);
+    }
+  }
+
+  /** Metric attribute objects are cached: one per (scenario, model, provider). */
+  private attrs(scenario: string, model: string, provider: string): Attributes {
+    const key = `${scenario}\u0000${provider}`;
+    let byModel = this.metricAttrs.get(key);
+    if (!byModel) this.metricAttrs.set(key, (byModel = new Map()));
+    let a = byModel.get(model);
+    if (!a) {
+      a = Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: model, [ATTR_METRIC_PROVIDER]: provider });
+      if (byModel.size < 1000) byModel.set(model, a);
+    }
+    return a;
+  }
+}
+
+function resolveConfig(config: CostProcessorOptions['config']): ResolvedConfig {
+  if (config && 'bloat' in config && 'prices' in config && 'providerHosts' in config && Array.isArray(config.prices)) {
+    return config as ResolvedConfig;
+  }
+  return loadConfig(config as LoadConfigOptions | undefined);
+}
+
+const hrToMs = (t: [number, number]): number => t[0] * 1e3 + t[1] / 1e6;
+
+/** Adds cost attributes as each span ends. Add it to a NodeSDK with `spanProcessors: [...]`. */
+export class TokentaxCostProcessor implements SpanProcessor {
+  private readonly enricher: CostEnricher;
+
+  constructor(options: CostProcessorOptions = {}) {
+    this.enricher = new CostEnricher(options);
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnding(span: Span): void {
+    try {
+      const cost = this.enricher.enrich(span.attributes, hrToMs(span.startTime));
+      if (cost) span.setAttributes(cost);
+    } catch (err) {
+      diag.debug('tokentax: span not priced', err);
+    }
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** For SDKs without onEnding: prices spans on their way to `exporter`. */
+export class CostEnrichingExporter implements SpanExporter {
+  private readonly enricher: CostEnricher;
+
+  constructor(private readonly exporter: SpanExporter, options: CostProcessorOptions = {}) {
+    this.enricher = new CostEnricher(options);
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    let out = spans;
+    try {
+      out = spans.map((span) => {
+        const cost = this.enricher.enrich(span.attributes, hrToMs(span.startTime));
+        if (!cost) return span;
+        // A view over the original span: prototype methods (spanContext) keep working.
+        return Object.create(span, { attributes: { value: { ...span.attributes, ...cost }, enumerable: true } }) as ReadableSpan;
+      });
+    } catch (err) {
+      diag.debug('tokentax: spans exported without cost', err);
+      out = spans;
+    }
+    this.exporter.export(out, resultCallback);
+  }
+
+  shutdown(): Promise<void> {
+    return this.exporter.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.exporter.forceFlush ? this.exporter.forceFlush() : Promise.resolve();
+  }
+}
