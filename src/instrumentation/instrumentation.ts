@@ -6,7 +6,7 @@
  * SDK's own helpers that call create() internally (parse, stream, runTools) are covered too.
  */
 import { context as otelContext, diag, SpanKind, trace, type Span } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { getConversationId } from '../context/conversation-id';
 import { ATTR_DUPLICATE, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, OPERATION } from '../semconv';
 import { VERSION } from '../version';
@@ -25,7 +25,10 @@ export const SUPPORTED_VERSIONS = ['>=4.0.0 <8'];
 const TOKENTAX_WRAPPER = Symbol.for('tokentax.wrapper');
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
-type Wrapped = AnyFunction & { [TOKENTAX_WRAPPER]?: true; __original?: AnyFunction; __wrapped?: boolean };
+/** The method a tokentax wrapper replaced, restored on disable(). */
+const REPLACED = Symbol.for('tokentax.replaced');
+
+type Wrapped = AnyFunction & { [TOKENTAX_WRAPPER]?: true; [REPLACED]?: AnyFunction; __original?: AnyFunction; __wrapped?: boolean };
 
 export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
   // `declare`: the base constructor sets these (setConfig, _updateMetricInstruments) before field initialisers would run.
@@ -85,10 +88,14 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     }
     for (const spec of OPERATIONS) {
       const proto = resourcePrototype(OpenAI, spec);
-      if (!proto) continue;
-      const current = proto[spec.method] as Wrapped | undefined;
-      if (typeof current !== 'function' || current[TOKENTAX_WRAPPER]) continue;
-      this._wrap(proto, spec.method, (original: unknown) => this.wrapMethod(original as AnyFunction, spec));
+      const current = proto?.[spec.method] as Wrapped | undefined;
+      if (!proto || typeof current !== 'function' || current[TOKENTAX_WRAPPER]) continue;
+      // Not shimmer's _wrap: it would unwrap another instrumentation's patch silently, and a later
+      // instrumentation's _wrap would silently unwrap ours. Ours carries no shimmer marker, so a
+      // later peer wraps around it (and is then recognised as a duplicate), never removes it.
+      const wrapper = this.wrapMethod(current, spec);
+      wrapper[REPLACED] = current;
+      Object.defineProperty(proto, spec.method, { configurable: true, writable: true, enumerable: false, value: wrapper });
     }
   }
 
@@ -98,11 +105,14 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     for (const spec of OPERATIONS) {
       const proto = resourcePrototype(OpenAI, spec);
       const current = proto?.[spec.method] as Wrapped | undefined;
-      if (proto && current?.[TOKENTAX_WRAPPER] && isWrapped(current)) this._unwrap(proto, spec.method);
+      // If a peer wrapped around ours since, leave it: ours passes calls through while disabled.
+      if (proto && current?.[TOKENTAX_WRAPPER] && current[REPLACED]) {
+        Object.defineProperty(proto, spec.method, { configurable: true, writable: true, enumerable: false, value: current[REPLACED] });
+      }
     }
   }
 
-  private wrapMethod(original: AnyFunction, spec: OperationSpec): AnyFunction {
+  private wrapMethod(original: AnyFunction, spec: OperationSpec): Wrapped {
     const instrumentation = this;
     // Another OpenAI instrumentation wrapped this method before us: call past it, so each call
     // is traced and counted once (by tokentax).
@@ -153,7 +163,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         endpoint: endpointOf(client?.baseURL, this.settings.providerNames),
         parent,
         conversationId: getConversationId(parent) ?? conversationOfParams(body),
-        foreignMetrics: !!foreign,
+        foreignMetrics: !!foreign && recordsGenAIMetrics(foreign),
       });
     });
   }
@@ -201,6 +211,14 @@ function foreignGenAISpan(span: Span | undefined, model: unknown): Span | undefi
 }
 
 const MODEL_OPERATIONS = new Set<string>([OPERATION.chat, OPERATION.textCompletion, OPERATION.embeddings, OPERATION.generateContent]);
+
+/** Instrumentations known to record gen_ai.client.* metrics themselves (so tokentax must not). */
+const GENAI_METRIC_RECORDERS = new Set(['@opentelemetry/instrumentation-openai']);
+
+function recordsGenAIMetrics(span: Span): boolean {
+  const scope = (span as unknown as { instrumentationScope?: { name?: string } }).instrumentationScope?.name;
+  return scope !== undefined && GENAI_METRIC_RECORDERS.has(scope);
+}
 
 function withStreamUsage(body: Record<string, unknown>): Record<string, unknown> {
   if (body.stream !== true) return body;

@@ -1,4 +1,5 @@
 /** Every supported `openai` major, installed side by side as npm aliases (devDependencies). */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const requireCjs = createRequire(__filename);
@@ -17,5 +18,8 @@ export function loadMajor(pkg: string): OpenAIModule {
 }
 
 export function versionOf(pkg: string): string {
-  return requireCjs(`${pkg}/package.json`).version;
+  // Not every major exports ./package.json: read it next to the resolved entry point.
+  const entry = requireCjs.resolve(pkg);
+  const root = entry.slice(0, entry.lastIndexOf(`/node_modules/${pkg}/`) + `/node_modules/${pkg}/`.length);
+  return JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version;
 }

@@ -1,3 +1,5 @@
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 /** A real OpenTelemetry SDK (tracer + meter providers with in-memory exporters) for tests. */
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -11,7 +13,14 @@ export interface TestTelemetry {
   shutdown(): Promise<void>;
 }
 
+let contextManagerSet = false;
+
 export function createTelemetry(extraProcessors: SpanProcessor[] = []): TestTelemetry {
+  if (!contextManagerSet) {
+    // As NodeSDK does: without a context manager no span would ever be a parent.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    contextManagerSet = true;
+  }
   const spanExporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [...extraProcessors, new SimpleSpanProcessor(spanExporter)] });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
