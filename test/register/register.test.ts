@@ -43,6 +43,8 @@ describe('tokentax/register in child processes', () => {
   const env = () => ({
     SIM_URL: sim.baseURL,
     OTEL_SERVICE_NAME: 'register-test',
+    // The simulator stands in for api.openai.com, so prices are OpenAI's.
+    TOKENTAX_CONFIG: join(__dirname, 'simulator-is-openai.yaml'),
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_TRACES_EXPORTER: 'otlp',
@@ -75,6 +77,9 @@ describe('tokentax/register in child processes', () => {
     expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
     expect(spans[1].attributes['gen_ai.request.stream']).toBe(true);
     expect(spans[1].attributes['tokentax.context.tokens']).toBeGreaterThan(0);
+    // In-process cost is on by default in the register entry point.
+    expect(spans[0].attributes['tokentax.cost.usd']).toBeGreaterThan(0);
+    expect(spans[0].attributes['tokentax.cost.together.usd']).toBeGreaterThan(0);
     expect(receiver.metrics.some((m) => m.name === 'gen_ai.client.token.usage')).toBe(true);
     expect(receiver.bodies.join('')).not.toContain('sk-app-SECRET');
     expect(receiver.bodies.join('')).not.toContain('Bouvet');
