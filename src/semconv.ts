@@ -145,6 +145,11 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.
 export const METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
 export const METRIC_CONTEXT_TOKENS = 'tokentax.context.tokens';
 export const METRIC_CONTEXT_RECYCLED_TOKENS = 'tokentax.context.recycled_tokens';
+export const METRIC_CONTEXT_UTILIZATION = 'tokentax.context.utilization';
+/** Requests whose context was bloated, by the rule that fired (tokentax.bloat.reason). */
+export const METRIC_CONTEXT_BLOATED = 'tokentax.context.bloated_requests';
+export const ATTR_METRIC_BLOAT_REASON = 'tokentax.bloat.reason';
+export const UTILIZATION_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
 export const METRIC_COST = 'tokentax.cost';
 export const ATTR_METRIC_SCENARIO = 'tokentax.scenario';
 export const ATTR_METRIC_MODEL = 'tokentax.model';

@@ -5,6 +5,9 @@
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { ContextMeasurement } from '../contracts';
 import {
+  ATTR_CONTEXT_BLOAT_REASONS,
+  ATTR_CONTEXT_UTILIZATION,
+  ATTR_METRIC_BLOAT_REASON,
   ATTR_CONTEXT_RECYCLED_TOKENS,
   ATTR_CONTEXT_TOKENS,
   ATTR_ERROR_TYPE,
@@ -250,6 +253,10 @@ export class Call {
     if (typeof contextTokens === 'number') metrics.contextTokens.record(contextTokens, metricAttributes);
     const recycled = span[ATTR_CONTEXT_RECYCLED_TOKENS];
     if (typeof recycled === 'number' && recycled > 0) metrics.recycledTokens.add(recycled, metricAttributes);
+    const utilization = span[ATTR_CONTEXT_UTILIZATION];
+    if (typeof utilization === 'number') metrics.utilization.record(utilization, metricAttributes);
+    const reasons = span[ATTR_CONTEXT_BLOAT_REASONS];
+    if (Array.isArray(reasons)) for (const reason of reasons) metrics.bloated.add(1, { ...metricAttributes, [ATTR_METRIC_BLOAT_REASON]: String(reason) });
   }
 
   get isStreaming(): boolean {

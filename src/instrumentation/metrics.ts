@@ -6,7 +6,10 @@ import {
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  METRIC_CONTEXT_BLOATED,
+  METRIC_CONTEXT_UTILIZATION,
   TOKEN_USAGE_BUCKETS,
+  UTILIZATION_BUCKETS,
 } from '../semconv';
 
 /** The instruments one instrumentation records per call. */
@@ -16,6 +19,8 @@ export class CallMetrics {
   readonly timeToFirstChunk: Histogram;
   readonly contextTokens: Histogram;
   readonly recycledTokens: Counter;
+  readonly utilization: Histogram;
+  readonly bloated: Counter;
 
   constructor(meter: Meter) {
     this.tokenUsage = meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
@@ -41,6 +46,15 @@ export class CallMetrics {
     this.recycledTokens = meter.createCounter(METRIC_CONTEXT_RECYCLED_TOKENS, {
       description: 'Input tokens resent unchanged from the previous request of the same conversation',
       unit: '{token}',
+    });
+    this.utilization = meter.createHistogram(METRIC_CONTEXT_UTILIZATION, {
+      description: "Share of the model's context window the request used",
+      unit: '1',
+      advice: { explicitBucketBoundaries: UTILIZATION_BUCKETS },
+    });
+    this.bloated = meter.createCounter(METRIC_CONTEXT_BLOATED, {
+      description: 'Requests whose context was bloated, by the rule that fired',
+      unit: '{request}',
     });
   }
 }

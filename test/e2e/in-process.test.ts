@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { createTokentax } from '../../src/tokentax';
-import { createTelemetry, type TestTelemetry } from '../support/otel';
+import { createTelemetry, metricPoints, type TestTelemetry } from '../support/otel';
 import { loadMajor } from '../support/openai-majors';
 import { withConversation } from '../../src/context';
 
@@ -57,6 +57,19 @@ describe('createTokentax: instrumentation + in-process cost', () => {
       expect(x['tokentax.cost.cheapest']).toBeTypeOf('string');
       expect(x['tokentax.cost.savings.usd']).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('context metrics: utilisation histogram and bloated requests by rule', async () => {
+    const big = 'lorem ipsum dolor sit amet '.repeat(4_000); // ~100k characters, well over 20k tokens
+    await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: big }] });
+    const span = telemetry.spans().at(-1)!;
+    expect(span.attributes['tokentax.context.bloat']).toBe(true);
+    expect(span.attributes['tokentax.context.bloat_reasons']).toContain('tokens>=20000');
+    const collected = await telemetry.metrics();
+    const bloated = metricPoints(collected, 'tokentax.context.bloated_requests');
+    expect(bloated.find((p) => p.attributes['tokentax.bloat.reason'] === 'tokens>=20000')?.value).toBe(1);
+    const utilization = metricPoints(collected, 'tokentax.context.utilization');
+    expect(utilization.reduce((n, p) => n + p.value.count, 0)).toBe(telemetry.spans().length);
   });
 
   it('a model nobody prices is unpriced with a reason, never a cost of 0', async () => {
