@@ -14,7 +14,7 @@
  * Counts may be scaled by a tokenizer factor first (scenarios); nothing is rounded.
  */
 import type { ModelEntry, PricePeriod, Tier } from './types';
-import { MISSING } from './usage';
+import { MISSING, readExtras } from './usage';
 import type { SpanUsage } from './usage';
 
 /** Why a price could not be computed (mapped to UNPRICED / INFEASIBLE by the engine). Returned
@@ -83,6 +83,7 @@ export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, to
   }
   if (period.perRequest === null) return -PriceFailure.NoPrice;
   if (period.perRequest !== undefined) usd += period.perRequest;
+  if (period.perImage !== undefined || period.perAudioMinute !== undefined) readExtras(u);
   if (period.perImage !== undefined) {
     if (u.images < 0) return u.images === MISSING ? -PriceFailure.MissingUsage : -PriceFailure.InvalidUsage;
     const each = imagePrice(period.perImage, u);

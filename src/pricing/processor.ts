@@ -43,10 +43,12 @@ export interface CostProcessorOptions {
 /** Shared by the processor and the exporter wrapper: lazy engine + metric recording. */
 export class CostEnricher {
   private engine: PriceSpan | undefined;
-  private scenarios: Array<{ id: string; provider: string; usd: string; model: string }> = [];
+  /** Per scenario: its attribute names and cached metric attributes by stand-in model. */
+  private scenarios: Array<{ id: string; provider: string; usd: string; model: string; metricAttrs: Map<string, Attributes> }> = [];
   private failed = false;
   private counter: Counter | undefined;
-  private readonly metricAttrs = new Map<string, Map<string, Attributes>>();
+  /** Metric attributes of the actual calls, by provider then model (no string keys built per span). */
+  private readonly actualAttrs = new Map<string, Map<string, Attributes>>();
 
   constructor(private readonly options: CostProcessorOptions = {}) {}
 
@@ -64,7 +66,7 @@ export class CostEnricher {
   private load(): PriceSpan | undefined {
     try {
       const pricing = this.options.pricing ?? loadPricing({ config: resolveConfig(this.options.config) });
-      this.scenarios = pricing.scenarios.map((s: Scenario) => ({ id: s.id, provider: s.provider, usd: scenarioCostAttr(s.id), model: scenarioModelAttr(s.id) }));
+      this.scenarios = pricing.scenarios.map((s: Scenario) => ({ id: s.id, provider: s.provider, usd: scenarioCostAttr(s.id), model: scenarioModelAttr(s.id), metricAttrs: new Map() }));
       this.engine = createCostEngine(pricing);
       return this.engine;
     } catch (err) {
@@ -83,30 +85,29 @@ export class CostEnricher {
       const provider = firstString(span, PROVIDER_NAMES) ?? 'unknown';
       const actual = cost[ATTR_COST_USD];
       if (typeof actual === 'number') {
-        this.counter.add(actual, this.attrs(CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
+        let byModel = this.actualAttrs.get(provider);
+        if (!byModel) this.actualAttrs.set(provider, (byModel = new Map()));
+        this.counter.add(actual, cachedAttrs(byModel, CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
       }
       for (const s of this.scenarios) {
         const usd = cost[s.usd];
         const model = cost[s.model];
-        if (typeof usd === 'number' && typeof model === 'string') this.counter.add(usd, this.attrs(s.id, model, s.provider));
+        if (typeof usd === 'number' && typeof model === 'string') this.counter.add(usd, cachedAttrs(s.metricAttrs, s.id, model, s.provider));
       }
     } catch (err) {
       diag.debug('tokentax: cost metric not recorded', err);
     }
   }
+}
 
-  /** Metric attribute objects are cached: one per (scenario, model, provider). */
-  private attrs(scenario: string, model: string, provider: string): Attributes {
-    const key = `${scenario}\u0000${provider}`;
-    let byModel = this.metricAttrs.get(key);
-    if (!byModel) this.metricAttrs.set(key, (byModel = new Map()));
-    let a = byModel.get(model);
-    if (!a) {
-      a = Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: model, [ATTR_METRIC_PROVIDER]: provider });
-      if (byModel.size < 1000) byModel.set(model, a);
-    }
-    return a;
+/** Metric attribute objects are cached per (scenario, provider) map and model, bounded. */
+function cachedAttrs(byModel: Map<string, Attributes>, scenario: string, model: string, provider: string): Attributes {
+  let a = byModel.get(model);
+  if (!a) {
+    a = Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: model, [ATTR_METRIC_PROVIDER]: provider });
+    if (byModel.size < 1000) byModel.set(model, a);
   }
+  return a;
 }
 
 function resolveConfig(config: CostProcessorOptions['config']): ResolvedConfig {

@@ -99,7 +99,8 @@ export interface ModelEntry {
   id: string;
   canonical: string | undefined;
   class: string | undefined;
-  openWeight: boolean;
+  /** Open-weight model (may map to itself on other providers); absent = false. */
+  openWeight?: boolean;
   tokenizer: string;
   /** Tokens relative to o200k for the same text (from tokenizer-ratios.json; 1 when unknown). */
   tokenRatio: number;

@@ -63,10 +63,16 @@ export interface SpanUsage {
   imageQuality: string | undefined;
   imageSize: string | undefined;
   operation: string | undefined;
+  /** The span's attributes, for the per-image / per-minute fields read only when a price needs them. */
+  attributes: Attributes;
+  extrasRead: boolean;
 }
 
 export function newUsage(): SpanUsage {
-  return { input: MISSING, output: MISSING, cacheRead: MISSING, cacheWrite: MISSING, images: MISSING, audioMinutes: MISSING, imageQuality: undefined, imageSize: undefined, operation: undefined };
+  return {
+    input: MISSING, output: MISSING, cacheRead: MISSING, cacheWrite: MISSING, images: MISSING, audioMinutes: MISSING,
+    imageQuality: undefined, imageSize: undefined, operation: undefined, attributes: {}, extrasRead: false,
+  };
 }
 
 function count(v: AttributeValue | undefined): number {
@@ -102,8 +108,10 @@ function operationOf(a: Attributes): string | undefined {
   return undefined;
 }
 
-/** Fills `u` from the attributes. */
+/** Fills the token part of `u` from the attributes (the rest on demand: readExtras). */
 export function readUsage(a: Attributes, u: SpanUsage): void {
+  u.attributes = a;
+  u.extrasRead = false;
   u.operation = operationOf(a);
   u.input = firstCount(a, INPUT_NAMES);
   u.output = firstCount(a, OUTPUT_NAMES);
@@ -111,6 +119,13 @@ export function readUsage(a: Attributes, u: SpanUsage): void {
   u.cacheWrite = firstCount(a, CACHE_WRITE_NAMES);
   // Embeddings have no output; spans commonly leave the attribute out.
   if (u.output === MISSING && u.operation === OPERATION.embeddings) u.output = 0;
+}
+
+/** Images, audio minutes and image quality/size: only per-image / per-minute prices need them. */
+export function readExtras(u: SpanUsage): void {
+  if (u.extrasRead) return;
+  u.extrasRead = true;
+  const a = u.attributes;
   let images = count(a[ATTR_USAGE_IMAGES]);
   if (images === MISSING) images = count(a[ATTR_GEN_AI_REQUEST_CHOICE_COUNT]);
   if (images === MISSING && u.operation === OPERATION.imageGeneration) images = 1; // the API's default n
