@@ -34,8 +34,9 @@ import { MODEL_NAMES, PROVIDER_NAMES, firstString } from './usage';
 export interface CostProcessorOptions {
   /** Resolved configuration (from loadConfig), or options to load it with; default: loadConfig(). */
   config?: ResolvedConfig | LoadConfigOptions;
-  /** Already loaded pricing (overrides `config` for prices and scenarios). */
-  pricing?: Pricing;
+  /** Already loaded pricing, or a function returning it (called on the first GenAI span, so one
+   *  lazily loaded Pricing can be shared with createModelCatalog). Overrides `config`. */
+  pricing?: Pricing | (() => Pricing);
   /** Meter for the tokentax.cost counter; default: the global meter provider's "tokentax" meter. */
   meter?: Meter;
 }
@@ -65,7 +66,8 @@ export class CostEnricher {
 
   private load(): PriceSpan | undefined {
     try {
-      const pricing = this.options.pricing ?? loadPricing({ config: resolveConfig(this.options.config) });
+      const given = this.options.pricing;
+      const pricing = typeof given === 'function' ? given() : (given ?? loadPricing({ config: resolveConfig(this.options.config) }));
       this.scenarios = pricing.scenarios.map((s: Scenario) => ({ id: s.id, provider: s.provider, usd: scenarioCostAttr(s.id), model: scenarioModelAttr(s.id), metricAttrs: new Map() }));
       this.engine = createCostEngine(pricing);
       return this.engine;

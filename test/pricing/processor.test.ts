@@ -101,6 +101,20 @@ describe('TokentaxCostProcessor (onEnding)', () => {
     expect(exporter.getFinishedSpans()[0].attributes[ATTR_COST_USD]).toBe(1);
   });
 
+  it('loads shared pricing lazily, once, on the first GenAI span', () => {
+    const exporter = new InMemorySpanExporter();
+    let loads = 0;
+    const processor = new TokentaxCostProcessor({ pricing: () => (loads++, testPricing()) });
+    const provider = new BasicTracerProvider({ spanProcessors: [processor, new SimpleSpanProcessor(exporter)] });
+    providers.push(provider);
+    const tracer = provider.getTracer('t');
+    tracer.startSpan('GET /', { attributes: { 'http.method': 'GET' } }).end();
+    expect(loads).toBe(0);
+    for (let i = 0; i < 3; i++) tracer.startSpan('chat big', { attributes: genAi, startTime: JULY }).end();
+    expect(loads).toBe(1);
+    expect(exporter.getFinishedSpans().filter((s) => s.attributes[ATTR_COST_USD] !== undefined)).toHaveLength(3);
+  });
+
   it('never throws into the application when the configuration cannot be loaded', () => {
     const exporter = new InMemorySpanExporter();
     const processor = new TokentaxCostProcessor({ config: { file: '/nonexistent/tokentax.yaml' } });
