@@ -51,13 +51,13 @@ function convertPrice(prices, source) {
     if (!unit && key === 'requests_kcount') { unit = 'per_request'; scale = 1 / 1000; }
     if (!unit && (key === 'audio_hours' || key === 'input_audio_hours')) { unit = 'per_audio_minute'; scale = 1 / 60; }
     if (!unit) { dropped.ignoredUnits[key] = (dropped.ignoredUnits[key] ?? 0) + 1; continue; }
-    if (typeof value === 'number') { out[unit] = round(value * scale); continue; }
-    out[unit] = round(value.base * scale);
+    if (typeof value === 'number') { out[unit] = scaled(value, scale); continue; }
+    out[unit] = scaled(value.base, scale);
     for (const t of value.tiers) {
       // genai-prices selects a tier when input_tokens > start; we store the inclusive minimum.
       const min = t.start + 1;
       if (!tiers.has(min)) tiers.set(min, { min_input_tokens: min });
-      tiers.get(min)[unit] = round(t.price * scale);
+      tiers.get(min)[unit] = scaled(t.price, scale);
     }
   }
   if (Object.keys(out).length === 0) return undefined;
@@ -65,7 +65,9 @@ function convertPrice(prices, source) {
   return { ...out, ...source };
 }
 
-const round = (n) => Math.round(n * 1e9) / 1e9; // kill float noise from unit scaling only
+// Round only converted values (per hour -> per minute, per 1000 requests -> per request), to drop
+// float noise such as 0.36 / 60 = 0.005999...; values taken as they are stay exact.
+const scaled = (n, scale) => (scale === 1 ? n : Math.round(n * scale * 1e12) / 1e12);
 
 function annotate(providerId, model) {
   const ids = [model.id, ...model.aliases];
@@ -126,6 +128,7 @@ function build() {
     if (o.window !== undefined) m.window = o.window;
     if (o.max_input !== undefined) m.max_input = o.max_input;
     if (o.replace_prices) m.prices = o.prices;
+    if (o.set_on_prices) for (const period of m.prices) Object.assign(period, o.set_on_prices);
   }
   for (const extra of overlay.models) {
     const p = providers[extra.provider];

@@ -164,6 +164,8 @@ function toPeriod(p: PricePeriodData): PricePeriod {
     perRequest: p.per_request,
     perImage: p.per_image,
     perAudioMinute: p.per_audio_minute,
+    minAudioMinutes: (p.min_audio_seconds ?? 0) / 60,
+    minUsd: p.min_usd ?? 0,
     tiers: p.tiers?.slice().sort((a, b) => a.min_input_tokens - b.min_input_tokens),
     tokenMetered: p.input_mtok !== undefined || p.output_mtok !== undefined || p.cached_input_mtok !== undefined || p.cache_write_mtok !== undefined,
   };

@@ -9,7 +9,8 @@
  *         + cache_read  * (cached_input_mtok ?? input_mtok)     // cache price only where offered
  *         + cache_write * (cache_write_mtok  ?? input_mtok)
  *         + output      * output_mtok ) / 1e6                   // output includes reasoning
- *       + per_request + per_image * images + per_audio_minute * minutes
+ *       + per_request + per_image * images + per_audio_minute * max(minutes, min_audio_seconds / 60)
+ *   usd = max(usd, min_usd)                                     // minimums, when the data has them
  *
  * Counts may be scaled by a tokenizer factor first (scenarios); nothing is rounded.
  */
@@ -92,9 +93,10 @@ export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, to
   }
   if (period.perAudioMinute !== undefined) {
     if (u.audioMinutes < 0) return u.audioMinutes === MISSING ? -PriceFailure.MissingUsage : -PriceFailure.InvalidUsage;
-    usd += period.perAudioMinute * u.audioMinutes;
+    const minutes = u.audioMinutes > 0 && u.audioMinutes < period.minAudioMinutes ? period.minAudioMinutes : u.audioMinutes;
+    usd += period.perAudioMinute * minutes;
   }
-  return usd;
+  return usd < period.minUsd ? period.minUsd : usd;
 }
 
 /** Window check for a scenario, on translated counts. */

@@ -26,6 +26,10 @@ export interface PricePeriodData {
   /** USD per image, or per "quality/size" | "quality" | "default" key. */
   per_image?: number | Record<string, number>;
   per_audio_minute?: number;
+  /** Audio shorter than this is billed as this long (e.g. Groq: 10 s). */
+  min_audio_seconds?: number;
+  /** Minimum charge per request, USD: the request costs max(computed, min_usd). */
+  min_usd?: number;
   tiers?: Tier[];
   source: string;
   retrieved: string;
@@ -89,6 +93,8 @@ export interface PricePeriod {
   perRequest: number | null | undefined;
   perImage: number | Record<string, number> | undefined;
   perAudioMinute: number | undefined;
+  minAudioMinutes: number;
+  minUsd: number;
   tiers: Tier[] | undefined;
   /** Has any per-1M-token price. */
   tokenMetered: boolean;

@@ -76,6 +76,14 @@ describe('actual cost', () => {
     close(img({}), 0.04); // one image by default, default price
   });
 
+  it('applies minimums: billed audio seconds and a minimum charge per request', () => {
+    const audio = (seconds: number): unknown => price({ 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'audio-min', 'tokentax.usage.audio_seconds': seconds }, AFTER)[ATTR_COST_USD];
+    close(audio(3), 0.006 * (10 / 60)); // 3 s billed as 10 s
+    close(audio(30), 0.006 * 0.5);
+    close(price(chat('min-charge', 10, 10), AFTER)[ATTR_COST_USD], 0.0001); // 20 / 1e6 < minimum
+    close(price(chat('min-charge', 1000, 1000), AFTER)[ATTR_COST_USD], 0.002);
+  });
+
   it('prices a flat per-request call at its configured price, whatever the tokens', () => {
     close(price(chat('open-small', 50_000, 9_000, {}, 'flat'), AFTER)[ATTR_COST_USD], 0.001);
   });
