@@ -65,6 +65,11 @@ export function preloadEncoding(name: EncodingName): void {
   load(name);
 }
 
+/** Forgets memoised piece counts (benchmarks use it to measure a cold first count honestly). */
+export function clearPieceCaches(): void {
+  for (const enc of loaded.values()) enc.pieceCounts.clear();
+}
+
 /** Exact token count of `text` as plain text in `name`; never throws on special-token text. */
 export function countTokens(name: EncodingName, text: string): number {
   if (text.length === 0) return 0;
