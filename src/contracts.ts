@@ -46,7 +46,14 @@ export interface ContextMeasurement {
     apiInputTokens: number | undefined,
     /** The API response's id (Responses API), so a later previous_response_id finds this conversation. */
     response?: { responseId?: string },
-  ): { attributes: Attributes; inputTokens: number; estimated: boolean };
+  ): {
+    attributes: Attributes;
+    inputTokens: number;
+    estimated: boolean;
+    /** Tokens resent from the previous request of the conversation (for the recycled-tokens counter);
+     *  undefined when unknown (first sight of a server-held chain, unsupported operation). */
+    recycledTokens?: number;
+  };
 }
 
 export interface ContextMeter {

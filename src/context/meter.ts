@@ -171,7 +171,7 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     const reasons = bloatReasons({ tokens, utilization, recycledTokens: recycled, recycledRatio: ratio }, thresholds);
     attributes[ATTR_CONTEXT_BLOAT] = reasons.length > 0;
     if (reasons.length > 0) attributes[ATTR_CONTEXT_BLOAT_REASONS] = reasons;
-    return { attributes, inputTokens: tokens, estimated: !useApi };
+    return { attributes, inputTokens: tokens, estimated: !useApi, recycledTokens: recycled };
   }
 
   function fallback(request: ContextRequest, apiInputTokens: number | undefined): CompletedContext {
@@ -186,7 +186,10 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     let seen: Observation | undefined;
     const base: Attributes = {};
     try {
-      read = readRequest(request);
+      const parsed = readRequest(request);
+      // Operations without a text context (images, audio): nothing to measure beyond the API's figure.
+      if (!parsed) return { attributes: {}, complete: (api) => fallback(request, api) };
+      read = parsed;
       base[ATTR_CONTEXT_MESSAGES] = read.messageCount;
       if (read.serverState) base[ATTR_CONTEXT_SERVER_STATE] = true;
       const tracked = read.conversational || (request.operation === OPERATION.textCompletion && !!request.conversationId);

@@ -91,18 +91,22 @@ function readPlain(input: unknown): ReadRequest {
   return { segments, messageCount: count, requestOverhead: 0, conversational: false, serverState: false, openingEnd: 0 };
 }
 
-export function readRequest(request: ContextRequest): ReadRequest {
+/** Segments of a request, or undefined for operations without a text context (images, audio). */
+export function readRequest(request: ContextRequest): ReadRequest | undefined {
   const params = isRecord(request.params) ? request.params : {};
   switch (request.operation) {
     case OPERATION.embeddings:
       return readPlain(params.input);
     case OPERATION.textCompletion:
       return readPlain(params.prompt);
-    default:
+    case OPERATION.chat:
+    case OPERATION.generateContent:
       // Responses API requests carry `input`/`instructions`; chat completions carry `messages`.
       if (params.messages === undefined && (params.input !== undefined || params.instructions !== undefined)) {
         return readResponses(params);
       }
       return readChat(params);
+    default:
+      return undefined;
   }
 }

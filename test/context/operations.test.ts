@@ -1,6 +1,6 @@
 /** Each operation's request shape, server-held state, tokenizer choice and never-throw behaviour. */
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { context } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextMeter, getConversationId, withConversation } from '../../src/context';
@@ -192,6 +192,38 @@ describe('never throws into the application', () => {
     const done = meter.measure(chat({ input: [cyclic] })).complete(12);
     expect(done.inputTokens).toBe(12);
     expect(meter.countText('gpt-test', undefined as unknown as string)).toBe(0);
+  });
+});
+
+describe('what the instrumentation reads', () => {
+  it('returns recycled tokens beside the attributes, and nothing for operations without text context', () => {
+    const meter = createContextMeter();
+    const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }];
+    meter.measure(chat({ messages })).complete(20);
+    const second = meter.measure(chat({ messages: [...messages, { role: 'assistant', content: 'Hello!' }, { role: 'user', content: 'Bye' }] })).complete(30);
+    expect(second.recycledTokens).toBe(second.attributes[ATTR_CONTEXT_RECYCLED_TOKENS]);
+    expect(second.recycledTokens).toBeGreaterThan(0);
+    const audio = meter.measure({ operation: OPERATION.transcription, provider: 'openai', model: 'whisper-1', params: { file: {} } });
+    expect(audio.attributes).toEqual({});
+    expect(audio.complete(undefined)).toEqual({ attributes: {}, inputTokens: 0, estimated: true });
+    expect(audio.complete(7).inputTokens).toBe(7);
+  });
+
+  it('reports a failure once through diag, and keeps measuring', () => {
+    const warnings: unknown[][] = [];
+    const logger: DiagLogger = { error: () => {}, warn: (...a) => void warnings.push(a), info: () => {}, debug: () => {}, verbose: () => {} };
+    diag.setLogger(logger, DiagLogLevel.WARN);
+    try {
+      const meter = createContextMeter({ catalog: { model: () => { throw new Error('catalog down'); } } });
+      for (let i = 0; i < 3; i++) {
+        const done = meter.measure(chat({ messages: [{ role: 'user', content: `q${i}` }] })).complete(10);
+        expect(done.inputTokens).toBe(10);
+      }
+      expect(warnings.length).toBe(1);
+      expect(String(warnings[0][0])).toContain('catalog');
+    } finally {
+      diag.disable();
+    }
   });
 });
 
