@@ -1,8 +1,9 @@
 /**
  * Which model stands in for the actual one in each scenario (docs/pricing.md "Equivalence"):
  *  0. the scenario names a fixed model -> that model on the scenario's provider;
- *  1. the user's equivalence.models maps the actual model (its id or canonical id) to a
- *     canonical model id -> that model, or to a class name -> rule 3 with that class;
+ *  1. the user's equivalence.models maps the actual model (its id or canonical id) to a class
+ *     name -> rule 3 with that class; or to a canonical model id -> that model where the
+ *     scenario's provider offers it (elsewhere rules 2-3 apply as usual);
  *  2. the scenario's provider offers the same canonical model -> that one, if the model is
  *     open-weight or the provider is its home (its own id is the canonical id: an Azure or
  *     OpenRouter gpt-4o maps to OpenAI's gpt-4o in the openai scenario);
@@ -27,14 +28,16 @@ export function createStandInResolver(pricing: Pricing, scenarios: readonly Scen
     if (s.model) return index.lookup(s.provider, s.model);
     let cls = actual.class;
     const mapped = pricing.modelEquivalence[actual.id.toLowerCase()] ?? (actual.canonical ? pricing.modelEquivalence[actual.canonical] : undefined);
-    if (mapped !== undefined) {
-      if (pricing.classes[mapped]) cls = mapped;
-      else return index.byCanonical(s.provider, mapped);
-    } else if (actual.canonical) {
+    if (mapped !== undefined && pricing.classes[mapped]) {
+      cls = mapped;
+    } else {
+      // A mapped model this provider does not offer falls through to the usual rules.
+      const target = mapped !== undefined ? index.byCanonical(s.provider, mapped) : undefined;
+      if (target) return target;
       // Same model elsewhere: any provider for open weights; for a closed model only its home
       // provider (whose own id is the canonical id), so OpenRouter's resale of gpt-4o does not
       // hide the open-weight alternative the scenario is about.
-      const same = index.byCanonical(s.provider, actual.canonical);
+      const same = actual.canonical ? index.byCanonical(s.provider, actual.canonical) : undefined;
       if (same && (actual.openWeight || same.id.toLowerCase() === actual.canonical)) return same;
     }
     cls ??= (operation ? pricing.operationClasses[operation] : undefined) ?? DEFAULT_CLASS;

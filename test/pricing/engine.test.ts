@@ -203,6 +203,15 @@ describe('scenarios', () => {
     expect(out[model('flat')]).toBeUndefined(); // not a chosen scenario
   });
 
+  it('falls back to the usual rules where a user-mapped model is not offered', () => {
+    const custom = createCostEngine(testPricing({ equivalence: { models: { big: 'open-small' } } }));
+    const out = custom(chat('big', 1000, 100), AFTER);
+    expect(out[model('cheap')]).toBe('open-small');
+    expect(out[model('flat')]).toBe('open-small');
+    expect(out[model('cachey')]).toBe('vendor/open-70b'); // no open-small there: class rule
+    expect(out[model('home')]).toBe('big'); // home provider keeps the model itself
+  });
+
   it('still prices scenarios for a flat call without a configured price', () => {
     const out = price(chat('open-70b', 1000, 100, {}, 'flat'), AFTER);
     expect(out[ATTR_COST_UNPRICED]).toBe(UNPRICED.noPrice);
