@@ -17,7 +17,9 @@ builder_version="$(sed -n 's/^  version: *//p' "$manifest" | head -n1)"
 
 command -v go >/dev/null || { echo "build-collector: Go is not installed (needs go >= 1.24)" >&2; exit 1; }
 
-hash="$( (cat "$manifest"; echo "builder v$builder_version"; go version) | sha256sum | cut -c1-16)"
+# The manifest names every version (builder included), so its hash identifies the build. The tests
+# (scripts/collector-harness.mjs) compute the same hash to find the binary.
+hash="$(sha256sum < "$manifest" | cut -c1-16)"
 out="$cache/$hash"
 bin="$out/otelcol-tokentax"
 
@@ -39,6 +41,7 @@ start=$(date +%s)
 work="$out.tmp.$$"
 rm -rf "$work"
 mkdir -p "$work"
+trap 'rm -rf "$work" "$work.manifest.yaml"' EXIT  # a failed build leaves nothing half-made
 # The manifest's output_path is replaced so the sources and binary stay in the cache directory.
 sed "s|^  output_path:.*|  output_path: $work|" "$manifest" > "$work.manifest.yaml"
 echo "build-collector: building otelcol-tokentax (cold builds take minutes)" >&2

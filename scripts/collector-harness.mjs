@@ -1,0 +1,173 @@
+/**
+ * Test and benchmark harness for the built tokentax collector: finds the binary that
+ * scripts/build-collector.sh made for the current manifest, starts it on free loopback ports with a
+ * given config, sends OTLP/JSON, and stops it. Plain ESM so both vitest and bench/*.bench.mjs use it.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const MANIFEST = join(REPO, 'collector', 'builder-config.yaml');
+
+/** Where scripts/build-collector.sh puts the binary for the current manifest (same hash rule). */
+export function collectorBinaryPath() {
+  if (process.env.TOKENTAX_COLLECTOR_BIN) return process.env.TOKENTAX_COLLECTOR_BIN;
+  const cache = process.env.TOKENTAX_COLLECTOR_CACHE ?? join(REPO, '.cache', 'otelcol-tokentax');
+  const hash = createHash('sha256').update(readFileSync(MANIFEST)).digest('hex').slice(0, 16);
+  return join(cache, hash, 'otelcol-tokentax');
+}
+
+/** The binary's path, or why it cannot be used. */
+export function findCollector() {
+  const bin = collectorBinaryPath();
+  if (existsSync(bin)) return { bin };
+  return { missing: `no collector binary at ${bin}: run scripts/build-collector.sh (needs Go and the Go module proxy; a cold build takes about 4 minutes on 2 cores)` };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const agentOptions = { keepAlive: true, maxSockets: 16 };
+import { Agent } from 'node:http';
+const agent = new Agent(agentOptions);
+
+/** POSTs a body (string or Buffer) and resolves with {status, body}. */
+export function post(port, path, body, contentType = 'application/json', timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`POST ${path} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts the collector with `config` (YAML text). `ports` are substituted by the caller into the
+ * config; `httpPort` is polled until the OTLP/HTTP receiver answers. Returns {stop, logs(), dir}.
+ */
+export async function startCollector({ bin, config, httpPort, env = {}, startTimeoutMs = 30_000 }) {
+  const dir = mkdtempSync(join(tmpdir(), 'tokentax-collector-'));
+  const configPath = join(dir, 'config.yaml');
+  writeFileSync(configPath, config);
+  let logs = '';
+  const child = spawn(bin, ['--config', configPath], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => { logs += d; });
+  child.stderr.on('data', (d) => { logs += d; });
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const stop = async () => {
+    if (exited === null) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 100 && exited === null; i++) await sleep(50);
+      if (exited === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (exited !== null) {
+      await stop();
+      throw new Error(`collector exited (${JSON.stringify(exited)}) during start:\n${logs}`);
+    }
+    try {
+      const res = await post(httpPort, '/v1/traces', '{}', 'application/json', 2_000);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`collector did not start within ${startTimeoutMs} ms:\n${logs}`);
+    }
+    await sleep(100);
+  }
+  return { stop, logs: () => logs, dir, pid: child.pid };
+}
+
+/** Runs `<bin> validate --config <file>`; resolves {ok, output}. */
+export function validateConfig(bin, config, env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tokentax-validate-'));
+  const configPath = join(dir, 'config.yaml');
+  writeFileSync(configPath, config);
+  return new Promise((resolve) => {
+    const child = spawn(bin, ['validate', '--config', configPath], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ ok: code === 0, output });
+    });
+  });
+}
+
+// --- OTLP/JSON encoding of plain {name, attributes, startMs, endMs} spans ---
+
+function anyValue(v) {
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'boolean') return { boolValue: v };
+  if (typeof v === 'number') return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  if (typeof v === 'object' && v !== null && 'double' in v) return { doubleValue: v.double }; // force a double
+  if (Array.isArray(v)) return { arrayValue: { values: v.map(anyValue) } };
+  throw new Error(`unsupported attribute value ${String(v)}`);
+}
+
+export function otlpAttributes(attrs) {
+  return Object.entries(attrs).map(([key, value]) => ({ key, value: anyValue(value) }));
+}
+
+const hex = (n, width) => n.toString(16).padStart(width, '0');
+
+/** OTLP/JSON ExportTraceServiceRequest body for spans [{name, attributes, startMs, endMs}]. */
+export function otlpTraces(spans, serviceName = 'tokentax-test', traceSeed = 1) {
+  return JSON.stringify({
+    resourceSpans: [{
+      resource: { attributes: otlpAttributes({ 'service.name': serviceName }) },
+      scopeSpans: [{
+        scope: { name: 'tokentax-test' },
+        spans: spans.map((s, i) => ({
+          traceId: hex(traceSeed, 16) + hex(i + 1, 16),
+          spanId: hex(i + 1, 16),
+          name: s.name ?? 'chat',
+          kind: 3,
+          startTimeUnixNano: String(BigInt(Math.round(s.startMs)) * 1_000_000n),
+          endTimeUnixNano: String(BigInt(Math.round(s.endMs ?? s.startMs)) * 1_000_000n),
+          attributes: otlpAttributes(s.attributes),
+        })),
+      }],
+    }],
+  });
+}
+
+/** Decodes an OTLP/JSON AnyValue to a plain JS value (ints as numbers). */
+export function fromAnyValue(v) {
+  if (v === undefined || v === null) return undefined;
+  if ('stringValue' in v) return v.stringValue;
+  if ('boolValue' in v) return v.boolValue;
+  if ('intValue' in v) return Number(v.intValue);
+  if ('doubleValue' in v) return Number(v.doubleValue);
+  if ('arrayValue' in v) return (v.arrayValue.values ?? []).map(fromAnyValue);
+  if ('kvlistValue' in v) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, fromAnyValue(kv.value)]));
+  return undefined;
+}
