@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DEFAULT_BLOAT, loadConfig } from '../../src/config';
@@ -65,6 +65,14 @@ describe('loadConfig', () => {
     const file = write('layers.yaml', 'bloat: { tokens: 1000, utilization: 0.5, recycledRatio: 0.7 }\n');
     const c = loadConfig({ file, env: { TOKENTAX_BLOAT_TOKENS: '2000', TOKENTAX_BLOAT_UTILIZATION: '0.6' }, bloat: { utilization: 0.65 } });
     expect(c.bloat).toEqual({ tokens: 2000, utilization: 0.65, recycledRatio: 0.7, recycledMinTokens: DEFAULT_BLOAT.recycledMinTokens });
+  });
+
+  it('loads the example in docs/pricing.md', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'pricing.md'), 'utf8');
+    const yaml = /## User configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    const c = loadConfig({ file: write('doc.yaml', yaml), env: {} });
+    expect(c.requestPrices.oxlo['llama-3.3-70b']).toBe(0.0015);
+    expect(c.scenarios).toHaveLength(6);
   });
 
   describe('fails fast naming the file, the field and what was expected', () => {
