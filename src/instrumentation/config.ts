@@ -1,5 +1,6 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { ContextMeter } from '../contracts';
+import { endpointResolver, type EndpointResolver } from './provider';
 import { ENV_CAPTURE_CONTENT, ENV_INCLUDE_STREAM_USAGE, ENV_SEMCONV_STABILITY_OPT_IN } from '../semconv';
 
 export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
@@ -35,7 +36,7 @@ export interface Settings {
   includeStreamUsage: boolean;
   measureContext: boolean;
   contextMeter?: ContextMeter;
-  providerNames?: Record<string, string>;
+  endpointOf: EndpointResolver;
   legacyAttributes: boolean;
 }
 
@@ -55,7 +56,7 @@ export function resolveSettings(config: OpenAIInstrumentationConfig, env: NodeJS
     includeStreamUsage: config.includeStreamUsage ?? truthy(env[ENV_INCLUDE_STREAM_USAGE]),
     measureContext: config.measureContext ?? true,
     contextMeter: config.contextMeter,
-    providerNames: config.providerNames,
+    endpointOf: endpointResolver(config.providerNames),
     legacyAttributes: config.legacyAttributes ?? legacyFromStabilityOptIn(env[ENV_SEMCONV_STABILITY_OPT_IN]),
   };
 }

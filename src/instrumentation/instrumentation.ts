@@ -15,7 +15,6 @@ import { Call, type CallEnv } from './call';
 import { resolveSettings, type OpenAIInstrumentationConfig, type Settings } from './config';
 import { CallMetrics } from './metrics';
 import { OPERATIONS, type OperationSpec } from './operations';
-import { endpointOf } from './provider';
 import { guard, reportOnce } from './safe';
 
 export const INSTRUMENTATION_NAME = 'tokentax';
@@ -160,7 +159,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       return new Call(env, {
         spec,
         params: args[0] as Record<string, unknown>,
-        endpoint: endpointOf(client?.baseURL, this.settings.providerNames),
+        endpoint: this.settings.endpointOf(client?.baseURL),
         parent,
         conversationId: getConversationId(parent) ?? conversationOfParams(body),
         foreignMetrics: !!foreign && recordsGenAIMetrics(foreign),

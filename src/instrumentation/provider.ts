@@ -25,23 +25,34 @@ const HOST_SUFFIXES: Array<[string, string]> = [
 ];
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-const cache = new Map<string, Endpoint>();
 const CACHE_LIMIT = 256;
 
+export type EndpointResolver = (baseURL: string | undefined) => Endpoint;
+
 /**
+ * A resolver with its own small cache: clients are few and long-lived, so the URL is parsed once
+ * per base URL, not on every call.
  * @param userNames host (or ".suffix") -> provider name, consulted first, so users can name
  *   self-hosted gateways (e.g. {"llm.internal": "vllm"}).
  */
+export function endpointResolver(userNames?: Readonly<Record<string, string>>): EndpointResolver {
+  const cache = new Map<string, Endpoint>();
+  return (baseURL) => {
+    const key = baseURL ?? DEFAULT_BASE_URL;
+    let endpoint = cache.get(key);
+    if (!endpoint) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      endpoint = Object.freeze(resolve(key, userNames));
+      cache.set(key, endpoint);
+    }
+    return endpoint;
+  };
+}
+
+const defaultResolver = endpointResolver();
+
 export function endpointOf(baseURL: string | undefined, userNames?: Readonly<Record<string, string>>): Endpoint {
-  const key = baseURL ?? DEFAULT_BASE_URL;
-  const hit = userNames ? undefined : cache.get(key);
-  if (hit) return hit;
-  const endpoint = resolve(key, userNames);
-  if (!userNames) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, endpoint);
-  }
-  return endpoint;
+  return userNames ? resolve(baseURL ?? DEFAULT_BASE_URL, userNames) : defaultResolver(baseURL);
 }
 
 function resolve(baseURL: string, userNames?: Readonly<Record<string, string>>): Endpoint {
