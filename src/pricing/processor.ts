@@ -11,7 +11,7 @@
  * Nothing here throws into the application: loading failures are reported once through diag and
  * the processor then does nothing.
  */
-import { diag, metrics, type Attributes, type Context, type Counter, type Meter } from '@opentelemetry/api';
+import { diag, metrics, type Attributes, type Context, type Counter, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
@@ -48,6 +48,9 @@ export class CostEnricher {
   private scenarios: Array<{ id: string; provider: string; usd: string; model: string; metricAttrs: Map<string, Attributes> }> = [];
   private failed = false;
   private counter: Counter | undefined;
+  /** The global MeterProvider the counter came from: a provider registered later (the SDK starts
+   *  after the first span, or is replaced) gets a new counter instead of a dead no-op one. */
+  private counterSource: MeterProvider | undefined;
   /** Metric attributes of the actual calls, by provider then model (no string keys built per span). */
   private readonly actualAttrs = new Map<string, Map<string, Attributes>>();
 
@@ -80,21 +83,32 @@ export class CostEnricher {
 
   private record(span: Attributes, cost: Attributes): void {
     try {
-      this.counter ??= (this.options.meter ?? metrics.getMeter('tokentax')).createCounter(METRIC_COST, {
-        unit: 'USD',
-        description: 'Cost of GenAI calls as made (scenario=actual) and as they would have cost in each scenario',
-      });
+      let counter = this.counter;
+      if (!this.options.meter) {
+        const source = metrics.getMeterProvider();
+        if (source !== this.counterSource) {
+          this.counterSource = source;
+          counter = undefined;
+        }
+      }
+      if (!counter) {
+        counter = (this.options.meter ?? metrics.getMeter('tokentax')).createCounter(METRIC_COST, {
+          unit: 'USD',
+          description: 'Cost of GenAI calls as made (scenario=actual) and as they would have cost in each scenario',
+        });
+        this.counter = counter;
+      }
       const provider = firstString(span, PROVIDER_NAMES) ?? 'unknown';
       const actual = cost[ATTR_COST_USD];
       if (typeof actual === 'number') {
         let byModel = this.actualAttrs.get(provider);
         if (!byModel) this.actualAttrs.set(provider, (byModel = new Map()));
-        this.counter.add(actual, cachedAttrs(byModel, CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
+        counter.add(actual, cachedAttrs(byModel, CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
       }
       for (const s of this.scenarios) {
         const usd = cost[s.usd];
         const model = cost[s.model];
-        if (typeof usd === 'number' && typeof model === 'string') this.counter.add(usd, cachedAttrs(s.metricAttrs, s.id, model, s.provider));
+        if (typeof usd === 'number' && typeof model === 'string') counter.add(usd, cachedAttrs(s.metricAttrs, s.id, model, s.provider));
       }
     } catch (err) {
       diag.debug('tokentax: cost metric not recorded', err);

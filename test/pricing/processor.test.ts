@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SpanKind, type Tracer } from '@opentelemetry/api';
+import { metrics, SpanKind, type Tracer } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { DataPointType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -92,6 +92,25 @@ describe('TokentaxCostProcessor (onEnding)', () => {
     expect(cheap.attributes[ATTR_METRIC_MODEL]).toBe('open-70b');
     expect(cheap.attributes[ATTR_METRIC_PROVIDER]).toBe('cheap');
     expect(points.some((p) => p.attributes[ATTR_METRIC_SCENARIO] === 'flat')).toBe(false); // no price, no count
+  });
+
+  it('counts on the global meter provider even when it is registered after the first span', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new TokentaxCostProcessor({ pricing: testPricing() }), new SimpleSpanProcessor(exporter)] });
+    providers.push(provider);
+    const tracer = provider.getTracer('t');
+    tracer.startSpan('chat big', { attributes: genAi, startTime: JULY }).end(); // no meter provider yet: no-op
+    const reader = new TestReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    metrics.setGlobalMeterProvider(meterProvider);
+    try {
+      tracer.startSpan('chat big', { attributes: genAi, startTime: JULY }).end();
+      const actual = (await costPoints(reader)).find((p) => p.attributes[ATTR_METRIC_SCENARIO] === 'actual')!;
+      expect(actual.value).toBeCloseTo(0.003, 12); // the second span only
+    } finally {
+      metrics.disable();
+      await meterProvider.shutdown();
+    }
   });
 
   it('does not price a span twice (already carries tokentax.pricing.version)', () => {
