@@ -172,7 +172,10 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
   // Class-less models pick stand-ins by the operation's class: record those per class once.
   const classes = new Set<string>([DEFAULT_CLASS, ...Object.values(pricing.operationClasses)]);
   const classStandIns = new Map<string, number[]>();
-  const probe = (cls: string): ModelEntry => ({ provider: '', id: '\u0000probe', canonical: undefined, class: cls, tokenizer: 'o200k', tokenRatio: 1, window: undefined, maxInput: undefined, periods: [] });
+  const template = index.entries()[0];
+  const probe = (cls: string): ModelEntry => ({ ...template, provider: '', id: '\u0000probe', canonical: undefined, class: cls, openWeight: false, periods: [] } as ModelEntry);
+  // One operation per class (undefined = the default class) to detect operation-dependent stand-ins.
+  const classOps: Array<string | undefined> = [undefined, ...new Map(Object.entries(pricing.operationClasses).map(([op, cls]) => [cls, op])).values()];
   for (const cls of classes) classStandIns.set(cls, standIn(probe(cls), undefined).map((e, s) => standInRef(s, e)));
 
   const recordTexts: string[] = [];
@@ -182,8 +185,11 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
     let r = refOfEntry.get(e);
     if (r !== undefined) return r;
     const o = modelJson(e, false);
-    // A class-less model without a mapping or same-canonical stand-in follows the operation's class.
-    o.s = standIn(e, undefined).map((st, s) => (e.class === undefined && !fixedStandIn(pricing, e, scenarios[s].provider, scenarios[s].model) ? STAND_IN_BY_CLASS : standInRef(s, st)));
+    // A class-less model's stand-in may follow the operation's class: compare one operation per class
+    // (the engine's rules before the class are operation-independent, so "varies" means "by class").
+    const fixed = standIn(e, undefined);
+    const varies = e.class === undefined ? scenarios.map((_, s) => classOps.some((op) => standIn(e, op)[s] !== fixed[s])) : scenarios.map(() => false);
+    o.s = fixed.map((st, s) => (varies[s] ? STAND_IN_BY_CLASS : standInRef(s, st)));
     const text = JSON.stringify(o);
     r = recordOf.get(text);
     if (r === undefined) {
@@ -275,12 +281,4 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
     maxPeriods,
     maxTiers,
   };
-}
-
-/** Stand-in fixed regardless of the operation: a user mapping, a same-canonical model, or a fixed scenario model. */
-function fixedStandIn(pricing: Pricing, e: ModelEntry, provider: string, fixedModel: string | undefined): boolean {
-  if (fixedModel) return true;
-  const mapped = pricing.modelEquivalence[e.id.toLowerCase()] ?? (e.canonical ? pricing.modelEquivalence[e.canonical] : undefined);
-  if (mapped !== undefined) return true;
-  return e.canonical !== undefined && pricing.index.byCanonical(provider, e.canonical) !== undefined;
 }

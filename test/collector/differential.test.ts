@@ -1,0 +1,142 @@
+/**
+ * Differential test: thousands of spans go over real OTLP/HTTP through the real collector built by
+ * scripts/build-collector.sh, running the transform processor generated from the shipped pricing
+ * data; the file exporter's output is compared attribute by attribute with the in-process engine.
+ *
+ * Without the binary (Go build not run) the first test fails with the reason and the command,
+ * rather than skipping silently: CI builds it first (.ci/run calls scripts/build-collector.sh).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { createCostEngine, loadPricing, readPricingSources } from '../../src/pricing';
+import { firstString, MODEL_NAMES } from '../../src/pricing/usage';
+import * as S from '../../src/semconv';
+import { generateTransformProcessor } from '../../src/collector';
+import { buildCases, type AttrValue, type Case } from './cases';
+// @ts-expect-error plain ESM helper without types
+import * as harness from '../../scripts/collector-harness.mjs';
+
+const found = harness.findCollector() as { bin?: string; missing?: string };
+const sources = readPricingSources();
+const cases = buildCases(sources);
+
+type Plain = Record<string, unknown>;
+const plain = (attrs: Record<string, AttrValue>): Plain =>
+  Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, typeof v === 'object' && v !== null && 'double' in v ? v.double : v]));
+
+/** What the in-process processor adds to a span (CostEnricher.enrich's gate, then the engine). */
+function expected(c: Case, engine: ReturnType<typeof createCostEngine>): Plain {
+  const a = plain(c.attributes) as Parameters<typeof engine>[0];
+  if (firstString(a, MODEL_NAMES) === undefined || a[S.ATTR_PRICING_VERSION] !== undefined) return {};
+  return engine(a, c.startMs) as Plain;
+}
+
+/** The attributes the collector added: everything tokentax.cost.* / pricing.version not sent. */
+function added(sent: Record<string, AttrValue>, got: Plain): Plain {
+  const out: Plain = {};
+  for (const [k, v] of Object.entries(got)) {
+    if (k in sent) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+function differences(want: Plain, got: Plain): string[] {
+  const diffs: string[] = [];
+  for (const k of new Set([...Object.keys(want), ...Object.keys(got)])) {
+    const w = want[k];
+    const g = got[k];
+    if (typeof w === 'number' && typeof g === 'number') {
+      const tol = 1e-9 * Math.max(Math.abs(w), Math.abs(g));
+      if (!(Math.abs(w - g) <= tol)) diffs.push(`${k}: engine ${w} collector ${g}`);
+    } else if (w !== g) {
+      diffs.push(`${k}: engine ${JSON.stringify(w)} collector ${JSON.stringify(g)}`);
+    }
+  }
+  return diffs;
+}
+
+describe('collector differential test (real collector, generated transform config)', () => {
+  let collector: { stop: () => Promise<void>; logs: () => string; dir: string } | undefined;
+  let outFile = '';
+  let httpPort = 0;
+
+  it('finds the collector binary built by scripts/build-collector.sh', () => {
+    expect(found.missing, 'the collector tests below did not run').toBeUndefined();
+  });
+
+  beforeAll(async () => {
+    if (!found.bin) return;
+    const grpcPort = await harness.freePort();
+    httpPort = await harness.freePort();
+    const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'tokentax-diff-'));
+    outFile = join(dir, 'spans.jsonl');
+    const config = {
+      receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpcPort}` }, http: { endpoint: `127.0.0.1:${httpPort}` } } } },
+      processors: { 'transform/tokentax': generateTransformProcessor({ config: { env: {} } }) },
+      exporters: { file: { path: outFile, format: 'json' } },
+      service: {
+        telemetry: { metrics: { level: 'none' } },
+        pipelines: { traces: { receivers: ['otlp'], processors: ['transform/tokentax'], exporters: ['file'] } },
+      },
+    };
+    collector = await harness.startCollector({ bin: found.bin, config: stringify(config, { lineWidth: 0 }), httpPort, startTimeoutMs: 90_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await collector?.stop();
+  });
+
+  it(`prices ${cases.length} spans exactly like the in-process engine`, async () => {
+    if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
+    expect(cases.length).toBeGreaterThanOrEqual(1000);
+    const BATCH = 250;
+    for (let i = 0; i < cases.length; i += BATCH) {
+      const batch = cases.slice(i, i + BATCH).map((c) => ({ name: 'chat', startMs: c.startMs, endMs: c.startMs + 1000, attributes: c.attributes }));
+      const res = await harness.post(httpPort, '/v1/traces', harness.otlpTraces(batch, 'differential', i + 1));
+      expect(res.status, res.body).toBe(200);
+    }
+    // The file exporter writes one ExportTraceServiceRequest per line as batches arrive.
+    const got = new Map<string, Plain>();
+    const deadline = Date.now() + 60_000;
+    while (got.size < cases.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (!existsSync(outFile)) continue;
+      got.clear();
+      for (const line of readFileSync(outFile, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        for (const rs of JSON.parse(line).resourceSpans ?? []) {
+          for (const ss of rs.scopeSpans ?? []) {
+            for (const sp of ss.spans ?? []) {
+              const seed = parseInt(String(sp.traceId).slice(0, 16), 16);
+              const idx = seed - 1 + parseInt(String(sp.spanId), 16) - 1;
+              got.set(String(idx), Object.fromEntries((sp.attributes ?? []).map((kv: { key: string; value: unknown }) => [kv.key, harness.fromAnyValue(kv.value)])));
+            }
+          }
+        }
+      }
+    }
+    expect(got.size).toBe(cases.length);
+
+    const engine = createCostEngine(loadPricing({ config: {} }));
+    const failures: string[] = [];
+    let pricedByEngine = 0;
+    cases.forEach((c, i) => {
+      const want = expected(c, engine);
+      if (want[S.ATTR_COST_USD] !== undefined) pricedByEngine++;
+      const diffs = differences(want, added(c.attributes, got.get(String(i)) ?? {}));
+      if (diffs.length) failures.push(`#${i} ${c.label}: ${diffs.join('; ')}`);
+    });
+    expect(failures.slice(0, 25), `${failures.length} of ${cases.length} spans differ`).toEqual([]);
+    // The comparison is not vacuous: most spans carry a cost.
+    expect(pricedByEngine).toBeGreaterThan(cases.length / 2);
+  }, 180_000);
+
+  it('logged no OTTL errors (a failing statement would be skipped silently)', () => {
+    if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
+    const errors = collector.logs().split('\n').filter((l) => /\berror\b/i.test(l) || /failed/i.test(l));
+    expect(errors.slice(0, 5)).toEqual([]);
+  });
+});
