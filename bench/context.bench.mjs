@@ -5,7 +5,8 @@
  * 1. Import cost of dist/context (and of the whole package when dist/index.js exists), in a child
  *    process: wall time and RSS before/after require, and whether js-tiktoken got loaded (it must not).
  *    Goal: <= 50 ms and <= 20 MB RSS before the first count.
- * 2. Cold tokenizer load (o200k_base ranks), in a child process: reported on its own.
+ * 2. Cold tokenizer load (o200k_base ranks), in a child process, ours and js-tiktoken's class: reported
+ *    on its own.
  * 3. Tokenizer path (usage missing): a 10-turn agent loop on a ~30k-token prompt, fresh meter and cold
  *    piece cache each round. Goal: first turn <= 60 ms, later turns <= 2 ms each (medians of rounds).
  * 4. Usage-available path: measure() + complete(apiTokens) on a tiny prompt and on a 20-message
@@ -60,11 +61,12 @@ function importCost(path, preload) {
   return { ms: median(runs.map((r) => r.ms)), mb: median(runs.map((r) => r.mb)), tiktoken: runs.some((r) => r.tiktoken) };
 }
 
-const coldLoad = () => {
+// Ours (rank table keyed by byte strings) and, for comparison, js-tiktoken's Tiktoken class.
+const coldLoad = (call) => {
   const runs = Array.from({ length: 3 }, () =>
-    child(`const c = require(${JSON.stringify(ctxPath)});
+    child(`const c = require(${JSON.stringify(`${root}dist/context/tokenizer.js`)});
       const m0 = process.memoryUsage().rss; const t0 = process.hrtime.bigint();
-      c.preloadEncoding('o200k_base');
+      ${call};
       console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - t0) / 1e6, mb: (process.memoryUsage().rss - m0) / 1e6 }));`),
   );
   return { ms: median(runs.map((r) => r.ms)), mb: median(runs.map((r) => r.mb)) };
@@ -150,7 +152,8 @@ const ctxImport = importCost(ctxPath);
 const ctxOwnImport = importCost(ctxPath, [require.resolve('@opentelemetry/api'), require.resolve('yaml')]);
 const pkgPath = `${root}dist/index.js`;
 const pkgImport = existsSync(pkgPath) ? importCost(pkgPath) : undefined;
-const cold = coldLoad();
+const cold = coldLoad("c.preloadEncoding('o200k_base')");
+const coldRef = coldLoad("c.encodeLength('o200k_base', 'x')");
 const tok = tokenizerPath();
 const bigTokens = ctx.createContextMeter().measure(big()).complete(undefined).inputTokens;
 const usage = [
@@ -165,7 +168,7 @@ console.log(`import dist/context: ${fmt(ctxImport.ms)} ms, ${fmt(ctxImport.mb)} 
 console.log(`  of which the context modules themselves (api and yaml preloaded): ${fmt(ctxOwnImport.ms)} ms, ${fmt(ctxOwnImport.mb)} MB RSS`);
 if (pkgImport) console.log(`import dist/index (whole package): ${fmt(pkgImport.ms)} ms, ${fmt(pkgImport.mb)} MB RSS, js-tiktoken loaded: ${pkgImport.tiktoken}`);
 else console.log('import dist/index: not built yet (no dist/index.js)');
-console.log(`cold tokenizer load (o200k_base): ${fmt(cold.ms, 0)} ms, +${fmt(cold.mb, 0)} MB RSS (once per process, on the first count)`);
+console.log(`cold tokenizer load (o200k_base): ${fmt(cold.ms, 0)} ms, +${fmt(cold.mb, 0)} MB RSS (once per process, on the first count); js-tiktoken's Tiktoken class: ${fmt(coldRef.ms, 0)} ms, +${fmt(coldRef.mb, 0)} MB`);
 console.log(`tokenizer path, 10-turn loop ${tok.tokens[0]}..${tok.tokens[9]} tokens: first turn ${fmt(tok.first)} ms (goal <= 60; js-tiktoken whole-text encode of it: ${fmt(tok.reference)} ms), later turns ${fmt(tok.later, 2)} ms median / ${fmt(tok.laterWorst, 2)} ms worst (goal <= 2)`);
 for (const u of usage) console.log(`usage given, measure+complete, ${u.label}: ${fmt(u.us, 2)} us (min ${fmt(u.min, 2)}, max ${fmt(u.max, 2)})`);
 const verdict = (ok) => (ok ? 'met' : 'NOT met');

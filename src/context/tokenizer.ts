@@ -1,25 +1,17 @@
 /**
- * Token counting with js-tiktoken, loaded lazily: the ranks of one encoding cost about a second and
- * ~150 MB to build, so nothing is loaded at import and only the encodings actually used are built.
+ * Token counting with the BPE ranks shipped by js-tiktoken (o200k_base, cl100k_base), loaded lazily:
+ * nothing is loaded at import, and only the encodings actually used are built.
+ *
+ * Counting uses js-tiktoken's own algorithm (regex split, then lowest-rank-first byte-pair merges per
+ * piece) over a rank table keyed by byte strings. js-tiktoken's Tiktoken class keys its table by
+ * comma-joined byte lists: building it took 0.9-1.8 s and +153 MB RSS here, against ~0.25 s and
+ * ~+50 MB for this table (bench/context.bench.mjs), on the request path of the first call without
+ * usage. Tests check every count against js-tiktoken's encode() (property tests + recordings).
  *
  * Text is always counted as plain text (special-token look-alikes such as "<|endoftext|>" are ordinary
- * characters), which is also what the API does with user content.
- *
- * tiktoken splits text with a regular expression and byte-pair-encodes each piece on its own, so a count
- * is the sum of per-piece counts; memoising pieces makes natural text (few distinct words) several
- * times faster than encoding it whole. Tests check the sum equals js-tiktoken's own encode().
+ * characters), which is also what the API does with user content. A count is the sum of per-piece
+ * counts; memoising pieces makes natural text (few distinct words) several times faster.
  */
-
-/** The parts of js-tiktoken/lite used here (its types are ESM-only; this package builds as CommonJS). */
-interface TiktokenBPE {
-  pat_str: string;
-  special_tokens: Record<string, number>;
-  bpe_ranks: string;
-}
-interface TiktokenType {
-  encode(text: string, allowedSpecial?: string[] | 'all', disallowedSpecial?: string[] | 'all'): number[];
-}
-type TiktokenClass = new (ranks: TiktokenBPE) => TiktokenType;
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -30,8 +22,15 @@ export interface CountingRule {
   ratio: number;
 }
 
+/** js-tiktoken's rank files: pat_str, special_tokens, and bpe_ranks lines "name offset tok64 tok64 ...". */
+interface RankFile {
+  pat_str: string;
+  bpe_ranks: string;
+}
+
 interface LoadedEncoding {
-  tiktoken: TiktokenType;
+  /** Token bytes (one char per byte, 0-255) -> rank. */
+  ranks: Map<string, number>;
   pieces: RegExp;
   pieceCounts: Map<string, number>;
 }
@@ -39,20 +38,95 @@ interface LoadedEncoding {
 const PIECE_CACHE_MAX = 200_000;
 const loaded = new Map<EncodingName, LoadedEncoding>();
 
+const B64 = new Int16Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (B64[c.charCodeAt(0)] = i));
+
+/** base64 -> a string of byte values (a Buffer per token was 4x slower for 200k tokens). */
+function base64ToBytes(b64: string): string {
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < b64.length; i++) {
+    const v = B64[b64.charCodeAt(i)];
+    if (v < 0) break; // '=' padding
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+function rankFile(name: EncodingName): RankFile {
+  // require() inside the function keeps the ranks (MBs of data) out of the import path.
+  const mod = (name === 'cl100k_base'
+    ? require('js-tiktoken/ranks/cl100k_base')
+    : require('js-tiktoken/ranks/o200k_base')) as RankFile & { default?: RankFile };
+  return mod.default ?? mod;
+}
+
 function load(name: EncodingName): LoadedEncoding {
   let enc = loaded.get(name);
   if (enc) return enc;
-  // require() inside the function keeps the ranks (MBs of data) out of the import path.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Tiktoken } = require('js-tiktoken/lite') as { Tiktoken: TiktokenClass };
-  const ranks: TiktokenBPE =
-    name === 'cl100k_base'
-      ? (require('js-tiktoken/ranks/cl100k_base') as TiktokenBPE)
-      : (require('js-tiktoken/ranks/o200k_base') as TiktokenBPE);
-  const plain = (ranks as unknown as { default?: TiktokenBPE }).default ?? ranks;
-  enc = { tiktoken: new Tiktoken(plain), pieces: new RegExp(plain.pat_str, 'gu'), pieceCounts: new Map() };
+  const file = rankFile(name);
+  const ranks = new Map<string, number>();
+  const text = file.bpe_ranks;
+  let pos = 0;
+  while (pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const parts = text.slice(pos, nl).split(' ');
+    pos = nl + 1;
+    if (parts.length < 2) continue;
+    const offset = Number.parseInt(parts[1], 10);
+    for (let i = 2; i < parts.length; i++) ranks.set(base64ToBytes(parts[i]), offset + i - 2);
+  }
+  enc = { ranks, pieces: new RegExp(file.pat_str, 'gu'), pieceCounts: new Map() };
   loaded.set(name, enc);
   return enc;
+}
+
+/** UTF-8 bytes of `piece` as a byte string (ASCII is already its own byte string). */
+function utf8Bytes(piece: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(piece) ? piece : Buffer.from(piece, 'utf8').toString('latin1');
+}
+
+/**
+ * Merging is quadratic in a piece's length (as in js-tiktoken), so a pathological piece (100 kB of one
+ * letter, a huge whitespace run) could block for minutes. Pieces longer than this are counted in
+ * chunks of this many bytes: bounded time, and at most about one token per chunk off.
+ */
+const MAX_PIECE_BYTES = 256;
+
+/** Tokens of one regex piece: js-tiktoken's bytePairMerge (lowest rank first, leftmost on ties). */
+function countPiece(bytes: string, ranks: Map<string, number>): number {
+  if (ranks.has(bytes)) return 1;
+  if (bytes.length > MAX_PIECE_BYTES) {
+    let total = 0;
+    for (let i = 0; i < bytes.length; i += MAX_PIECE_BYTES) total += countPiece(bytes.slice(i, i + MAX_PIECE_BYTES), ranks);
+    return total;
+  }
+  const bounds: number[] = [];
+  for (let i = 0; i <= bytes.length; i++) bounds.push(i);
+  while (bounds.length > 2) {
+    let minRank = Infinity;
+    let at = -1;
+    for (let i = 0; i < bounds.length - 2; i++) {
+      const rank = ranks.get(bytes.slice(bounds[i], bounds[i + 2]));
+      if (rank !== undefined && rank < minRank) {
+        minRank = rank;
+        at = i;
+      }
+    }
+    if (at < 0) break;
+    bounds.splice(at + 1, 1);
+  }
+  let count = 0;
+  for (let i = 0; i < bounds.length - 1; i++) if (ranks.has(bytes.slice(bounds[i], bounds[i + 1]))) count++;
+  return count;
 }
 
 /** True once `name` has been built (benchmarks measure the cold load separately). */
@@ -82,7 +156,7 @@ export function countTokens(name: EncodingName, text: string): number {
     const piece = match[0];
     let n = cache.get(piece);
     if (n === undefined) {
-      n = enc.tiktoken.encode(piece, [], []).length;
+      n = countPiece(utf8Bytes(piece), enc.ranks);
       if (piece.length <= 64) cache.set(piece, n);
     }
     total += n;
@@ -90,9 +164,22 @@ export function countTokens(name: EncodingName, text: string): number {
   return total;
 }
 
-/** The reference count (whole-text encode), used by tests to check countTokens. */
+/** The type of js-tiktoken's Tiktoken class, as far as the reference count needs it. */
+type TiktokenClass = new (ranks: unknown) => { encode(text: string, allowed: string[], disallowed: string[]): number[] };
+const references = new Map<EncodingName, InstanceType<TiktokenClass>>();
+
+/**
+ * The reference count: js-tiktoken's own encode() of the whole text, as plain text. For tests and
+ * benchmarks (it builds js-tiktoken's heavy table on first use); production code uses countTokens.
+ */
 export function encodeLength(name: EncodingName, text: string): number {
-  return load(name).tiktoken.encode(text, [], []).length;
+  let ref = references.get(name);
+  if (!ref) {
+    const { Tiktoken } = require('js-tiktoken/lite') as { Tiktoken: TiktokenClass };
+    ref = new Tiktoken(rankFile(name));
+    references.set(name, ref);
+  }
+  return ref.encode(text, [], []).length;
 }
 
 // Older OpenAI models use cl100k_base; everything from gpt-4o on uses o200k_base.

@@ -2,6 +2,8 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { context, diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextMeter, getConversationId, withConversation } from '../../src/context';
 import { countTokens, encodeLength, encodingForModelName } from '../../src/context/tokenizer';
@@ -51,6 +53,29 @@ describe('tokenizer', () => {
       }),
       { numRuns: 300, seed: 42 },
     );
+  });
+
+  it('agrees with js-tiktoken on real prose, code, JSON and awkward Unicode', () => {
+    const read = (rel: string, n: number): string => readFileSync(join(process.cwd(), rel), 'utf8').slice(0, n);
+    const samples = [
+      read('node_modules/typescript/lib/lib.es5.d.ts', 120_000),
+      read('package-lock.json', 60_000),
+      read('node_modules/js-tiktoken/README.md', 20_000),
+      '\uFEFFBOM first \u0085 next-line \u2028 sep ſ\u2019s contraction \u{1F600}\u{1F469}\u200D\u{1F4BB} 東京都の天気は晴れです。 مرحبا بالعالم',
+      ' '.repeat(250) + '\n\n\n' + '\t'.repeat(200) + 'x',
+      'a\ud800b lone surrogate \udfff end',
+    ];
+    for (const text of samples) {
+      expect(countTokens('o200k_base', text)).toBe(o200k(text));
+      expect(countTokens('cl100k_base', text)).toBe(encodeLength('cl100k_base', text));
+    }
+  });
+
+  it('counts pathological long pieces in bounded chunks, within a token per chunk', () => {
+    for (const text of ['a'.repeat(3000), ' '.repeat(3000) + 'x', '7'.repeat(3000), 'é'.repeat(1500)]) {
+      const chunks = Math.ceil(Buffer.byteLength(text) / 256);
+      expect(Math.abs(countTokens('o200k_base', text) - o200k(text))).toBeLessThanOrEqual(chunks);
+    }
   });
 
   it('picks the encoding of the model family, and scales other families by their ratio', () => {
