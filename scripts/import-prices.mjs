@@ -179,7 +179,8 @@ function summary(m) {
     if (p.per_image) parts.push(`per_image=${JSON.stringify(p.per_image)}`);
     if (p.tiers) parts.push(`tiers=${JSON.stringify(p.tiers)}`);
     return `${p.effective_from ? `[from ${p.effective_from}] ` : ''}${parts.join(' ')}`;
-  }).join(' | ') + (m.window ? ` window=${m.window}` : '');
+  }).join(' | ') + (m.window ? ` window=${m.window}` : '') + (m.max_input ? ` max_input=${m.max_input}` : '')
+    + ` tokenizer=${m.tokenizer}${m.class ? ` class=${m.class}` : ''}${m.canonical ? ` canonical=${m.canonical}` : ''}`;
 }
 
 const out = join(root, 'data/prices.json');
