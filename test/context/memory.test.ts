@@ -23,9 +23,10 @@ describe('a million distinct conversations', () => {
     const meter = createContextMeter({ maxConversations });
     const system = { role: 'system', content: 'You are a support agent for a small shop. Be brief and kind.' };
     const send = (i: number): void => {
-      // Distinct first user message => a distinct fingerprinted conversation, two turns each.
+      // Distinct first user message => a distinct fingerprinted conversation; every 4th has a 2nd turn.
       const user = { role: 'user', content: `Customer ${i} asks where order ${i * 7} is.` };
       meter.measure({ operation: OPERATION.chat, provider: 'openai', model: 'gpt-4o', params: { messages: [system, user] } }).complete(40);
+      if (i % 4 !== 0) return;
       const reply = { role: 'assistant', content: `Order ${i * 7} ships today.` };
       const next = { role: 'user', content: 'Thanks!' };
       meter.measure({ operation: OPERATION.chat, provider: 'openai', model: 'gpt-4o', params: { messages: [system, user, reply, next] } }).complete(55);
