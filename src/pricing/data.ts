@@ -4,6 +4,7 @@
  * builds the lookup index once. Nothing is read at import time: callers load when first needed.
  */
 import { readFileSync } from 'node:fs';
+import { diag } from '@opentelemetry/api';
 import { join } from 'node:path';
 import type { ResolvedConfig, PriceOverride } from '../config';
 import type { Scenario } from '../contracts';
@@ -59,13 +60,18 @@ export function loadPricing(options: LoadPricingOptions = {}): Pricing {
   const classes = { ...eq.classes, ...config.equivalence?.classes };
   const modelEquivalence: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...eq.models, ...config.equivalence?.models })) modelEquivalence[k.toLowerCase()] = v.toLowerCase();
+  const scenarios = resolveScenarios(config.scenarios, eq.scenarios);
+  for (const s of scenarios) {
+    // Not fatal (the data may simply lack the provider), but a typo would silently give no_model.
+    if (!index.providers().includes(s.provider)) diag.warn(`tokentax: scenario "${s.id}" names provider "${s.provider}", which the pricing data does not know; it will be infeasible (no_model)`);
+  }
   return {
     version: prices.version,
     index,
     classes,
     operationClasses: eq.operation_classes,
     modelEquivalence,
-    scenarios: resolveScenarios(config.scenarios, eq.scenarios),
+    scenarios,
   };
 }
 
