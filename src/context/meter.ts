@@ -174,7 +174,12 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     return { attributes, inputTokens: tokens, estimated: !useApi, recycledTokens: recycled };
   }
 
-  function fallback(request: ContextRequest, apiInputTokens: number | undefined): CompletedContext {
+  function passThrough(apiInputTokens: number | undefined): CompletedContext {
+    const useApi = typeof apiInputTokens === 'number' && Number.isFinite(apiInputTokens) && apiInputTokens >= 0;
+    return { attributes: {}, inputTokens: useApi ? apiInputTokens : 0, estimated: !useApi };
+  }
+
+  function fallback(apiInputTokens: number | undefined): CompletedContext {
     const useApi = typeof apiInputTokens === 'number' && Number.isFinite(apiInputTokens) && apiInputTokens >= 0;
     if (!useApi) return { attributes: {}, inputTokens: 0, estimated: true };
     const attributes: Attributes = { [ATTR_CONTEXT_TOKENS]: apiInputTokens, [ATTR_USAGE_ESTIMATED]: false };
@@ -188,7 +193,7 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     try {
       const parsed = readRequest(request);
       // Operations without a text context (images, audio): nothing to measure beyond the API's figure.
-      if (!parsed) return { attributes: {}, complete: (api) => fallback(request, api) };
+      if (!parsed) return { attributes: {}, complete: (api) => passThrough(api) };
       read = parsed;
       base[ATTR_CONTEXT_MESSAGES] = read.messageCount;
       if (read.serverState) base[ATTR_CONTEXT_SERVER_STATE] = true;
@@ -202,7 +207,7 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
       }
     } catch (err) {
       report('measure', err);
-      return { attributes: {}, complete: (api) => fallback(request, api) };
+      return { attributes: {}, complete: (api) => fallback(api) };
     }
     let done: CompletedContext | undefined;
     return {
@@ -214,7 +219,7 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
           done = finish(request, read, seen, base, apiInputTokens);
         } catch (err) {
           report('complete', err);
-          done = fallback(request, apiInputTokens);
+          done = fallback(apiInputTokens);
         }
         return done;
       },

@@ -231,7 +231,8 @@ describe('what the instrumentation reads', () => {
     const audio = meter.measure({ operation: OPERATION.transcription, provider: 'openai', model: 'whisper-1', params: { file: {} } });
     expect(audio.attributes).toEqual({});
     expect(audio.complete(undefined)).toEqual({ attributes: {}, inputTokens: 0, estimated: true });
-    expect(audio.complete(7).inputTokens).toBe(7);
+    const withUsage = meter.measure({ operation: OPERATION.transcription, provider: 'openai', model: 'whisper-1', params: {} }).complete(7);
+    expect(withUsage).toEqual({ attributes: {}, inputTokens: 7, estimated: false });
   });
 
   it('reports a failure once through diag, and keeps measuring', () => {
