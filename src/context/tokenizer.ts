@@ -186,7 +186,8 @@ export function encodeLength(name: EncodingName, text: string): number {
 const CL100K_MODELS = /^(gpt-3\.5|gpt-35|gpt-4(-|$)(?!o)|text-embedding-(ada-002|3-)|davinci-002|babbage-002|text-davinci)/;
 
 /** The encoding a model name implies when the catalog does not know the model. */
-export function encodingForModelName(model: string): EncodingName {
+export function encodingForModelName(model: string | undefined): EncodingName {
+  if (typeof model !== 'string') return 'o200k_base';
   const bare = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
   return CL100K_MODELS.test(bare) ? 'cl100k_base' : 'o200k_base';
 }

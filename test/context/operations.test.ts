@@ -217,6 +217,9 @@ describe('never throws into the application', () => {
     const done = meter.measure(chat({ input: [cyclic] })).complete(12);
     expect(done.inputTokens).toBe(12);
     expect(meter.countText('gpt-test', undefined as unknown as string)).toBe(0);
+    // A call without a model name (the SDK rejects it later) is still measured.
+    const noModel = meter.measure({ ...chat({ messages: [{ role: 'user', content: 'hello' }] }), model: undefined as unknown as string });
+    expect(noModel.complete(undefined).inputTokens).toBe(o200k('hello') + MESSAGE_OVERHEAD + REPLY_PRIMING);
   });
 });
 
