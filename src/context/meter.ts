@@ -4,9 +4,11 @@
  *
  * With the API's input tokens, the total is the API's and the split (system/history/new/tools,
  * recycled) is apportioned by characters/4 plus the fixed overheads: it costs nothing extra on the
- * request path, while counting exactly would need the tokenizer (a ~1 s, ~150 MB load and ~2 µs per
- * token). Without usage, every segment is counted with the tokenizer of the model's family, memoised by
- * content hash so an agent loop only counts what is new.
+ * request path, while counting exactly would need the tokenizer (a 0.3-0.7 s, ~65 MB load, then about
+ * 0.1-0.4 µs per token) on every call. On the agent loop in test/context the apportioned recycled
+ * tokens were within 0.2% of the exact count (the test allows 2%). Without usage, every segment is
+ * counted with the tokenizer of the model's family, memoised by content hash so an agent loop only
+ * counts what is new.
  */
 import { diag, type Attributes } from '@opentelemetry/api';
 import { DEFAULT_BLOAT, type BloatThresholds } from '../config';
