@@ -90,6 +90,9 @@ export const ATTR_REQUEST_IMAGE_QUALITY = 'tokentax.request.image_quality';
 /** Set on another instrumentation's span for a call that tokentax also recorded, so the call is
  *  priced and counted once (the tokentax span carries the figures). */
 export const ATTR_DUPLICATE = 'tokentax.duplicate';
+/** Scratch attribute of the generated collector config: the fast statement group could not resolve
+ *  the model and hands the span to the complete group, which deletes it. Never exported. */
+export const ATTR_COLLECTOR_RETRY = 'tokentax.collector.retry';
 export const ATTR_CONVERSATION_KEY = 'tokentax.conversation.key';
 
 /** Size buckets for equality-only tag search (Jaeger), smallest first; upper bounds exclusive. */
