@@ -27,6 +27,6 @@ export function createCostComponents(config: ResolvedConfig, cost: boolean): Cos
   return {
     catalog: createModelCatalog(getPricing),
     tokenizerRatios: ratiosFile.families,
-    spanProcessors: cost ? [new TokentaxCostProcessor({ config })] : [],
+    spanProcessors: cost ? [new TokentaxCostProcessor({ pricing: getPricing })] : [],
   };
 }

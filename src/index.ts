@@ -6,6 +6,7 @@ export { OpenAIInstrumentation } from './instrumentation/instrumentation';
 export type { OpenAIInstrumentationConfig } from './instrumentation/config';
 export { createTokentax, type Tokentax, type TokentaxOptions } from './tokentax';
 export { withConversation, setConversationId, getConversationId, createContextMeter } from './context';
+export { TokentaxCostProcessor, CostEnrichingExporter, createCostEngine, loadPricing, createModelCatalog } from './pricing';
 export { loadConfig, ConfigError, DEFAULT_BLOAT, type TokentaxConfig, type BloatThresholds } from './config';
 export * as semconv from './semconv';
 export { VERSION } from './version';

@@ -121,6 +121,7 @@ export class Call {
     const original = stream.iterator;
     if (!accumulator || typeof original !== 'function') return false;
     const call = this;
+    abandonedStreams.register(stream, this);
     stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
       const it = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
       return call.observeIterator(it, accumulator);
@@ -172,6 +173,11 @@ export class Call {
       this.record({ ...this.metricAttributes, [ATTR_ERROR_TYPE]: errorType }, attributes);
     });
     this.span.end();
+  }
+
+  /** A stream the application dropped without reading it to the end (garbage-collected). */
+  endAbandoned(): void {
+    this.finish({});
   }
 
   /** The response arrived but nobody parsed its body (asResponse()): end with what is known. */
@@ -263,6 +269,9 @@ export class Call {
     return this.streamed;
   }
 }
+
+/** Ends the span of a stream that was garbage-collected before it was read to the end. */
+const abandonedStreams = new FinalizationRegistry<Call>((call) => call.endAbandoned());
 
 /** A low-cardinality error type: the SDK's error class (RateLimitError, APIConnectionError, ...). */
 export function errorTypeOf(error: unknown): string {

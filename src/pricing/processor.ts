@@ -18,6 +18,7 @@ import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../conf
 import type { PriceSpan, Scenario } from '../contracts';
 import {
   ATTR_COST_USD,
+  ATTR_DUPLICATE,
   ATTR_METRIC_MODEL,
   ATTR_METRIC_PROVIDER,
   ATTR_METRIC_SCENARIO,
@@ -60,6 +61,8 @@ export class CostEnricher {
   enrich(attributes: Attributes, timeMs: number): Attributes | undefined {
     if (this.failed || firstString(attributes, MODEL_NAMES) === undefined) return undefined;
     if (attributes[ATTR_PRICING_VERSION] !== undefined) return undefined; // already priced upstream
+    // Another instrumentation's span for a call tokentax recorded too: price the call once.
+    if (attributes[ATTR_DUPLICATE] === true) return undefined;
     const engine = this.engine ?? this.load();
     if (!engine) return undefined;
     const cost = engine(attributes, timeMs);

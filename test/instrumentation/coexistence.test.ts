@@ -9,6 +9,7 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { createContextMeter } from '../../src/context';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { OpenAIInstrumentation } from '../../src/instrumentation/instrumentation';
+import { TokentaxCostProcessor } from '../../src/pricing';
 import { ATTR_DUPLICATE, METRIC_GEN_AI_CLIENT_TOKEN_USAGE } from '../../src/semconv';
 import { drain } from '../support/calls';
 import { loadMajor, versionOf } from '../support/openai-majors';
@@ -52,8 +53,8 @@ describe.each(peers)('tokentax with the $name OpenAI instrumentation', (peer) =>
     // A fresh copy of the SDK module for each order: patches must not leak between cases.
     for (const k of Object.keys(require.cache)) if (k.includes(`/node_modules/${PKG}/`)) delete require.cache[k];
     const mod = loadMajor(PKG);
-    const telemetry = createTelemetry();
-    const ours = new OpenAIInstrumentation({ enabled: false, contextMeter: createContextMeter() });
+    const telemetry = createTelemetry([new TokentaxCostProcessor()]);
+    const ours = new OpenAIInstrumentation({ enabled: false, contextMeter: createContextMeter(), providerNames: { '127.0.0.1': 'openai' } });
     const theirs = peer.make();
     for (const i of [ours, theirs]) {
       i.setTracerProvider(telemetry.tracerProvider);
@@ -94,7 +95,11 @@ describe.each(peers)('tokentax with the $name OpenAI instrumentation', (peer) =>
     const others = spans.filter((s) => s.instrumentationScope.name !== 'tokentax' && s.attributes['gen_ai.request.model']);
     expect(ourSpans).toHaveLength(2);
     // Whatever the peer still records is marked, so cost is added to tokentax's span only.
-    for (const s of others) expect(s.attributes[ATTR_DUPLICATE]).toBe(true);
+    for (const s of others) {
+      expect(s.attributes[ATTR_DUPLICATE]).toBe(true);
+      expect(Object.keys(s.attributes).filter((k) => k.startsWith('tokentax.cost'))).toEqual([]);
+    }
+    for (const s of ourSpans) expect(s.attributes['tokentax.cost.usd']).toBeGreaterThan(0);
     if (order === 'peer-first') expect(others).toHaveLength(0); // tokentax calls past the peer
     // Two calls: tokentax counts both (it estimates the stream's usage); when the peer wraps tokentax
     // and records metrics itself, tokentax leaves them to it (the peer skips the usage-less stream).

@@ -27,6 +27,8 @@ import { instrument, spansEventually, type Instrumented } from '../support/harne
 import { MAJORS } from '../support/openai-majors';
 import { metricPoints } from '../support/otel';
 import { countTokens } from '../../src/context/tokenizer';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const messages = [
   { role: 'system', content: 'You are terse.' },
@@ -234,5 +236,32 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
     expect(String(on.attributes[ATTR_GEN_AI_INPUT_MESSAGES])).toContain('Bouvet');
     expect(on.attributes[ATTR_GEN_AI_OUTPUT_MESSAGES]).toBeDefined();
     expect(off.attributes[ATTR_GEN_AI_INPUT_MESSAGES]).toBeUndefined();
+  });
+});
+
+describe('a stream the application drops without reading', () => {
+  it('ends its span when the stream is garbage-collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const sim = await startSimulator();
+    const h = instrument('openai');
+    try {
+      const client = new h.OpenAI({ apiKey: 'sk-x', baseURL: sim.baseURL, maxRetries: 0 });
+      await (async () => {
+        const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+        expect(stream).toBeDefined(); // dropped here, never iterated
+      })();
+      expect(h.telemetry.spans()).toHaveLength(0);
+      for (let i = 0; i < 20 && h.telemetry.spans().length === 0; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const spans = h.telemetry.spans();
+      expect(spans).toHaveLength(1);
+      expect(spans[0].ended).toBe(true);
+    } finally {
+      await h.close();
+      await sim.close();
+    }
   });
 });
