@@ -122,7 +122,7 @@ function tokenizerPath() {
 }
 
 // ---- 4: usage-available path ----
-function usagePath(label, makeReq, api, fresh) {
+function usagePath(label, makeReq, api, fresh, completeToo = true) {
   const meter = ctx.createContextMeter();
   const base = makeReq();
   const next = fresh ? () => structuredClone(base) : () => base;
@@ -133,7 +133,8 @@ function usagePath(label, makeReq, api, fresh) {
   for (let r = 0; r < ROUNDS; r++) {
     const batch = fresh ? Array.from({ length: n }, next) : null;
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) meter.measure(batch ? batch[i] : base).complete(api);
+    if (completeToo) for (let i = 0; i < n; i++) meter.measure(batch ? batch[i] : base).complete(api);
+    else for (let i = 0; i < n; i++) meter.measure(batch ? batch[i] : base);
     per.push(Number(process.hrtime.bigint() - t0) / 1e3 / n);
   }
   return { label, us: median(per), min: Math.min(...per), max: Math.max(...per) };
@@ -157,6 +158,8 @@ const coldRef = coldLoad("c.encodeLength('o200k_base', 'x')");
 const tok = tokenizerPath();
 const bigTokens = ctx.createContextMeter().measure(big()).complete(undefined).inputTokens;
 const usage = [
+  usagePath('tiny, same objects, measure() only', tiny, 22, false, false),
+  usagePath(`20 msgs ${bigTokens} tok, same objects, measure() only`, big, bigTokens, false, false),
   usagePath('tiny, same objects', tiny, 22, false),
   usagePath('tiny, fresh copies', tiny, 22, true),
   usagePath(`20 msgs ${bigTokens} tok, same objects`, big, bigTokens, false),
@@ -170,7 +173,7 @@ if (pkgImport) console.log(`import dist/index (whole package): ${fmt(pkgImport.m
 else console.log('import dist/index: not built yet (no dist/index.js)');
 console.log(`cold tokenizer load (o200k_base): ${fmt(cold.ms, 0)} ms, +${fmt(cold.mb, 0)} MB RSS (once per process, on the first count); js-tiktoken's Tiktoken class: ${fmt(coldRef.ms, 0)} ms, +${fmt(coldRef.mb, 0)} MB`);
 console.log(`tokenizer path, 10-turn loop ${tok.tokens[0]}..${tok.tokens[9]} tokens: first turn ${fmt(tok.first)} ms (goal <= 60; js-tiktoken whole-text encode of it: ${fmt(tok.reference)} ms), later turns ${fmt(tok.later, 2)} ms median / ${fmt(tok.laterWorst, 2)} ms worst (goal <= 2)`);
-for (const u of usage) console.log(`usage given, measure+complete, ${u.label}: ${fmt(u.us, 2)} us (min ${fmt(u.min, 2)}, max ${fmt(u.max, 2)})`);
+for (const u of usage) console.log(`usage given, ${u.label.includes('only') ? '' : 'measure+complete, '}${u.label}: ${fmt(u.us, 2)} us (min ${fmt(u.min, 2)}, max ${fmt(u.max, 2)})`);
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
 console.log(`goals: import <= 50 ms ${verdict(ctxImport.ms <= 50)}, <= 20 MB ${verdict(ctxImport.mb <= 20)}, no tokenizer at import ${verdict(!ctxImport.tiktoken)}, ` +
   `first turn <= 60 ms ${verdict(tok.first <= 60)}, later turns <= 2 ms ${verdict(tok.later <= 2)}`);

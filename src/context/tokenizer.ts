@@ -90,7 +90,6 @@ function load(name: EncodingName): LoadedEncoding {
 
 /** UTF-8 bytes of `piece` as a byte string (ASCII is already its own byte string). */
 function utf8Bytes(piece: string): string {
-  // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(piece) ? piece : Buffer.from(piece, 'utf8').toString('latin1');
 }
 
