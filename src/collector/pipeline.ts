@@ -18,12 +18,13 @@ export interface TransformProcessorConfig {
   trace_statements: Array<{ context: 'span'; conditions: string[]; statements: string[] }>;
 }
 
-export function transformProcessor(condition: string, statements: string[]): TransformProcessorConfig {
+/** Groups run in order on every span; each group's statements only where its condition holds. */
+export function transformProcessor(groups: Array<{ condition: string; statements: string[] }>): TransformProcessorConfig {
   return {
     // ignore: a statement that fails (it should not: every path is guarded) is logged and skipped,
     // never dropping the span.
     error_mode: 'ignore',
-    trace_statements: [{ context: 'span', conditions: [escapeConfmap(condition)], statements: statements.map(escapeConfmap) }],
+    trace_statements: groups.map((g) => ({ context: 'span', conditions: [escapeConfmap(g.condition)], statements: g.statements.map(escapeConfmap) })),
   };
 }
 

@@ -13,17 +13,23 @@ import * as S from '../semconv';
 import { INPUT_NAMES, OUTPUT_NAMES, CACHE_READ_NAMES, CACHE_WRITE_NAMES, PROVIDER_NAMES, MODEL_NAMES } from '../pricing/usage';
 import type { Scenario } from '../contracts';
 import { A, C, int, reEscape, str } from './ottl';
-import { ANY_PROVIDER, DEFAULT_CLASS, KEY_END, KEY_START, REF_WIDTH, type ModelTables } from './tables';
+import { ANY_PROVIDER, DEFAULT_CLASS, KEY_END, KEY_START, REF_WIDTH, escapeKey, type Features, type ModelTables } from './tables';
 
 const MAX_COUNT = '9007199254740991.0';
 /** JavaScript's String.prototype.trim() whitespace, as an RE2 class. */
 const JS_SPACE = '[\\t\\n\\x{0b}\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]';
 const TRIM = `^${JS_SPACE}+|${JS_SPACE}+$`;
 const DATE_SUFFIX = '-([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8})$';
-const KEY_CHARS = '[\\x{1}\\x{2}]';
+const KEY_CHARS = '[\\x{1}-\\x{3}]';
 const FAIL = { noPrice: 1, unsupported: 2, missing: 3, invalid: 4 } as const;
 
 type Out = string[];
+
+/** span.cache["L"][key]: lookup scratch kept in a sub-map so the top-level cache (a linear-scan map
+ *  read by every statement) stays small. */
+const L = (key: string): string => `span.cache["L"][${str(key)}]`;
+/** span.cache[X][key]: per-price scratch (actual, each scenario), for the same reason. */
+const M = (X: string, key: string): string => `span.cache[${str(X)}][${str(key)}]`;
 
 /** Copies the first present attribute of `names` into cache[key] (present = not nil, any type). */
 function firstPresent(out: Out, key: string, names: readonly string[]): void {
@@ -67,31 +73,44 @@ function usage(out: Out): void {
   out.push(`set(${C('stop')}, true) where ${C('bad')} == true`);
 }
 
+/**
+ * Makes cache[key] safe as a table needle, the same way escapeKey() encodes table keys: \x03 ->
+ * \x03\x03, \x01 -> \x03\x04, \x02 -> \x03\x05 (injective; no key delimiter survives).
+ */
+function escapeName(out: Out, key: string): void {
+  const flag = `${key}esc`;
+  out.push(`set(${L(flag)}, true) where ${L(key)} != nil and IsMatch(${L(key)}, ${str(KEY_CHARS)})`);
+  for (const [from, to] of [['\\x{3}', '\u0003\u0003'], ['\\x{1}', '\u0003\u0004'], ['\\x{2}', '\u0003\u0005']]) {
+    out.push(`replace_pattern(${L(key)}, ${str(from)}, ${str(to)}) where ${L(flag)} == true`);
+  }
+}
+
 function provider(out: Out, t: ModelTables): void {
-  PROVIDER_NAMES.forEach((n) => out.push(`set(${C('pn')}, ${A(n)}) where ${C('stop')} == nil and ${C('pn')} == nil and IsString(${A(n)}) and ${A(n)} != ""`));
-  out.push(`replace_pattern(${C('pn')}, ${str(TRIM)}, "") where ${C('pn')} != nil`);
-  out.push(`set(${C('pn')}, ToLowerCase(${C('pn')})) where ${C('pn')} != nil`);
-  const table = [...t.providerNames].map(([name, id]) => KEY_START + name + KEY_END + t.contexts.get(id)!).join('');
-  out.push(`set(${C('pk')}, Concat([${str(KEY_START)}, ${C('pn')}, ${str(KEY_END)}], "")) where ${C('pn')} != nil and not IsMatch(${C('pn')}, ${str(KEY_CHARS)})`);
-  out.push(`set(${C('pi')}, Index(${str(table)}, ${C('pk')})) where ${C('pk')} != nil`);
-  out.push(`set(${C('ctx')}, Substring(${str(table)}, ${C('pi')} + Len(${C('pk')}), 2)) where ${C('pk')} != nil and ${C('pi')} >= 0`);
-  out.push(`set(${C('ctx')}, ${str(ANY_PROVIDER)}) where ${C('stop')} == nil and ${C('pn')} == nil`);
+  PROVIDER_NAMES.forEach((n) => out.push(`set(${L('pn')}, ${A(n)}) where ${C('stop')} == nil and ${L('pn')} == nil and IsString(${A(n)}) and ${A(n)} != ""`));
+  out.push(`replace_pattern(${L('pn')}, ${str(TRIM)}, "") where ${L('pn')} != nil`);
+  out.push(`set(${L('pn')}, ToLowerCase(${L('pn')})) where ${L('pn')} != nil`);
+  escapeName(out, 'pn');
+  const table = [...t.providerNames].map(([name, id]) => KEY_START + escapeKey(name) + KEY_END + t.contexts.get(id)!).join('');
+  out.push(`set(${L('pk')}, Concat([${str(KEY_START)}, ${L('pn')}, ${str(KEY_END)}], "")) where ${L('pn')} != nil`);
+  out.push(`set(${L('pi')}, Index(${str(table)}, ${L('pk')})) where ${L('pk')} != nil`);
+  out.push(`set(${C('ctx')}, Substring(${str(table)}, ${L('pi')} + Len(${L('pk')}), 2)) where ${L('pk')} != nil and ${L('pi')} >= 0`);
+  out.push(`set(${C('ctx')}, ${str(ANY_PROVIDER)}) where ${C('stop')} == nil and ${L('pn')} == nil`);
   out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownProvider)}) where ${C('stop')} == nil and ${C('ctx')} == nil`);
   out.push(`set(${C('stop')}, true) where ${C('ctx')} == nil`);
 }
 
 /** Exact lookup of cache[name] in the key tables -> cache['ref']. */
 function lookup(out: Out, t: ModelTables, name: string): void {
-  out.push(`delete_key(span.cache, "k")`);
-  out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('ctx')}, ${C(name)}, ${str(KEY_END)}], "")) where ${C('ref')} == nil and ${C(name)} != nil and not IsMatch(${C(name)}, ${str(KEY_CHARS)})`);
-  out.push(`set(${C('h')}, FNV(${C('k')})) where ${C('k')} != nil`);
-  out.push(`set(${C('b')}, ${C('h')} - (${C('h')} / ${int(t.buckets)}) * ${int(t.buckets)} + ${int(t.buckets)}) where ${C('k')} != nil`);
-  out.push(`delete_key(span.cache, "kt")`);
+  out.push(`delete_key(span.cache["L"], "k")`);
+  out.push(`set(${L('k')}, Concat([${str(KEY_START)}, ${C('ctx')}, ${L(name)}, ${str(KEY_END)}], "")) where ${C('ref')} == nil and ${L(name)} != nil`);
+  out.push(`set(${L('h')}, FNV(${L('k')})) where ${L('k')} != nil`);
+  out.push(`set(${L('b')}, ${L('h')} - (${L('h')} / ${int(t.buckets)}) * ${int(t.buckets)} + ${int(t.buckets)}) where ${L('k')} != nil`);
+  out.push(`delete_key(span.cache["L"], "kt")`);
   for (const [b, chunk] of [...t.keyChunks].sort((x, y) => x[0] - y[0])) {
-    out.push(`set(${C('kt')}, ${str(chunk)}) where ${C('b')} == ${int(b)} and ${C('k')} != nil`);
+    out.push(`set(${L('kt')}, ${str(chunk)}) where ${L('b')} == ${int(b)} and ${L('k')} != nil`);
   }
-  out.push(`set(${C('ki')}, Index(${C('kt')}, ${C('k')})) where ${C('kt')} != nil`);
-  out.push(`set(${C('ref')}, Substring(${C('kt')}, ${C('ki')} + Len(${C('k')}), ${int(REF_WIDTH)})) where ${C('kt')} != nil and ${C('ki')} >= 0`);
+  out.push(`set(${L('ki')}, Index(${L('kt')}, ${L('k')})) where ${L('kt')} != nil`);
+  out.push(`set(${C('ref')}, Substring(${L('kt')}, ${L('ki')} + Len(${L('k')}), ${int(REF_WIDTH)})) where ${L('kt')} != nil and ${L('ki')} >= 0`);
 }
 
 /** Longest-prefix rules (engine order) for cache[name] -> cache['ref']. */
@@ -99,123 +118,160 @@ function prefix(out: Out, t: ModelTables, name: string): void {
   const codes = [...t.prefixes.keys()];
   if (codes.length === 0) return;
   const table = [...t.prefixes].flatMap(([code, list]) => list.map((p) => KEY_START + code + p.prefix + KEY_END + p.ref)).join('');
-  out.push(`delete_key(span.cache, "pm")`);
-  out.push(`set(${C('pm')}, ${C(name)}) where ${C('ref')} == nil and ${C(name)} != nil and (${codes.map((c) => `${C('ctx')} == ${str(c)}`).join(' or ')})`);
+  out.push(`delete_key(span.cache["L"], "pm")`);
+  out.push(`set(${L('pm')}, ${L(name)}) where ${C('ref')} == nil and ${L(name)} != nil and (${codes.map((c) => `${C('ctx')} == ${str(c)}`).join(' or ')})`);
   for (const [code, list] of t.prefixes) {
     const re = `(?s)^(${list.map((p) => reEscape(p.prefix)).join('|')}).*$`;
-    out.push(`replace_pattern(${C('pm')}, ${str(re)}, "$1") where ${C('pm')} != nil and ${C('ctx')} == ${str(code)}`);
+    out.push(`replace_pattern(${L('pm')}, ${str(re)}, "$1") where ${L('pm')} != nil and ${C('ctx')} == ${str(code)}`);
   }
-  out.push(`set(${C('pk2')}, Concat([${str(KEY_START)}, ${C('ctx')}, ${C('pm')}, ${str(KEY_END)}], "")) where ${C('pm')} != nil and not IsMatch(${C('pm')}, ${str(KEY_CHARS)})`);
-  out.push(`set(${C('ppi')}, Index(${str(table)}, ${C('pk2')})) where ${C('pm')} != nil and ${C('pk2')} != nil`);
-  out.push(`set(${C('ref')}, Substring(${str(table)}, ${C('ppi')} + Len(${C('pk2')}), ${int(REF_WIDTH)})) where ${C('pm')} != nil and ${C('pk2')} != nil and ${C('ppi')} >= 0`);
-  out.push(`delete_key(span.cache, "pk2")`);
+  out.push(`set(${L('pk2')}, Concat([${str(KEY_START)}, ${C('ctx')}, ${L('pm')}, ${str(KEY_END)}], "")) where ${L('pm')} != nil`);
+  out.push(`set(${L('ppi')}, Index(${str(table)}, ${L('pk2')})) where ${L('pm')} != nil and ${L('pk2')} != nil`);
+  out.push(`set(${C('ref')}, Substring(${str(table)}, ${L('ppi')} + Len(${L('pk2')}), ${int(REF_WIDTH)})) where ${L('pm')} != nil and ${L('pk2')} != nil and ${L('ppi')} >= 0`);
+  out.push(`delete_key(span.cache["L"], "pk2")`);
 }
 
-/** findModel(): response model, then request model, then OpenInference's, each with index.lookup(). */
-function model(out: Out, t: ModelTables): void {
-  MODEL_NAMES.forEach((attr, i) => {
+/**
+ * findModel(): response model, then request model, then OpenInference's, each with index.lookup().
+ * `fast`: only the first non-empty name, by its full name (what nearly every span needs); a miss
+ * hands the span to the complete group (see costStatements) instead of deciding unknown_model.
+ */
+function model(out: Out, t: ModelTables, fast: boolean): void {
+  if (fast) {
+    // The first non-empty name only (the engine's first lookup), one table lookup.
+    MODEL_NAMES.forEach((attr, i) => out.push(`set(${L('n0')}, ${A(attr)}) where ${C('stop')} == nil${i ? ` and ${L('n0')} == nil` : ''} and IsString(${A(attr)}) and ${A(attr)} != ""`));
+    out.push(`replace_pattern(${L('n0')}, ${str(TRIM)}, "") where ${L('n0')} != nil`);
+    out.push(`set(${L('n0')}, ToLowerCase(${L('n0')})) where ${L('n0')} != nil`);
+    escapeName(out, 'n0');
+    lookup(out, t, 'n0');
+  }
+  if (!fast) MODEL_NAMES.forEach((attr, i) => {
     const n = `n${i}`;
     const s = `s${i}`;
-    out.push(`set(${C(n)}, ${A(attr)}) where ${C('stop')} == nil and ${C('ref')} == nil and IsString(${A(attr)}) and ${A(attr)} != ""`);
-    out.push(`replace_pattern(${C(n)}, ${str(TRIM)}, "") where ${C(n)} != nil`);
-    out.push(`set(${C(n)}, ToLowerCase(${C(n)})) where ${C(n)} != nil`);
+    out.push(`set(${L(n)}, ${A(attr)}) where ${C('stop')} == nil and ${C('ref')} == nil and IsString(${A(attr)}) and ${A(attr)} != ""`);
+    out.push(`replace_pattern(${L(n)}, ${str(TRIM)}, "") where ${L(n)} != nil`);
+    out.push(`set(${L(n)}, ToLowerCase(${L(n)})) where ${L(n)} != nil`);
+    escapeName(out, n);
     lookup(out, t, n);
     prefix(out, t, n);
     // A dated snapshot not known by its full name: the same rules on the name without the date.
-    out.push(`set(${C(s)}, ${C(n)}) where ${C('ref')} == nil and ${C(n)} != nil and IsMatch(${C(n)}, ${str(DATE_SUFFIX)})`);
-    out.push(`replace_pattern(${C(s)}, ${str(DATE_SUFFIX)}, "") where ${C(s)} != nil`);
+    out.push(`set(${L(s)}, ${L(n)}) where ${C('ref')} == nil and ${L(n)} != nil and IsMatch(${L(n)}, ${str(DATE_SUFFIX)})`);
+    out.push(`replace_pattern(${L(s)}, ${str(DATE_SUFFIX)}, "") where ${L(s)} != nil`);
     lookup(out, t, s);
     prefix(out, t, s);
   });
-  out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownModel)}) where ${C('stop')} == nil and ${C('ref')} == nil`);
+  if (fast) {
+    out.push(`set(${A(S.ATTR_COLLECTOR_RETRY)}, true) where ${C('stop')} == nil and ${C('ref')} == nil`);
+  } else {
+    out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownModel)}) where ${C('stop')} == nil and ${C('ref')} == nil`);
+  }
   out.push(`set(${C('stop')}, true) where ${C('ref')} == nil`);
 }
 
 /** Reads the record a 12-digit ref points to (chunk, offset, length) into cache[target]. */
 function fetchRecord(out: Out, chunks: string[], ref: string, target: string): void {
-  const p = target;
-  out.push(`set(${C(`${p}c`)}, Int(Substring(${C(ref)}, 0, 3))) where ${C('stop')} == nil and ${C(ref)} != nil`);
-  out.push(`set(${C(`${p}o`)}, Int(Substring(${C(ref)}, 3, 5))) where ${C(`${p}c`)} != nil`);
-  out.push(`set(${C(`${p}l`)}, Int(Substring(${C(ref)}, 8, 4))) where ${C(`${p}c`)} != nil`);
-  chunks.forEach((chunk, j) => out.push(`set(${C(`${p}t`)}, ${str(chunk)}) where ${C(`${p}c`)} == ${int(j)}`));
-  out.push(`set(${C(p)}, ParseJSON(Substring(${C(`${p}t`)}, ${C(`${p}o`)}, ${C(`${p}l`)}))) where ${C(`${p}t`)} != nil`);
+  out.push(`set(${L('rc')}, Int(Substring(${C(ref)}, 0, 3))) where ${C('stop')} == nil`);
+  out.push(`set(${L('ro')}, Int(Substring(${C(ref)}, 3, 5))) where ${C('stop')} == nil`);
+  out.push(`set(${L('rl')}, Int(Substring(${C(ref)}, 8, 4))) where ${C('stop')} == nil`);
+  chunks.forEach((chunk, j) => out.push(`set(${L('rt')}, ${str(chunk)}) where ${L('rc')} == ${int(j)} and ${C('stop')} == nil`));
+  out.push(`set(${C(target)}, ParseJSON(Substring(${L('rt')}, ${L('ro')}, ${L('rl')}))) where ${C('stop')} == nil and ${L('rt')} != nil`);
 }
 
-/** periodAt(): the last period whose start is <= the span's start time, into cache[X+'p']. */
-function period(out: Out, t: ModelTables, rec: string, X: string, guard: string): void {
-  const P = `${C(rec)}["P"]`;
-  for (let j = 0; j < t.maxPeriods; j++) {
-    out.push(`set(${C(`${X}p`)}, ${P}[${j}]) where ${guard} and Len(${P}) > ${j} and (${P}[${j}]["f"] == nil or ${P}[${j}]["f"] <= ${C('t')})`);
+/** periodAt(): the last period whose start is <= the span's start time, into X.p. */
+function period(out: Out, f: Features, rec: string, X: string, guard: string): void {
+  const P = `${rec}["P"]`;
+  for (let j = 0; j < f.periods; j++) {
+    const has = f.periods > 1 ? ` and Len(${P}) > ${j}` : '';
+    out.push(`set(${M(X, 'p')}, ${P}[${j}]) where ${guard}${has} and (${P}[${j}]["f"] == nil or ${P}[${j}]["f"] <= ${C('t')})`);
   }
 }
 
-/** priceUsage(): cache[X+'usd'] or cache[X+'fail'] for the period cache[X+pk], counts scaled by `factor`. */
-function price(out: Out, t: ModelTables, X: string, pk: string, factor: string | undefined): void {
-  const K = C(`${X}${pk}`);
-  const fail = C(`${X}fail`);
+/** priceUsage(): X.usd or X.fail for the period X[pk], counts scaled by `factor`; only the
+ *  statements the records' features need. */
+function price(out: Out, f: Features, X: string, pk: string, factor: string | undefined): void {
+  const K = M(X, pk);
+  const c = (k: string): string => M(X, k);
+  const fail = c('fail');
   const ok = `${fail} == nil and ${K} != nil`;
   const scaled = (v: string): string => (factor ? `${v} * ${factor}` : v);
-  const c = (k: string): string => C(`${X}${k}`);
   out.push(`set(${c('usd')}, 0.0) where ${ok}`);
-  out.push(`set(${fail}, ${FAIL.missing}) where ${ok} and ${K}["k"] != nil and ${C('tok')} != true`);
-  const G = `${ok} and ${K}["k"] != nil`;
-  out.push(`set(${c('in')}, ${scaled(C('inv'))}) where ${G}`);
-  out.push(`set(${c('rd')}, ${scaled(C('rd0'))}) where ${G}`);
-  out.push(`set(${c('wr')}, ${scaled(C('wr0'))}) where ${G}`);
-  out.push(`set(${c('ou')}, ${scaled(C('outv'))}) where ${G}`);
-  for (let j = 0; j < t.maxTiers; j++) {
-    out.push(`set(${c('T')}, ${K}["t"][${j}]) where ${G} and ${K}["t"] != nil and Len(${K}["t"]) > ${j} and ${c('in')} >= ${K}["t"][${j}]["m"]`);
+  if (f.tokens) {
+    out.push(`set(${fail}, ${FAIL.missing}) where ${ok} and ${K}["k"] != nil and ${C('tok')} != true`);
+    const G = `${ok} and ${K}["k"] != nil`;
+    out.push(`set(${c('in')}, ${scaled(C('inv'))}) where ${G}`);
+    out.push(`set(${c('rd')}, ${scaled(C('rd0'))}) where ${G}`);
+    out.push(`set(${c('wr')}, ${scaled(C('wr0'))}) where ${G}`);
+    out.push(`set(${c('ou')}, ${scaled(C('outv'))}) where ${G}`);
+    for (let j = 0; j < f.tiers; j++) {
+      out.push(`set(${c('T')}, ${K}["t"][${j}]) where ${G} and ${K}["t"] != nil and Len(${K}["t"]) > ${j} and ${c('in')} >= ${K}["t"][${j}]["m"]`);
+    }
+    const tier = (p: string): void => {
+      if (f.tiers) out.push(`set(${c(`p${p}`)}, ${c('T')}["${p}"]) where ${G} and ${c('T')} != nil`);
+    };
+    out.push(`set(${c('pi')}, ${K}["i"]) where ${G}`);
+    tier('i');
+    for (const p of ['c', 'w']) {
+      out.push(`set(${c(`p${p}`)}, ${c('pi')}) where ${G}`);
+      out.push(`set(${c(`p${p}`)}, ${K}["${p}"]) where ${G}`);
+      tier(p);
+    }
+    out.push(`set(${c('po')}, ${K}["o"]) where ${G}`);
+    tier('o');
+    out.push(`set(${c('un')}, ${c('in')} - ${c('rd')} - ${c('wr')}) where ${G}`);
+    out.push(`set(${fail}, ${FAIL.unsupported}) where ${G} and ((${c('un')} > 0.0 and ${c('pi')} == nil) or (${c('rd')} > 0.0 and ${c('pc')} == nil) or (${c('wr')} > 0.0 and ${c('pw')} == nil) or (${c('ou')} > 0.0 and ${c('po')} == nil))`);
+    const parts: Array<[string, string, string]> = [['a1', 'un', 'pi'], ['a2', 'rd', 'pc'], ['a3', 'wr', 'pw'], ['a4', 'ou', 'po']];
+    for (const [a, q, p] of parts) {
+      out.push(`set(${c(a)}, 0.0) where ${G}`);
+      out.push(`set(${c(a)}, ${c(q)} * ${c(p)}) where ${G} and ${c(q)} > 0.0`);
+    }
+    out.push(`set(${c('usd')}, ${c('usd')} + (${c('a1')} + ${c('a2')} + ${c('a3')} + ${c('a4')}) / 1000000.0) where ${G}`);
   }
-  const tier = (f: string): string => `set(${c(`p${f}`)}, ${c('T')}["${f}"]) where ${G} and ${c('T')} != nil`;
-  out.push(`set(${c('pi')}, ${K}["i"]) where ${G}`);
-  if (t.maxTiers) out.push(tier('i'));
-  for (const f of ['c', 'w']) {
-    out.push(`set(${c(`p${f}`)}, ${c('pi')}) where ${G}`);
-    out.push(`set(${c(`p${f}`)}, ${K}["${f}"]) where ${G}`);
-    if (t.maxTiers) out.push(tier(f));
+  if (f.perRequest) {
+    // Flat per-request price: null in the data means flat but unpublished (user config needed).
+    out.push(`set(${fail}, ${FAIL.noPrice}) where ${ok} and ${K}["qn"] != nil`);
+    out.push(`set(${c('usd')}, ${c('usd')} + ${K}["q"]) where ${ok} and ${K}["q"] != nil`);
   }
-  out.push(`set(${c('po')}, ${K}["o"]) where ${G}`);
-  if (t.maxTiers) out.push(tier('o'));
-  out.push(`set(${c('un')}, ${c('in')} - ${c('rd')} - ${c('wr')}) where ${G}`);
-  out.push(`set(${fail}, ${FAIL.unsupported}) where ${G} and ((${c('un')} > 0.0 and ${c('pi')} == nil) or (${c('rd')} > 0.0 and ${c('pc')} == nil) or (${c('wr')} > 0.0 and ${c('pw')} == nil) or (${c('ou')} > 0.0 and ${c('po')} == nil))`);
-  const parts: Array<[string, string, string]> = [['a1', 'un', 'pi'], ['a2', 'rd', 'pc'], ['a3', 'wr', 'pw'], ['a4', 'ou', 'po']];
-  for (const [a, q, p] of parts) {
-    out.push(`set(${c(a)}, 0.0) where ${G}`);
-    out.push(`set(${c(a)}, ${c(q)} * ${c(p)}) where ${G} and ${c(q)} > 0.0`);
+  if (f.image) {
+    const IG = `${ok} and (${K}["g"] != nil or ${K}["gm"] != nil)`;
+    out.push(`set(${fail}, ${FAIL.missing}) where ${IG} and ${C('im')} == nil`);
+    out.push(`set(${fail}, ${FAIL.invalid}) where ${IG} and ${C('imbad')} == true`);
+    out.push(`set(${c('ge')}, ${K}["g"]) where ${IG}`);
+    if (f.imageMap) {
+      out.push(`set(${c('gk')}, Concat([${C('iq')}, "/", ${C('isz')}], "")) where ${IG} and ${K}["gm"] != nil and ${C('iq')} != nil and ${C('isz')} != nil`);
+      out.push(`set(${c('ge')}, ${K}["gm"][${c('gk')}]) where ${IG} and ${c('gk')} != nil`);
+      out.push(`set(${c('ge')}, ${K}["gm"][${C('iq')}]) where ${IG} and ${c('ge')} == nil and ${K}["gm"] != nil and ${C('iq')} != nil`);
+      out.push(`set(${c('ge')}, ${K}["gm"]["default"]) where ${IG} and ${c('ge')} == nil and ${K}["gm"] != nil`);
+    }
+    out.push(`set(${fail}, ${FAIL.noPrice}) where ${IG} and ${c('ge')} == nil`);
+    out.push(`set(${c('usd')}, ${c('usd')} + ${c('ge')} * ${C('imv')}) where ${IG}`);
   }
-  out.push(`set(${c('usd')}, ${c('usd')} + (${c('a1')} + ${c('a2')} + ${c('a3')} + ${c('a4')}) / 1000000.0) where ${G}`);
-  // Flat per-request price: null in the data means flat but unpublished (user config needed).
-  out.push(`set(${fail}, ${FAIL.noPrice}) where ${ok} and ${K}["qn"] != nil`);
-  out.push(`set(${c('usd')}, ${c('usd')} + ${K}["q"]) where ${ok} and ${K}["q"] != nil`);
-  const IG = `${ok} and (${K}["g"] != nil or ${K}["gm"] != nil)`;
-  out.push(`set(${fail}, ${FAIL.missing}) where ${IG} and ${C('im')} == nil`);
-  out.push(`set(${fail}, ${FAIL.invalid}) where ${IG} and ${C('imbad')} == true`);
-  out.push(`set(${c('ge')}, ${K}["g"]) where ${IG}`);
-  out.push(`set(${c('gk')}, Concat([${C('iq')}, "/", ${C('isz')}], "")) where ${IG} and ${K}["gm"] != nil and ${C('iq')} != nil and ${C('isz')} != nil`);
-  out.push(`set(${c('ge')}, ${K}["gm"][${c('gk')}]) where ${IG} and ${c('gk')} != nil`);
-  out.push(`set(${c('ge')}, ${K}["gm"][${C('iq')}]) where ${IG} and ${c('ge')} == nil and ${K}["gm"] != nil and ${C('iq')} != nil`);
-  out.push(`set(${c('ge')}, ${K}["gm"]["default"]) where ${IG} and ${c('ge')} == nil and ${K}["gm"] != nil`);
-  out.push(`set(${fail}, ${FAIL.noPrice}) where ${IG} and ${c('ge')} == nil`);
-  out.push(`set(${c('usd')}, ${c('usd')} + ${c('ge')} * ${C('imv')}) where ${IG}`);
-  const AG = `${ok} and ${K}["a"] != nil`;
-  out.push(`set(${fail}, ${FAIL.missing}) where ${AG} and ${C('au')} == nil`);
-  out.push(`set(${fail}, ${FAIL.invalid}) where ${AG} and ${C('aubad')} == true`);
-  out.push(`set(${c('usd')}, ${c('usd')} + ${K}["a"] * ${C('aum')}) where ${AG}`);
+  if (f.audio) {
+    const AG = `${ok} and ${K}["a"] != nil`;
+    out.push(`set(${fail}, ${FAIL.missing}) where ${AG} and ${C('au')} == nil`);
+    out.push(`set(${fail}, ${FAIL.invalid}) where ${AG} and ${C('aubad')} == true`);
+    out.push(`set(${c('am')}, ${C('aum')}) where ${AG}`);
+    if (f.audioMin) out.push(`set(${c('am')}, ${K}["am"]) where ${AG} and ${K}["am"] != nil and ${C('aum')} > 0.0 and ${C('aum')} < ${K}["am"]`);
+    out.push(`set(${c('usd')}, ${c('usd')} + ${K}["a"] * ${c('am')}) where ${AG}`);
+  }
+  // Minimum charge per request.
+  if (f.minUsd) out.push(`set(${c('usd')}, ${K}["mu"]) where ${ok} and ${K}["mu"] != nil and ${c('usd')} < ${K}["mu"]`);
 }
 
-function actual(out: Out, t: ModelTables, recordChunks: string[]): void {
-  fetchRecord(out, recordChunks, 'ref', 'R');
+function actual(out: Out, t: ModelTables): void {
+  fetchRecord(out, t.records.chunks, 'ref', 'R');
   out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownModel)}) where ${C('stop')} == nil and ${C('R')} == nil`);
   out.push(`set(${C('stop')}, true) where ${C('R')} == nil`);
   out.push(`set(${C('t')}, Double(span.start_time_unix_nano) / 1000000.0) where ${C('stop')} == nil`);
-  period(out, t, 'R', 'a', `${C('stop')} == nil`);
-  out.push(`set(${C('afail')}, ${FAIL.noPrice}) where ${C('stop')} == nil and ${C('ap')} == nil`);
-  price(out, t, 'a', 'p', undefined);
+  out.push(`set(${C('a')}, {}) where ${C('stop')} == nil`);
+  period(out, t.recordFeatures, C('R'), 'a', `${C('stop')} == nil`);
+  out.push(`set(${M('a', 'fail')}, ${FAIL.noPrice}) where ${C('stop')} == nil and ${M('a', 'p')} == nil`);
+  price(out, t.recordFeatures, 'a', 'p', undefined);
   const reasons: Array<[number, string]> = [[FAIL.missing, S.UNPRICED.missingUsage], [FAIL.invalid, S.UNPRICED.invalidUsage], [FAIL.unsupported, S.UNPRICED.unsupportedUnit], [FAIL.noPrice, S.UNPRICED.noPrice]];
-  for (const [code, reason] of reasons) out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(reason)}) where ${C('stop')} == nil and ${C('afail')} == ${code}`);
-  out.push(`set(${A(S.ATTR_COST_USD)}, ${C('ausd')}) where ${C('stop')} == nil and ${C('afail')} == nil`);
+  out.push(`set(${C('af')}, ${M('a', 'fail')}) where ${C('stop')} == nil`);
+  out.push(`set(${C('ausd')}, ${M('a', 'usd')}) where ${C('stop')} == nil and ${C('af')} == nil`);
+  for (const [code, reason] of reasons) out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(reason)}) where ${C('af')} == ${code}`);
+  out.push(`set(${A(S.ATTR_COST_USD)}, ${C('ausd')}) where ${C('ausd')} != nil`);
   // Without a usable usage there is nothing to compare; a flat call without a price still gets scenarios.
-  out.push(`set(${C('stop')}, true) where ${C('stop')} == nil and ${C('afail')} != nil and ${C('afail')} != ${FAIL.noPrice}`);
+  out.push(`set(${C('stop')}, true) where ${C('af')} != nil and ${C('af')} != ${FAIL.noPrice}`);
 }
 
 function standInClass(out: Out, t: ModelTables): void {
@@ -229,44 +285,58 @@ function standInClass(out: Out, t: ModelTables): void {
   }
 }
 
-function scenario(out: Out, t: ModelTables, s: Scenario, i: number, chunks: string[], width: number, perChunk: number): void {
+function scenario(out: Out, t: ModelTables, s: Scenario, i: number): void {
   const X = `x${i}`;
-  const c = (k: string): string => C(`${X}${k}`);
+  const store = t.standIns[i];
+  const f = t.standInFeatures[i];
+  const c = (k: string): string => M(X, k);
+  const infeasible = A(S.scenarioInfeasibleAttr(s.id));
+  out.push(`set(${C(X)}, {}) where ${C('stop')} == nil`);
   out.push(`set(${c('si')}, Int(${C('R')}["s"][${i}])) where ${C('stop')} == nil`);
-  out.push(`set(${c('si')}, ${C('cv')}[${i}]) where ${c('si')} == 1`);
-  out.push(`set(${A(S.scenarioInfeasibleAttr(s.id))}, ${str(S.INFEASIBLE.noModel)}) where ${c('si')} == 0`);
-  out.push(`set(${c('sx')}, ${c('si')} - 2) where ${c('si')} != nil and ${c('si')} >= 2`);
-  out.push(`set(${c('sc')}, ${c('sx')} / ${int(perChunk)}) where ${c('sx')} != nil`);
-  chunks.forEach((chunk, j) => out.push(`set(${c('st')}, ${str(chunk)}) where ${c('sc')} == ${int(j)}`));
-  out.push(`set(${c('S')}, ParseJSON(Substring(${c('st')}, (${c('sx')} - ${c('sc')} * ${int(perChunk)}) * ${int(width)}, ${int(width)}))) where ${c('st')} != nil`);
-  out.push(`set(${A(S.scenarioModelAttr(s.id))}, ${c('S')}["id"]) where ${c('S')} != nil`);
-  period(out, t, `${X}S`, X, `${c('S')} != nil`);
-  out.push(`set(${A(S.scenarioInfeasibleAttr(s.id))}, ${str(S.INFEASIBLE.noPrice)}) where ${c('S')} != nil and ${c('p')} == nil`);
-  out.push(`set(${c('f')}, ${c('S')}["r"] / ${C('R')}["r"]) where ${c('p')} != nil`);
+  out.push(`set(${c('si')}, ${C('cv')}[${i}]) where ${C('stop')} == nil and ${c('si')} == 1`);
+  out.push(`set(${infeasible}, ${str(S.INFEASIBLE.noModel)}) where ${C('stop')} == nil and ${c('si')} == 0`);
+  if (store.chunks.length === 0) return;
+  out.push(`set(${c('sx')}, ${c('si')} - 2) where ${C('stop')} == nil and ${c('si')} >= 2`);
+  const live = `${c('sx')} != nil`;
+  if (store.chunks.length > 1) out.push(`set(${c('sc')}, ${c('sx')} / ${int(store.perChunk)}) where ${live}`);
+  else out.push(`set(${c('sc')}, 0) where ${live}`);
+  store.chunks.forEach((chunk, j) => out.push(`set(${c('st')}, ${str(chunk)}) where ${live} and ${c('sc')} == ${int(j)}`));
+  out.push(`set(${c('S')}, ParseJSON(Substring(${c('st')}, (${c('sx')} - ${c('sc')} * ${int(store.perChunk)}) * ${int(store.width)}, ${int(store.width)}))) where ${live}`);
+  out.push(`set(${A(S.scenarioModelAttr(s.id))}, ${c('S')}["id"]) where ${live}`);
+  period(out, f, c('S'), X, live);
+  out.push(`set(${infeasible}, ${str(S.INFEASIBLE.noPrice)}) where ${live} and ${c('p')} == nil`);
+  const has = `${c('p')} != nil`;
+  out.push(`set(${c('f')}, ${c('S')}["r"] / ${C('R')}["r"]) where ${has}`);
   // fitsWindow() on translated counts, only when the tokens are usable.
-  out.push(`set(${c('wi')}, ${C('inv')} * ${c('f')}) where ${c('p')} != nil and ${C('tok')} == true`);
-  out.push(`set(${c('cw')}, true) where ${c('wi')} != nil and ${c('S')}["m"] != nil and ${c('wi')} > ${c('S')}["m"]`);
-  out.push(`set(${c('cw')}, true) where ${c('wi')} != nil and ${c('S')}["w"] != nil and ${c('wi')} + ${C('o0')} * ${c('f')} > ${c('S')}["w"]`);
-  out.push(`set(${A(S.scenarioInfeasibleAttr(s.id))}, ${str(S.INFEASIBLE.contextWindow)}) where ${c('cw')} == true`);
-  out.push(`set(${c('q')}, ${c('p')}) where ${c('p')} != nil and ${c('cw')} == nil`);
-  price(out, t, X, 'q', c('f'));
+  if (f.window || f.maxInput) {
+    out.push(`set(${c('wi')}, ${C('inv')} * ${c('f')}) where ${has} and ${C('tok')} == true`);
+    if (f.maxInput) out.push(`set(${c('cw')}, true) where ${has} and ${c('wi')} != nil and ${c('S')}["m"] != nil and ${c('wi')} > ${c('S')}["m"]`);
+    if (f.window) out.push(`set(${c('cw')}, true) where ${has} and ${c('wi')} != nil and ${c('S')}["w"] != nil and ${c('wi')} + ${C('o0')} * ${c('f')} > ${c('S')}["w"]`);
+    out.push(`set(${infeasible}, ${str(S.INFEASIBLE.contextWindow)}) where ${has} and ${c('cw')} == true`);
+  }
+  out.push(`set(${c('q')}, ${c('p')}) where ${has} and ${c('cw')} == nil`);
+  price(out, f, X, 'q', c('f'));
   const reasons: Array<[number, string]> = [[FAIL.missing, S.INFEASIBLE.missingUsage], [FAIL.invalid, S.INFEASIBLE.missingUsage], [FAIL.unsupported, S.INFEASIBLE.unsupportedOperation], [FAIL.noPrice, S.INFEASIBLE.noPrice]];
-  for (const [code, reason] of reasons) out.push(`set(${A(S.scenarioInfeasibleAttr(s.id))}, ${str(reason)}) where ${c('q')} != nil and ${c('fail')} == ${code}`);
-  const priced = `${c('q')} != nil and ${c('fail')} == nil`;
+  out.push(`set(${c('ok')}, false) where ${has}`);
+  out.push(`set(${c('ok')}, true) where ${has} and ${c('q')} != nil and ${c('fail')} == nil`);
+  for (const [code, reason] of reasons) out.push(`set(${infeasible}, ${str(reason)}) where ${has} and ${c('ok')} == false and ${c('fail')} == ${code}`);
+  const priced = `${has} and ${c('ok')} == true`;
   out.push(`set(${A(S.scenarioCostAttr(s.id))}, ${c('usd')}) where ${priced}`);
   // Strictly cheaper wins: the first scenario keeps a tie, as in the engine.
   out.push(`set(${C('bid')}, ${str(s.id)}) where ${priced} and (${C('best')} == nil or ${c('usd')} < ${C('best')})`);
-  out.push(`set(${C('best')}, ${c('usd')}) where ${priced} and (${C('best')} == nil or ${c('usd')} < ${C('best')})`);
+  out.push(`set(${C('best')}, ${c('usd')}) where ${priced} and ${C('bid')} == ${str(s.id)}`);
 }
 
 function cheapest(out: Out): void {
   const live = `${C('stop')} == nil`;
   const wins = `${C('bid')} != nil and ${C('best')} < ${C('ausd')}`;
-  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bid')}) where ${live} and ${C('afail')} == nil and ${wins}`);
-  out.push(`set(${A(S.ATTR_COST_SAVINGS_USD)}, ${C('ausd')} - ${C('best')}) where ${live} and ${C('afail')} == nil and ${wins}`);
-  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${str(S.CHEAPEST_ACTUAL)}) where ${live} and ${C('afail')} == nil and not (${wins})`);
-  out.push(`set(${A(S.ATTR_COST_SAVINGS_USD)}, 0.0) where ${live} and ${C('afail')} == nil and not (${wins})`);
-  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bid')}) where ${live} and ${C('afail')} != nil and ${C('bid')} != nil`);
+  out.push(`set(${C('win')}, false) where ${live} and ${C('af')} == nil`);
+  out.push(`set(${C('win')}, true) where ${live} and ${C('af')} == nil and ${wins}`);
+  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bid')}) where ${C('win')} == true`);
+  out.push(`set(${A(S.ATTR_COST_SAVINGS_USD)}, ${C('ausd')} - ${C('best')}) where ${C('win')} == true`);
+  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${str(S.CHEAPEST_ACTUAL)}) where ${C('win')} == false`);
+  out.push(`set(${A(S.ATTR_COST_SAVINGS_USD)}, 0.0) where ${C('win')} == false`);
+  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bid')}) where ${live} and ${C('af')} != nil and ${C('bid')} != nil`);
 }
 
 /** The group condition: spans the in-process processor would price (a model name, not yet priced). */
@@ -275,15 +345,23 @@ export function gateCondition(): string {
   return `${A(S.ATTR_PRICING_VERSION)} == nil and ${A(S.ATTR_DUPLICATE)} != true and (${named})`;
 }
 
-export function costStatements(t: ModelTables, version: string, scenarios: readonly Scenario[]): string[] {
+/** The complete group's condition: spans the fast group handed over. */
+export const retryCondition = (): string => `${A(S.ATTR_COLLECTOR_RETRY)} == true`;
+
+/**
+ * The statements of one group. `fast`: the common path (the first model name found by its full
+ * name); otherwise every rule of the engine, for the spans the fast group marked.
+ */
+export function costStatements(t: ModelTables, version: string, scenarios: readonly Scenario[], fast: boolean): string[] {
   const out: Out = [];
-  out.push(`set(${A(S.ATTR_PRICING_VERSION)}, ${str(version)})`);
+  if (!fast) out.push(`delete_key(span.attributes, ${str(S.ATTR_COLLECTOR_RETRY)})`);
+  out.push(`set(${A(S.ATTR_PRICING_VERSION)}, ${str(version)})`, `set(span.cache["L"], {})`);
   usage(out);
   provider(out, t);
-  model(out, t);
-  actual(out, t, t.records.chunks);
+  model(out, t, fast);
+  actual(out, t);
   standInClass(out, t);
-  scenarios.forEach((s, i) => scenario(out, t, s, i, t.standIns[i].chunks, t.standIns[i].width, t.standIns[i].perChunk));
+  scenarios.forEach((s, i) => scenario(out, t, s, i));
   cheapest(out);
   return out;
 }

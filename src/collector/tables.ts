@@ -70,8 +70,46 @@ export interface ModelTables {
   /** Per class (op-dependent stand-ins of class-less models): stand-in index per scenario. */
   classStandIns: Map<string, number[]>;
   operationClasses: Record<string, string>;
-  maxPeriods: number;
-  maxTiers: number;
+  /** What the records of the actual models use (statements for absent features are left out). */
+  recordFeatures: Features;
+  /** The same per scenario's stand-in store. */
+  standInFeatures: Features[];
+}
+
+/** Price features present in a set of records: the generator emits only the statements they need. */
+export interface Features {
+  periods: number;
+  tiers: number;
+  tokens: boolean;
+  perRequest: boolean;
+  image: boolean;
+  imageMap: boolean;
+  audio: boolean;
+  audioMin: boolean;
+  minUsd: boolean;
+  window: boolean;
+  maxInput: boolean;
+}
+
+export function featuresOf(texts: string[]): Features {
+  const f: Features = { periods: 1, tiers: 0, tokens: false, perRequest: false, image: false, imageMap: false, audio: false, audioMin: false, minUsd: false, window: false, maxInput: false };
+  for (const text of texts) {
+    const o = JSON.parse(text) as { w?: number; m?: number; P: Array<Record<string, unknown> & { t?: unknown[] }> };
+    f.periods = Math.max(f.periods, o.P.length);
+    f.window ||= o.w !== undefined;
+    f.maxInput ||= o.m !== undefined;
+    for (const p of o.P) {
+      f.tiers = Math.max(f.tiers, p.t?.length ?? 0);
+      f.tokens ||= p.k !== undefined;
+      f.perRequest ||= p.q !== undefined || p.qn !== undefined;
+      f.image ||= p.g !== undefined || p.gm !== undefined;
+      f.imageMap ||= p.gm !== undefined;
+      f.audio ||= p.a !== undefined;
+      f.audioMin ||= p.am !== undefined;
+      f.minUsd ||= p.mu !== undefined;
+    }
+  }
+  return f;
 }
 
 function periodJson(p: PricePeriod): Record<string, unknown> {
@@ -87,6 +125,8 @@ function periodJson(p: PricePeriod): Record<string, unknown> {
   if (typeof p.perImage === 'number') o.g = p.perImage;
   else if (p.perImage !== undefined) o.gm = p.perImage;
   if (p.perAudioMinute !== undefined) o.a = p.perAudioMinute;
+  if (p.minAudioMinutes > 0) o.am = p.minAudioMinutes;
+  if (p.minUsd > 0) o.mu = p.minUsd;
   if (p.tiers?.length) {
     o.t = p.tiers.map((t) => {
       const tj: Record<string, unknown> = { m: t.min_input_tokens };
@@ -127,6 +167,11 @@ function pack(texts: string[]): RecordStore {
   if (cur.length > 0) chunks.push(cur);
   if (chunks.length > 999) throw new Error('pricing data too large for the collector record tables');
   return { chunks, refs };
+}
+
+/** Table-key encoding of a name (the generated OTTL applies the same to span values). */
+export function escapeKey(s: string): string {
+  return s.replace(/\u0003/g, '\u0003\u0003').replace(/\u0001/g, '\u0003\u0004').replace(/\u0002/g, '\u0003\u0005');
 }
 
 const DATE_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8})$/;
@@ -210,7 +255,7 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
     for (const name of names) {
       const e = index.lookup(ctx, name);
       if (!e) continue;
-      keys.push(KEY_START + code + name + KEY_END);
+      keys.push(KEY_START + code + escapeKey(name) + KEY_END);
       keyRecord.push(recordFor(e));
     }
   }
@@ -261,13 +306,6 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
     keyChunks.set(b, (keyChunks.get(b) ?? '') + k + store.refs[keyRecord[i]]);
   });
 
-  let maxPeriods = 1;
-  let maxTiers = 0;
-  for (const text of [...recordTexts, ...standInTexts.flat()]) {
-    const o = JSON.parse(text) as { P: Array<{ t?: unknown[] }> };
-    maxPeriods = Math.max(maxPeriods, o.P.length);
-    for (const p of o.P) maxTiers = Math.max(maxTiers, p.t?.length ?? 0);
-  }
   return {
     contexts,
     providerNames,
@@ -278,7 +316,7 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
     standIns: standInTexts.map(packFixed),
     classStandIns,
     operationClasses: pricing.operationClasses,
-    maxPeriods,
-    maxTiers,
+    recordFeatures: featuresOf(recordTexts),
+    standInFeatures: standInTexts.map(featuresOf),
   };
 }

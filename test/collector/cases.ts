@@ -63,8 +63,13 @@ export function buildCases(sources: PricingSources): Case[] {
       if (r() < 0.3) add(`${provider}/dated ${pick}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_RESPONSE_MODEL]: `${pick}-2025-0${1 + int(9)}-1${int(10)}`, ...usage() });
       if (r() < 0.2) add(`${provider}/case ${pick}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: ` ${provider.toUpperCase()} `, [S.ATTR_GEN_AI_REQUEST_MODEL]: `  ${pick.toUpperCase()}\t`, ...usage() });
       for (const pre of m.prefixes ?? []) add(`${provider}/prefix ${pre}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: `${pre}custom-1`, ...usage() });
-      // Tiers: just below and at each threshold; periods: either side of each start date.
+      // Tiers: just below and at each threshold; periods: either side of each start date; audio minimums.
       for (const p of m.prices) {
+        if (p.per_audio_minute !== undefined || p.min_usd !== undefined) {
+          for (const seconds of [0, 3, { double: 9.5 }, 61]) {
+            add(`${provider}/${m.id} audio ${JSON.stringify(seconds)}s`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id, [S.ATTR_GEN_AI_OPERATION_NAME]: 'transcription', [S.ATTR_USAGE_AUDIO_SECONDS]: seconds, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 10, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 10 });
+          }
+        }
         for (const t of p.tiers ?? []) {
           for (const input of [t.min_input_tokens - 1, t.min_input_tokens, t.min_input_tokens + 1000]) {
             add(`${provider}/${m.id} tier ${input}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: input, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 1000, [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 1000 });

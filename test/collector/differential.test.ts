@@ -14,11 +14,13 @@ import { createCostEngine, loadPricing, readPricingSources } from '../../src/pri
 import { firstString, MODEL_NAMES } from '../../src/pricing/usage';
 import * as S from '../../src/semconv';
 import { generateTransformProcessor } from '../../src/collector';
+import { loadConfig } from '../../src/config';
 import { buildCases, type AttrValue, type Case } from './cases';
 // @ts-expect-error plain ESM helper without types
 import * as harness from '../../scripts/collector-harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
+// One read of the data for both sides: the data files may be regenerated while the test runs.
 const sources = readPricingSources();
 const cases = buildCases(sources);
 
@@ -58,7 +60,32 @@ function differences(want: Plain, got: Plain): string[] {
   return diffs;
 }
 
-describe('collector differential test (real collector, generated transform config)', () => {
+/** A user configuration that exercises escaping and every override the generator must honour. */
+const HOSTILE = 'my "model\\ ${env:HOME} \u0001x';
+const userConfig = {
+  env: {},
+  requestPrices: { oxlo: { 'llama-3.3-70b': 0.002, 'deepseek-v3.2': 0.004 } },
+  prices: [
+    { provider: 'openai', model: HOSTILE, aliases: ['quote"alias', 'back\\slash'], inputMtok: 1.5, cachedInputMtok: 0.5, outputMtok: 6, window: 64_000, class: 'frontier_chat' },
+    { provider: 'together', model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', inputMtok: 0.5, outputMtok: 0.5, effectiveFrom: '2026-06-01' },
+  ],
+  scenarios: ['together', 'oxlo', { id: 'pinned', provider: 'fireworks', model: 'accounts/fireworks/models/qwen3-32b' }, 'openai'],
+  equivalence: { models: { 'gpt-4o-mini': 'small_chat', 'gpt-4.1': 'deepseek-v3.2' }, classes: { small_chat: ['mistral-7b', 'qwen-3-32b'] } },
+};
+
+function userCases(): Case[] {
+  const base = { [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 4000, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 300, [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 1024 };
+  const extra: Case[] = [HOSTILE, 'quote"alias', 'back\\slash', 'QUOTE"ALIAS', 'my "model', '${env:HOME}', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4o']
+    .flatMap((m, i) => [
+      { label: `user model ${m}`, startMs: Date.parse('2026-11-20T00:00:00Z') + i, attributes: { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: m, ...base } },
+      { label: `user model ${m} big`, startMs: Date.parse('2026-11-20T00:00:00Z') + i, attributes: { [S.ATTR_GEN_AI_REQUEST_MODEL]: m, ...base, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 100_000 } },
+    ]);
+  // A deterministic third of the shipped cases, so every mechanism also runs under the user config.
+  return [...extra, ...cases.filter((_, i) => i % 3 === 0)];
+}
+
+function runDifferential(title: string, configOptions: Parameters<typeof generateTransformProcessor>[0]['config'], spanCases: Case[]): void {
+describe(title, () => {
   let collector: { stop: () => Promise<void>; logs: () => string; dir: string } | undefined;
   let outFile = '';
   let httpPort = 0;
@@ -75,7 +102,7 @@ describe('collector differential test (real collector, generated transform confi
     outFile = join(dir, 'spans.jsonl');
     const config = {
       receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpcPort}` }, http: { endpoint: `127.0.0.1:${httpPort}` } } } },
-      processors: { 'transform/tokentax': generateTransformProcessor({ config: { env: {} } }) },
+      processors: { 'transform/tokentax': generateTransformProcessor({ config: configOptions, sources }) },
       exporters: { file: { path: outFile, format: 'json' } },
       service: {
         telemetry: { metrics: { level: 'none' } },
@@ -89,9 +116,9 @@ describe('collector differential test (real collector, generated transform confi
     await collector?.stop();
   });
 
-  it(`prices ${cases.length} spans exactly like the in-process engine`, async () => {
+  it(`prices ${spanCases.length} spans exactly like the in-process engine`, async () => {
     if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
-    expect(cases.length).toBeGreaterThanOrEqual(1000);
+    const cases = spanCases;
     const BATCH = 250;
     for (let i = 0; i < cases.length; i += BATCH) {
       const batch = cases.slice(i, i + BATCH).map((c) => ({ name: 'chat', startMs: c.startMs, endMs: c.startMs + 1000, attributes: c.attributes }));
@@ -120,7 +147,7 @@ describe('collector differential test (real collector, generated transform confi
     }
     expect(got.size).toBe(cases.length);
 
-    const engine = createCostEngine(loadPricing({ config: {} }));
+    const engine = createCostEngine(loadPricing({ config: loadConfig(configOptions ?? {}), sources }));
     const failures: string[] = [];
     let pricedByEngine = 0;
     cases.forEach((c, i) => {
@@ -140,3 +167,11 @@ describe('collector differential test (real collector, generated transform confi
     expect(errors.slice(0, 5)).toEqual([]);
   });
 });
+}
+
+it('covers at least 1,000 spans with the shipped data', () => {
+  expect(cases.length).toBeGreaterThanOrEqual(1000);
+});
+
+runDifferential('collector differential test: shipped pricing data, default scenarios', { env: {} }, cases);
+runDifferential('collector differential test: user config (flat prices, hostile names, custom scenarios, equivalence)', userConfig, userCases());
