@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Scenario } from './contracts';
 import {
   ENV_BLOAT_RECYCLED_MIN_TOKENS,
@@ -309,4 +308,10 @@ function nonNegative(v: unknown, where: string, path: string): number {
 function positiveInt(v: unknown, where: string, path: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(where, path, 'a whole number > 0', v);
   return v;
+}
+
+/** The YAML parser loads only when a YAML file is read: it costs more at import than all of tokentax. */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as typeof import('yaml')).parse(text);
 }
