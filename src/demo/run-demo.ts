@@ -42,7 +42,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const spansFile = join(outDir, 'spans.jsonl');
   const real = Boolean(env.OPENAI_API_KEY);
   let simulator: Simulator | undefined;
-  if (!real) simulator = await startSimulator({ answerWords: 60 });
+  if (!real) simulator = await startSimulator({ answerWords: 60, honorMaxTokens: true });
   const baseURL = real ? env.OPENAI_BASE_URL || undefined : simulator!.baseURL;
   // The simulator plays api.openai.com, so its calls are priced as OpenAI's.
   const providerHosts: Record<string, string> = real ? {} : { '127.0.0.1': 'openai' };

@@ -17,6 +17,8 @@ export interface SimulatorOptions {
   usage?: boolean;
   /** Cached-token share of the input for prompts of 1,024 tokens or more (default 0). */
   cachedShare?: number;
+  /** Shorten chat answers to the request's max_tokens / max_completion_tokens (default false). */
+  honorMaxTokens?: boolean;
 }
 
 export interface Simulator {
@@ -96,7 +98,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Simula
 function chat(body: Record<string, any>, res: ServerResponse, options: SimulatorOptions): void {
   const input = estimateTokens(body.messages) + (body.tools ? estimateTokens(body.tools) : 0);
   const wantsTool = Array.isArray(body.tools) && body.tools.length > 0 && lastRole(body.messages) === 'user';
-  const words = options.answerWords ?? 24;
+  const words = answerWords(body, options);
   const text = wantsTool ? '' : answer(words);
   const toolCalls = wantsTool
     ? [{ id: `call_${id()}`, type: 'function', function: { name: body.tools[0]?.function?.name ?? 'tool', arguments: '{"query":"context"}' } }]
@@ -184,6 +186,13 @@ function usageBlock(input: number, output: number, options: SimulatorOptions, sh
     prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
+}
+
+function answerWords(body: Record<string, any>, options: SimulatorOptions): number {
+  const words = options.answerWords ?? 24;
+  const max = body.max_completion_tokens ?? body.max_tokens;
+  // About 0.75 words a token, as English text runs.
+  return options.honorMaxTokens && typeof max === 'number' && max > 0 ? Math.min(words, Math.max(1, Math.floor(max * 0.75))) : words;
 }
 
 function pieces(text: string, chunks?: number): string[] {

@@ -35,6 +35,9 @@ export interface ConversationStats {
   inputTokens: number;
   cost: Float64Array;
   unpriced: Uint32Array;
+  /** Input tokens and cost per column (NaN: not priced) of turn 1, for the growth table when more turns follow. */
+  firstTurnInput: number;
+  firstCost: Float64Array;
 }
 
 export interface ColumnStats {
@@ -214,7 +217,7 @@ export class ReportAccumulator {
     {
       let conv = g.conversations.get(key);
       if (!conv) {
-        conv = { turns: 0, firstMs: Infinity, firstInput: NaN, lastMs: -Infinity, lastInput: NaN, inputTokens: 0, cost: new Float64Array(n), unpriced: new Uint32Array(n) };
+        conv = { turns: 0, firstMs: Infinity, firstInput: NaN, lastMs: -Infinity, lastInput: NaN, inputTokens: 0, cost: new Float64Array(n), unpriced: new Uint32Array(n), firstTurnInput: NaN, firstCost: new Float64Array(n).fill(NaN) };
         g.conversations.set(key, conv);
       }
       conv.turns++;
@@ -236,6 +239,11 @@ export class ReportAccumulator {
       }
       const recorded = a[ATTR_CONTEXT_TURN];
       turn = typeof recorded === 'number' && recorded >= 1 ? Math.floor(recorded) : conv.turns;
+      if (turn === 1) {
+        conv.firstCost.set(c.usd);
+        conv.firstTurnInput = input;
+        return;
+      }
     }
     const ti = Math.min(turn, MAX_TURN);
     g.turnRequests[ti]++;

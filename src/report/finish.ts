@@ -87,25 +87,43 @@ export function finishReport(g: Aggregates, inputs: InputSummary[]): ReportData 
     priced: c.priced,
     notServed: c.reasons.get(INFEASIBLE.contextWindow) ?? 0,
     reasons: Object.fromEntries([...c.reasons.entries()].sort((a, b) => b[1] - a[1])),
+    actualOnSame: { requests: g.pairCount[i][0], usd: g.pairSum[i][0] },
   }));
 
   const convs: ConversationRow[] = [];
+  const t1 = { requests: 0, input: 0, cost: new Float64Array(ids.length), priced: new Float64Array(ids.length) };
   let multiTurn = 0;
   for (const [key, c] of g.conversations) {
-    if (c.turns > 1) multiTurn++;
+    if (c.turns > 1) {
+      multiTurn++;
+      // Turn 1 of multi-turn conversations only: single calls would drown the growth curve.
+      t1.requests++;
+      if (c.firstTurnInput === c.firstTurnInput) t1.input += c.firstTurnInput;
+      for (let i = 0; i < ids.length; i++) {
+        const v = c.firstCost[i];
+        if (v === v) {
+          t1.cost[i] += v;
+          t1.priced[i]++;
+        }
+      }
+    }
     convs.push({ key, turns: c.turns, firstInput: c.firstInput, lastInput: c.lastInput, inputTokens: c.inputTokens, cost: record(ids, c.cost), unpriced: record(ids, c.unpriced) });
   }
   // Most expensive first, by what was paid (or the first scenario priced, when actual is not).
   const sortCol = (row: ConversationRow) => ids.map((id) => row.cost[id]).find((v) => v > 0) ?? 0;
-  convs.sort((a, b) => sortCol(b) - sortCol(a) || b.turns - a.turns);
+  convs.sort((a, b) => Number(b.turns > 1) - Number(a.turns > 1) || sortCol(b) - sortCol(a) || b.turns - a.turns);
 
   const byTurn: TurnRow[] = [];
   for (let t = 1; t < g.turnRequests.length; t++) {
-    const n = g.turnRequests[t];
+    const first = t === 1;
+    const n = first ? t1.requests : g.turnRequests[t];
     if (!n) continue;
     const meanCost: Record<string, number> = {};
-    ids.forEach((id, i) => (meanCost[id] = g.turnPriced[i][t] ? g.turnCost[i][t] / g.turnPriced[i][t] : NaN));
-    byTurn.push({ turn: t, requests: n, meanInput: g.turnInput[t] / n, meanCost });
+    ids.forEach((id, i) => {
+      const priced = first ? t1.priced[i] : g.turnPriced[i][t];
+      meanCost[id] = priced ? (first ? t1.cost[i] : g.turnCost[i][t]) / priced : NaN;
+    });
+    byTurn.push({ turn: t, requests: n, meanInput: (first ? t1.input : g.turnInput[t]) / n, meanCost });
   }
 
   const sizeBins: SizeBin[] = [];

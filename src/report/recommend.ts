@@ -1,7 +1,7 @@
 /** A plain-language recommendation from the report's figures: what to do, and how sure we are. */
 import { ACTUAL } from './span-costs';
 import { pct, plural, tokens, usd } from './format';
-import type { ReportData } from './report-data';
+import type { ReportData, ScenarioBill } from './report-data';
 
 export function recommend(r: ReportData): string[] {
   const out: string[] = [];
@@ -9,25 +9,28 @@ export function recommend(r: ReportData): string[] {
   if (r.spans.genai === 0) return ['No GenAI spans found in the input: nothing to compare. Is tokentax (or another GenAI instrumentation) recording spans?'];
   const actual = r.scenarios.find((s) => s.id === ACTUAL);
   const token = r.scenarios.filter((s) => s.kind === 'token' && s.priced > 0);
-  // Compare only scenarios that priced every request the actual bill priced; others get a caveat.
-  const full = token.filter((s) => s.priced >= (actual?.priced ?? 0) && s.notServed === 0);
-  const cheapest = [...(full.length ? full : token)].sort((a, b) => a.bill - b.bill)[0];
-  if (actual && actual.priced > 0 && cheapest) {
-    if (cheapest.bill < actual.bill) {
-      const saving = 1 - cheapest.bill / actual.bill;
+  // Like for like: each scenario against what the same requests actually cost.
+  const ratio = (s: ScenarioBill) => (s.actualOnSame.usd > 0 ? s.bill / s.actualOnSame.usd : Infinity);
+  const comparable = token.filter((s) => Number.isFinite(ratio(s)));
+  if (actual && actual.priced > 0 && comparable.length) {
+    const best = [...comparable].sort((a, b) => ratio(a) - ratio(b))[0];
+    const left = Object.entries(best.reasons).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
+    if (ratio(best) < 1) {
       out.push(
-        `${cheapest.id} is the cheapest token-metered option for this traffic: ${usd(cheapest.bill)} instead of ${usd(actual.bill)} (${pct(saving)} less), ` +
-          `with ${cheapest.models[0] ?? 'its equivalent model'} standing in for what you call now. Check its quality on your own prompts before switching.`,
+        `${best.id} is the cheapest token-metered option for this traffic: ${usd(best.bill)} for the ${plural(best.priced, 'request')} it can price, ` +
+          `which cost ${usd(best.actualOnSame.usd)} as called (${pct(1 - ratio(best))} less)` +
+          (left ? `; the other requests (${left}) stay where they are` : '') +
+          `. ${best.models[0] ? `Its stand-in models (${best.models.slice(0, 3).join(', ')}) are not the ones you call now: ` : ''}check quality on your own prompts before switching.`,
       );
     } else {
-      out.push(`What you use now is already the cheapest priced option for this traffic (${usd(actual.bill)}).`);
+      out.push(`What you use now is already the cheapest token-metered option for this traffic (${usd(actual.bill)}).`);
     }
-  } else if (cheapest) {
-    out.push(`${cheapest.id} has the lowest token-metered bill for this traffic: ${usd(cheapest.bill)}.`);
+  } else if (token.length) {
+    const best = [...token].sort((a, b) => a.bill - b.bill)[0];
+    out.push(`${best.id} has the lowest token-metered bill for this traffic: ${usd(best.bill)} (what was actually paid is not priced).`);
   }
-  const cheaperButPartial = token.filter((s) => cheapest && s.bill < cheapest.bill && s.notServed > 0);
-  for (const s of cheaperButPartial) {
-    out.push(`${s.id} looks cheaper (${usd(s.bill)}) but cannot serve ${plural(s.notServed, 'request')} (context window): its bill leaves them out.`);
+  for (const s of token) {
+    if (s.notServed > 0) out.push(`${s.id} cannot serve ${plural(s.notServed, 'request')} of this traffic (context window): its bill leaves them out.`);
   }
   for (const f of r.flat) {
     if (!f.breakEven) continue;

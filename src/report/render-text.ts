@@ -12,7 +12,8 @@ export function bar(value: number, max: number, width = BAR_WIDTH): string {
   return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
 }
 
-function table(rows: string[][], rightAlignFrom = 1): string[] {
+/** align: one letter per column, 'l' or 'r' (default: first left, the rest right). */
+function table(rows: string[][], align?: string): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
   return rows.map((r) =>
@@ -20,7 +21,8 @@ function table(rows: string[][], rightAlignFrom = 1): string[] {
     r
       .map((c, i) => {
         const pad = ' '.repeat(widths[i] - [...c].length);
-        return i >= rightAlignFrom && i < r.length ? pad + c : c + pad;
+        const right = align ? align[i] === 'r' : i > 0;
+        return right ? pad + c : c + pad;
       })
       .join('  ')
       .trimEnd(),
@@ -78,15 +80,16 @@ export function renderText(r: ReportData): string {
   out.push(
     ...table(
       r.scenarios.map((s) => [scenarioLabel(s), s.models[0] ?? '', s.priced ? usd(s.bill) : '-', bar(s.bill, max), billNote(s, r)]),
-      2,
-    ).map((l) => l.replace(/ +$/, '')),
+      'llrll',
+    ),
   );
 
   const conv = r.conversations;
   if (conv.count) {
     out.push('', `Cost per conversation (${plural(conv.count, 'conversation')}, ${conv.multiTurn} multi-turn; most expensive first)`);
     const ids = r.scenarios.filter((s) => s.priced > 0).map((s) => s.id);
-    const top = conv.top.slice(0, 10);
+    // Multi-turn conversations are where context grows; single calls are listed only when alone.
+    const top = (conv.multiTurn ? conv.top.filter((c) => c.turns > 1) : conv.top).slice(0, 10);
     out.push(
       ...table([
         ['conversation', 'turns', 'input first -> last', ...ids],
@@ -98,6 +101,7 @@ export function renderText(r: ReportData): string {
         ]),
       ]),
     );
+    if (conv.multiTurn && conv.count > conv.multiTurn) out.push(`  (${plural(conv.count - conv.multiTurn, 'single-request conversation')} not listed)`);
     if (top.some((c) => ids.some((id) => c.unpriced[id]))) out.push('  * some turns not priced in that scenario (not served or no price)');
     if (conv.byTurn.length > 1) {
       out.push('', 'Multi-turn growth (mean per request at each turn)');

@@ -36,6 +36,8 @@ export interface ScenarioBill {
   notServed: number;
   /** Every reason a request has no price here (context_window, no_price, unknown_model, ...). */
   reasons: Record<string, number>;
+  /** Like for like: on the requests this column priced, what "actual" cost (the same requests). */
+  actualOnSame: { requests: number; usd: number };
 }
 
 export interface ConversationRow {
