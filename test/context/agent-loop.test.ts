@@ -164,6 +164,13 @@ describe('two interleaved conversations', () => {
     expect(mixedA[0][ATTR_CONVERSATION_KEY]).not.toBe(mixedB[0][ATTR_CONVERSATION_KEY]);
   });
 
+  it('starts over at turn 1 when the same opening is sent again without any assistant turn', () => {
+    const [opening, second] = agentLoop(2, { systemWords: 100, resultWords: 50, seed: 9 });
+    const meter = createContextMeter({ catalog: testCatalog });
+    const turns = [opening, second, opening, second].map((r) => meter.measure(r).attributes[ATTR_CONTEXT_TURN]);
+    expect(turns).toEqual([1, 2, 1, 2]);
+  });
+
   it('are told apart by an explicit conversation id even with the same opening', () => {
     const a = agentLoop(3, { systemWords: 200, resultWords: 100, seed: 5 });
     const meter = createContextMeter({ catalog: testCatalog });

@@ -1,0 +1,25 @@
+/** The tokenizer's ranks are loaded on the first count, never at import (own forked worker). */
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { createContextMeter, isEncodingLoaded } from '../../src/context';
+import { OPERATION } from '../../src/semconv';
+
+const loadedModules = (): string[] => Object.keys(createRequire(__filename).cache).filter((k) => k.includes('js-tiktoken'));
+
+describe('lazy tokenizer', () => {
+  it('is not loaded by importing the context module or by measuring with usage, only by counting', () => {
+    expect(loadedModules()).toEqual([]);
+    const meter = createContextMeter();
+    const request = { operation: OPERATION.chat, provider: 'openai', model: 'gpt-4o', params: { messages: [{ role: 'user', content: 'hi' }] } };
+    meter.measure(request).complete(9);
+    expect(loadedModules()).toEqual([]);
+    expect(isEncodingLoaded('o200k_base')).toBe(false);
+
+    meter.measure(request).complete(undefined); // usage missing: now it counts
+    expect(isEncodingLoaded('o200k_base')).toBe(true);
+    expect(isEncodingLoaded('cl100k_base')).toBe(false);
+    expect(loadedModules().some((k) => k.includes('o200k_base'))).toBe(true);
+    expect(loadedModules().some((k) => k.includes('cl100k_base'))).toBe(false);
+    expect(loadedModules().some((k) => k.includes('lite'))).toBe(false); // js-tiktoken's class is not needed
+  });
+});
