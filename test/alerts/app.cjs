@@ -1,6 +1,6 @@
 // The instrumented demo app for the alert smoke test: one conversation that resends a big system
 // prompt and its whole history every turn (context bloat in miniature), until it is stopped.
-// It knows nothing about tokentax: the test runs it with `node --require tokentax/register`.
+// It knows nothing about tokentax: the test runs it with `node --import tokentax/register`.
 const { OpenAI } = require('openai');
 
 async function main() {

@@ -87,12 +87,16 @@ const APP = 'alerts-app.cjs';
 const APP_DIR = join(APPS_DIR, 'openai7');
 
 /**
- * Starts test/alerts/app.cjs as a user would run it: `node --require tokentax/register`, from an
- * application folder whose node_modules hold openai v7 and tokentax (made by global-setup).
+ * Starts test/alerts/app.cjs as a user would run it, `node --import tokentax/register app.cjs`, from
+ * an application folder whose node_modules hold openai v7 and tokentax (made by global-setup).
+ *
+ * --import, not --require: on Node 20 a --require preload also runs in the ESM loader-hooks thread
+ * that register.ts starts, so a second NodeSDK there races the app's for the Prometheus port and the
+ * endpoint is served by the wrong thread or not at all (reported; see the alerts report).
  */
 export function startApp(env: Record<string, string>): Proc {
   cpSync(join(ROOT, 'test/alerts/app.cjs'), join(APP_DIR, APP));
-  return startProcess(process.execPath, ['--require', 'tokentax/register', APP], {
+  return startProcess(process.execPath, ['--import', 'tokentax/register', APP], {
     cwd: APP_DIR,
     env: { ...process.env, TOKENTAX_CONFIG: join(ROOT, 'test/alerts/simulator-is-openai.yaml'), ...env },
   });
