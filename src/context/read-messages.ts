@@ -43,6 +43,9 @@ function readContent(content: unknown, texts: string[]): number {
   return fixed;
 }
 
+/** Array length (-1 otherwise): a parts array that grew in place must not hit the cache. */
+const lengthOf = (value: unknown): number => (Array.isArray(value) ? value.length : -1);
+
 function callText(name: unknown, args: unknown, texts: string[]): void {
   texts.push(str(name), typeof args === 'string' ? args : args === undefined ? '' : JSON.stringify(args));
 }
@@ -50,7 +53,8 @@ function callText(name: unknown, args: unknown, texts: string[]): void {
 /** A chat completions message (system/developer/user/assistant incl. tool_calls/tool/function). */
 export function chatMessageSegment(msg: unknown): Segment | undefined {
   if (!isRecord(msg)) return undefined;
-  return cachedSegment(msg, [msg.role, msg.content, msg.name, msg.tool_calls, msg.function_call], () => {
+  const lengths = lengthOf(msg.content) * 1024 + lengthOf(msg.tool_calls);
+  return cachedSegment(msg, [msg.role, msg.content, msg.name, msg.tool_calls, msg.function_call, lengths], () => {
     const texts: string[] = [];
     let fixed = MESSAGE_OVERHEAD + readContent(msg.content, texts);
     if (typeof msg.name === 'string' && msg.name) {
@@ -80,7 +84,8 @@ export function responseItemSegment(item: unknown): Segment | undefined {
   if (typeof item === 'string') return makeSegment('input', item, MESSAGE_OVERHEAD);
   if (!isRecord(item)) return undefined;
   if (item.type === 'item_reference') return undefined;
-  return cachedSegment(item, [item.type, item.role, item.content, item.arguments, item.output, item.input, item.summary], () => {
+  const guard = [item.type, item.role, item.content, item.arguments, item.output, item.input, item.summary, lengthOf(item.content)];
+  return cachedSegment(item, guard, () => {
     const texts: string[] = [];
     const type = str(item.type);
     if (type === '' || type === 'message') {

@@ -63,8 +63,8 @@ const byObject = new WeakMap<object, Cached>();
 
 /**
  * The segment for `obj`, from cache when the fields that make it up are the same values as last time
- * (a message mutated in place is re-described; a parts array mutated in place is not: arrays are
- * compared by identity).
+ * (a message whose fields were reassigned, or whose parts array grew, is re-described; a part edited
+ * inside an array that kept its length is not: arrays are compared by identity and length).
  */
 export function cachedSegment(obj: object, guard: unknown[], build: () => Segment): Segment {
   const hit = byObject.get(obj);

@@ -114,6 +114,20 @@ describe('chat completions', () => {
     expect(a[ATTR_CONTEXT_MESSAGES]).toBe(2);
   });
 
+  it('re-describes a message whose content was replaced or whose parts array grew in place', () => {
+    const meter = createContextMeter();
+    const msg: Record<string, unknown> = { role: 'user', content: 'short' };
+    const count = (): number => meter.measure(chat({ messages: [msg] })).complete(undefined).inputTokens;
+    expect(count()).toBe(o200k('short') + MESSAGE_OVERHEAD + REPLY_PRIMING);
+    msg.content = 'a much longer question than before';
+    expect(count()).toBe(o200k('a much longer question than before') + MESSAGE_OVERHEAD + REPLY_PRIMING);
+    const parts = [{ type: 'text', text: 'one' }];
+    msg.content = parts;
+    expect(count()).toBe(o200k('one') + MESSAGE_OVERHEAD + REPLY_PRIMING);
+    parts.push({ type: 'text', text: 'two' });
+    expect(count()).toBe(o200k('one\ntwo') + MESSAGE_OVERHEAD + REPLY_PRIMING);
+  });
+
   it('counts legacy functions as tool definitions', () => {
     const fn = { name: 'lookup', description: 'Look up a word', parameters: { type: 'object', properties: { word: { type: 'string' } } } };
     const a = createContextMeter().measure(chat({ messages: [{ role: 'user', content: 'hi' }], functions: [fn] })).complete(undefined).attributes;
