@@ -56,24 +56,34 @@ function event(e: TimedEvent) {
   return { timeUnixNano: hrToNanos(e.time), name: e.name, attributes: toKeyValues(e.attributes), droppedAttributesCount: e.droppedAttributesCount ?? 0 };
 }
 
-function link(l: Link) {
-  return { traceId: l.context.traceId, spanId: l.context.spanId, attributes: toKeyValues(l.attributes), droppedAttributesCount: l.droppedAttributesCount ?? 0 };
+/** OTLP span flags: W3C trace flags in the low byte, plus "is the parent/link remote" bits (8, 9). */
+function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
+  return (traceFlags & 0xff) | 0x100 | (isRemote ? 0x200 : 0);
 }
 
-function parentSpanId(span: ReadableSpan): string | undefined {
-  const p = (span as { parentSpanContext?: SpanContext }).parentSpanContext;
-  return p?.spanId;
+function link(l: Link) {
+  return {
+    traceId: l.context.traceId,
+    spanId: l.context.spanId,
+    attributes: toKeyValues(l.attributes),
+    droppedAttributesCount: l.droppedAttributesCount ?? 0,
+    flags: spanFlags(l.context.traceFlags, l.context.isRemote),
+  };
+}
+
+function parentOf(span: ReadableSpan): SpanContext | undefined {
+  return (span as { parentSpanContext?: SpanContext }).parentSpanContext;
 }
 
 function spanJson(span: ReadableSpan) {
   const ctx = span.spanContext();
-  const parent = parentSpanId(span);
+  const parent = parentOf(span);
   return {
     traceId: ctx.traceId,
     spanId: ctx.spanId,
     ...(ctx.traceState ? { traceState: ctx.traceState.serialize() } : {}),
-    ...(parent ? { parentSpanId: parent } : {}),
-    flags: ctx.traceFlags,
+    ...(parent?.spanId ? { parentSpanId: parent.spanId } : {}),
+    flags: spanFlags(ctx.traceFlags, parent?.isRemote),
     name: span.name,
     kind: span.kind + 1, // API SpanKind INTERNAL=0 ... ; OTLP SPAN_KIND_INTERNAL=1 ...
     startTimeUnixNano: hrToNanos(span.startTime),
