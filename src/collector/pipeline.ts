@@ -116,6 +116,9 @@ export function pipeline(transform: TransformProcessorConfig, scenarios: readonl
       prometheus: { endpoint: '${env:TOKENTAX_PROMETHEUS_ENDPOINT:-127.0.0.1:9464}' },
     },
     service: {
+      // The collector's own metrics (queue sizes, refused spans): loopback, port by environment so
+      // several collectors can share a host.
+      telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: '${env:TOKENTAX_COLLECTOR_TELEMETRY_PORT:-8888}' } } } }] } },
       pipelines: {
         traces: { receivers: ['otlp'], processors: ['memory_limiter', 'transform/tokentax', 'batch'], exporters: ['otlp/backend', 'signal_to_metrics'] },
         metrics: { receivers: ['otlp', 'signal_to_metrics'], processors: ['memory_limiter', 'transform/tokentax_metrics', 'batch'], exporters: ['prometheus'] },
