@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig, PriceOverride } from '../config';
 import type { Scenario } from '../contracts';
 import { buildIndex, type ModelIndex } from './match';
+import { PricingDataError, validatePricingSources } from './validate-data';
 import type { EquivalenceFile, ModelData, PricePeriodData, PricesFile, TokenizerRatiosFile } from './types';
 
 /** Everything the engine needs, already indexed. */
@@ -33,8 +34,24 @@ export interface PricingSources {
 export const DATA_DIR = join(__dirname, '..', '..', 'data');
 
 export function readPricingSources(dataDir: string = DATA_DIR): PricingSources {
-  const read = <T>(name: string): T => JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as T;
-  return { prices: read('prices.json'), ratios: read('tokenizer-ratios.json'), equivalence: read('equivalence.json') };
+  const files = { prices: join(dataDir, 'prices.json'), ratios: join(dataDir, 'tokenizer-ratios.json'), equivalence: join(dataDir, 'equivalence.json') };
+  const read = <T>(file: string): T => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new PricingDataError(file, '', 'a readable file', (err as NodeJS.ErrnoException).code ?? String(err));
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new PricingDataError(file, '', 'valid JSON', (err as Error).message);
+    }
+  };
+  const sources: PricingSources = { prices: read(files.prices), ratios: read(files.ratios), equivalence: read(files.equivalence) };
+  // A corrupt file fails here naming the file and field, never later as a TypeError or a NaN cost.
+  validatePricingSources(sources, files);
+  return sources;
 }
 
 export interface LoadPricingOptions {
