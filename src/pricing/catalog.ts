@@ -8,7 +8,17 @@ import type { ModelEntry } from './types';
 
 export function createModelCatalog(source: Pricing | LoadPricingOptions | (() => Pricing) = {}): ModelCatalog {
   let pricing: Pricing | undefined = isPricing(source) ? source : undefined;
-  const get = (): Pricing => (pricing ??= typeof source === 'function' ? source() : loadPricing(source as LoadPricingOptions));
+  // A load failure is kept and re-thrown: broken data must not be re-read on every lookup (every call).
+  let failure: { error: unknown } | undefined;
+  const get = (): Pricing => {
+    if (failure) throw failure.error;
+    try {
+      return (pricing ??= typeof source === 'function' ? source() : loadPricing(source as LoadPricingOptions));
+    } catch (error) {
+      failure = { error };
+      throw error;
+    }
+  };
   const infos = new WeakMap<ModelEntry, ModelInfo>();
   return {
     model(model: string, provider?: string): ModelInfo | undefined {
