@@ -154,6 +154,9 @@ export const METRIC_CONTEXT_BLOATED = 'tokentax.context.bloated_requests';
 export const ATTR_METRIC_BLOAT_REASON = 'tokentax.bloat.reason';
 export const UTILIZATION_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1];
 export const METRIC_COST = 'tokentax.cost';
+/** The instrumentation scope (meter name) of tokentax's own instruments; Prometheus shows it as
+ *  otel_scope_name, which the alert rules use to prefer them over span-derived copies. */
+export const METER_SCOPE_NAME = 'tokentax';
 export const ATTR_METRIC_SCENARIO = 'tokentax.scenario';
 export const ATTR_METRIC_MODEL = 'tokentax.model';
 export const ATTR_METRIC_PROVIDER = 'tokentax.provider';

@@ -58,6 +58,17 @@ export const ALERTS = {
 } as const;
 
 const by = (...labels: string[]): string => `by (${labels.join(', ')})`;
+const SCOPE = `otel_scope_name="${S.METER_SCOPE_NAME}"`;
+const OTHER_SCOPE = `otel_scope_name!="${S.METER_SCOPE_NAME}"`;
+
+/**
+ * `sum by (...) (rate(...))` over tokentax's own instruments where a service has them, else over any
+ * other source (the Collector's span-derived copies): an app that sends metrics AND spans to the
+ * Collector would otherwise be counted twice. `make` builds the rate expression for one scope matcher.
+ */
+function preferOwn(grouping: string, make: (scope: string) => string): string {
+  return `(sum ${grouping} (${make(SCOPE)}) or sum ${grouping} (${make(OTHER_SCOPE)}))`;
+}
 const pct = (r: number): string => `${Math.round(r * 1000) / 10}%`;
 
 export function prometheusRuleGroups(input: AlertThresholdInput | AlertThresholds = {}): RuleGroup[] {
@@ -68,23 +79,23 @@ export function prometheusRuleGroups(input: AlertThresholdInput | AlertThreshold
   const recording: RecordingRule[] = [
     {
       record: RECORDED.inputTokensP90,
-      expr: `histogram_quantile(0.9, sum ${by(JOB, MODEL, 'le')} (rate(${selector(M.tokenUsage, '_bucket', [`${TOKEN_TYPE}="${S.TOKEN_TYPE_INPUT}"`])}[${w}])))`,
+      expr: `histogram_quantile(0.9, ${preferOwn(by(JOB, MODEL, 'le'), (sc) => `rate(${selector(M.tokenUsage, '_bucket', [`${TOKEN_TYPE}="${S.TOKEN_TYPE_INPUT}"`, sc])}[${w}])`)})`,
     },
     {
       record: RECORDED.utilizationP90,
-      expr: `histogram_quantile(0.9, sum ${by(JOB, MODEL, 'le')} (rate(${selector(M.utilization, '_bucket')}[${w}])))`,
+      expr: `histogram_quantile(0.9, ${preferOwn(by(JOB, MODEL, 'le'), (sc) => `rate(${selector(M.utilization, '_bucket', [sc])}[${w}])`)})`,
     },
     {
       record: RECORDED.recycledRatio,
-      expr: `sum ${perModel} (rate(${selector(M.recycledTokens)}[${w}])) / sum ${perModel} (rate(${selector(M.contextTokens, '_sum')}[${w}]))`,
+      expr: `${preferOwn(perModel, (sc) => `rate(${selector(M.recycledTokens, '', [sc])}[${w}])`)} / ${preferOwn(perModel, (sc) => `rate(${selector(M.contextTokens, '_sum', [sc])}[${w}])`)}`,
     },
     {
       record: RECORDED.costPerHourByScenario,
-      expr: `3600 * sum ${by(JOB, SCENARIO, COST_PROVIDER)} (rate(${selector(M.cost)}[${w}]))`,
+      expr: `3600 * ${preferOwn(by(JOB, SCENARIO, COST_PROVIDER), (sc) => `rate(${selector(M.cost, '', [sc])}[${w}])`)}`,
     },
     {
       record: RECORDED.costPerHourActualByModel,
-      expr: `3600 * sum ${by(JOB, COST_PROVIDER, COST_MODEL)} (rate(${selector(M.cost, '', [actual])}[${w}]))`,
+      expr: `3600 * ${preferOwn(by(JOB, COST_PROVIDER, COST_MODEL), (sc) => `rate(${selector(M.cost, '', [actual, sc])}[${w}])`)}`,
     },
     {
       // Actual spend minus the cheapest scenario's, keeping that scenario's labels (group_right).

@@ -115,7 +115,7 @@ export interface Prometheus extends Proc {
 }
 
 /** A Prometheus server on 127.0.0.1 with a temp config, rule file and data directory. */
-export async function startPrometheus(bin: string, options: { scrapeTarget: string; job: string; rules: string; intervalS?: number }): Promise<Prometheus> {
+export async function startPrometheus(bin: string, options: { scrapeTarget: string; job: string; rules: string; intervalS?: number; honorLabels?: boolean }): Promise<Prometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'tokentax-prometheus-'));
   const port = await freePort();
   const interval = `${options.intervalS ?? 1}s`;
@@ -131,6 +131,8 @@ export async function startPrometheus(bin: string, options: { scrapeTarget: stri
       `  - ${join(dir, 'rules.yml')}`,
       'scrape_configs:',
       `  - job_name: ${options.job}`,
+      // The Collector's exporter labels series job=<service.name>; honor_labels keeps it.
+      `    honor_labels: ${options.honorLabels === true}`,
       '    static_configs:',
       `      - targets: ['${options.scrapeTarget}']`,
       '',
