@@ -6,11 +6,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { generateCollectorConfig } from './collector';
 import { ConfigError } from './config';
-import { runDemo } from './demo/run-demo';
-import { createReport, renderHtml, renderText, ReportInputError } from './report';
+import { ReportInputError } from './report/input';
 import { VERSION } from './version';
+// Each command loads its own modules when it runs, so `--help` and usage errors answer at once.
 
 class UsageError extends Error {}
 
@@ -89,6 +88,7 @@ async function report(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { html: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } }, true);
   if (values.help) return void process.stdout.write(HELP.report);
   if (positionals.length === 0) throw new UsageError('report needs at least one input file or URL');
+  const { createReport, renderHtml, renderText } = require('./report') as typeof import('./report');
   const data = await createReport(positionals, { configFile: str(values.config), onProgress: progressBar() });
   const html = str(values.html);
   if (html) await writeFile(html, renderHtml(data));
@@ -100,6 +100,7 @@ async function report(args: string[]): Promise<void> {
 async function demo(args: string[]): Promise<void> {
   const { values } = parse(args, { out: { type: 'string' }, html: { type: 'boolean' }, model: { type: 'string' }, config: { type: 'string' } });
   if (values.help) return void process.stdout.write(HELP.demo);
+  const { runDemo } = require('./demo/run-demo') as typeof import('./demo/run-demo');
   const result = await runDemo({ outDir: str(values.out), html: values.html !== false, model: str(values.model), configFile: str(values.config) });
   process.stdout.write(`\n${result.text}`);
   process.stdout.write(`\nSpans (OTLP JSON lines): ${result.spansFile}\n`);
@@ -110,6 +111,7 @@ async function demo(args: string[]): Promise<void> {
 async function collectorConfig(args: string[]): Promise<void> {
   const { values } = parse(args, { config: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return void process.stdout.write(HELP['collector-config']);
+  const { generateCollectorConfig } = require('./collector') as typeof import('./collector');
   const yaml = generateCollectorConfig({ configFile: str(values.config) });
   const out = str(values.out);
   if (out) {

@@ -12,7 +12,7 @@ function tableHtml(head: string[], rows: string[][]): string {
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:860px;color:#222;padding:0 1em}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd}table{border-collapse:collapse;margin:.5em 0}
-td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+td,th{padding:3px 10px;white-space:nowrap;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 svg text{font:12px system-ui,sans-serif}.note{color:#666}.rec li{margin:.4em 0}`;
 
 export function renderHtml(r: ReportData): string {
@@ -26,7 +26,9 @@ export function renderHtml(r: ReportData): string {
     Object.entries(s.reasons).filter(([k]) => k !== 'context_window').map(([k, n]) => `${n} ${k}`).join(', '),
   ]);
   const conv = r.conversations;
-  const convRows = conv.top.map((c) => [c.key, String(c.turns), `${tokens(c.firstInput)} → ${tokens(c.lastInput)}`, ...priced.map((s) => usd(c.cost[s.id]) + (c.unpriced[s.id] ? '*' : ''))]);
+  // Multi-turn conversations are where context grows; single calls are listed only when alone.
+  const listed = conv.multiTurn ? conv.top.filter((c) => c.turns > 1) : conv.top;
+  const convRows = listed.map((c) => [c.key, String(c.turns), `${tokens(c.firstInput)} → ${tokens(c.lastInput)}`, ...priced.map((s) => usd(c.cost[s.id]) + (c.unpriced[s.id] ? '*' : ''))]);
   const turnRows = conv.byTurn.map((t) => [String(t.turn), String(t.requests), tokens(t.meanInput), ...priced.map((s) => usd(t.meanCost[s.id]))]);
   const flat = r.flat
     .map((f) => `<h3>${esc(f.id)}: flat per request</h3><p>${esc(
@@ -53,7 +55,7 @@ ${tableHtml(['scenario', 'stand-in models', 'bill', 'priced', 'not served (windo
 ${distributionChart(r)}
 <h2>Where the money goes</h2>${cumulativeChart(r)}
 ${flat ? `<h2>Flat per-request pricing</h2>${flat}` : ''}
-${conv.count ? `<h2>Cost per conversation</h2><p class="note">${esc(`${conv.count} conversations, ${conv.multiTurn} multi-turn; most expensive first. * some turns not priced there.`)}</p>${tableHtml(['conversation', 'turns', 'input first → last', ...priced.map((s) => s.id)], convRows)}` : ''}
+${conv.count ? `<h2>Cost per conversation</h2><p class="note">${esc(`${conv.count} conversations, ${conv.multiTurn} multi-turn${conv.multiTurn && conv.count > conv.multiTurn ? ' (listed)' : ''}; most expensive first. * some turns not priced there.`)}</p>${tableHtml(['conversation', 'turns', 'input first → last', ...priced.map((s) => s.id)], convRows)}` : ''}
 ${turnRows.length > 1 ? `<h2>Multi-turn growth</h2>${tableHtml(['turn', 'requests', 'mean input', ...priced.map((s) => s.id)], turnRows)}` : ''}
 ${r.recycled.tokens ? `<h2>Recycled context</h2><p>${esc(`${tokens(r.recycled.tokens)} tokens resent from earlier turns (${pct(r.recycled.share)} of input). What they cost: ${priced.map((s) => `${s.id} ${usd(r.recycled.cost[s.id])}`).join(', ')}.`)}</p>` : ''}
 </body></html>

@@ -1,0 +1,85 @@
+/** `tokentax report` and friends as a user runs them: the built CLI in a child process. */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeFixture } from './helpers';
+
+const CLI = resolve(__dirname, '../../dist/cli.js');
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('tokentax CLI', () => {
+  const dir = tempDir();
+  const fixture = writeFixture(dir, ['{"broken']);
+
+  it('report prints the terminal report (shipped pricing: "big" is unknown there, so nothing is priced)', async () => {
+    const r = await run(['report', fixture]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('tokentax report: 8 GenAI requests from 1 input');
+    expect(r.stdout).toContain('Request profile');
+    expect(r.stdout).toContain('Total bill per scenario');
+    expect(r.stdout).toContain('line 5: invalid JSON');
+    expect(r.stderr).not.toContain('reading input'); // no progress bar when stderr is not a terminal
+  });
+
+  it('report --json and --html with a config file', async () => {
+    // The config names the fixture model at shipped-data scale: an OpenAI price override.
+    const config = join(dir, 'tokentax.yaml');
+    writeFileSync(config, 'prices:\n  - provider: openai\n    model: big\n    inputMtok: 10\n    outputMtok: 20\n    window: 100000\n    class: frontier_chat\n');
+    const html = join(dir, 'out.html');
+    const r = await run(['report', fixture, '--json', '--config', config, '--html', html]);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.spans).toEqual({ read: 10, genai: 8, duplicates: 1, withoutUsage: 0 });
+    expect(data.scenarios[0]).toMatchObject({ id: 'actual', priced: 8 });
+    expect(data.scenarios[0].bill).toBeCloseTo(0.7216, 12);
+    expect(data.inputs[0].corrupt).toEqual([{ line: 5, reason: expect.stringMatching(/^invalid JSON/) }]);
+    expect(r.stderr).toContain(`HTML report written to ${html}`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).not.toMatch(/(src|href)=["']https?:/); // self-contained
+    expect(page).toContain('<svg class="chart" id="chart-bill"');
+  });
+
+  it('exit codes: 1 for unreadable input or bad config, 2 for usage errors', async () => {
+    const missing = await run(['report', join(dir, 'nope.jsonl')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`tokentax: cannot read ${join(dir, 'nope.jsonl')}: ENOENT\n`);
+    const badConfig = join(dir, 'bad.yaml');
+    writeFileSync(badConfig, 'scenarios: 42\n');
+    const bad = await run(['report', fixture, '--config', badConfig]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('tokentax config file');
+    for (const args of [['report'], ['report', fixture, '--bogus'], ['frobnicate'], []]) {
+      const u = await run(args);
+      expect(u.code, args.join(' ')).toBe(2);
+    }
+    expect((await run(['report'])).stderr).toContain('report needs at least one input file or URL');
+  });
+
+  it('--help and per-command help', async () => {
+    const main = await run(['--help']);
+    expect(main.code).toBe(0);
+    for (const c of ['demo', 'report', 'collector-config']) expect(main.stdout).toContain(c);
+    for (const c of ['demo', 'report', 'collector-config']) {
+      const h = await run([c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toContain(`Usage: tokentax ${c}`);
+    }
+  });
+
+  it('collector-config prints the generated collector configuration, or writes it with --out', async () => {
+    const out = join(dir, 'collector.yaml');
+    const r = await run(['collector-config', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(readFileSync(out, 'utf8')).toContain('transform/tokentax');
+  });
+});
