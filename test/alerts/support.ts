@@ -94,9 +94,10 @@ const APP_DIR = join(APPS_DIR, 'openai7');
  * that register.ts starts, so a second NodeSDK there races the app's for the Prometheus port and the
  * endpoint is served by the wrong thread or not at all (reported; see the alerts report).
  */
-export function startApp(env: Record<string, string>): Proc {
-  cpSync(join(ROOT, 'test/alerts/app.cjs'), join(APP_DIR, APP));
-  return startProcess(process.execPath, ['--import', 'tokentax/register', APP], {
+export function startApp(env: Record<string, string>, app = 'test/alerts/app.cjs'): Proc {
+  const name = app === 'test/alerts/app.cjs' ? APP : `tt-${app.replace(/[^a-z0-9.]+/gi, '-')}`;
+  cpSync(join(ROOT, app), join(APP_DIR, name));
+  return startProcess(process.execPath, ['--import', 'tokentax/register', name], {
     cwd: APP_DIR,
     env: { ...process.env, TOKENTAX_CONFIG: join(ROOT, 'test/alerts/simulator-is-openai.yaml'), ...env },
   });
