@@ -3,7 +3,7 @@
  * Per conversation only the segment ids (hashes) of the latest request and the turn count are kept,
  * in a bounded LRU, so memory stays flat however many conversations pass through.
  */
-import { hash } from 'node:crypto';
+import { digest } from './digest';
 import { Lru } from './lru';
 import type { ReadRequest } from './segments';
 
@@ -23,7 +23,7 @@ export interface Observation {
 }
 
 function shortHash(text: string): string {
-  return hash('sha1', text, 'hex').slice(0, 20);
+  return digest('sha1', text).slice(0, 20);
 }
 
 /** Fingerprint of the opening messages (system/developer + first user message), never the text. */

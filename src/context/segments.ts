@@ -7,7 +7,7 @@
  * Describing a message costs a hash of its text; agent loops resend the same message objects, so the
  * description is cached per object (WeakMap: no retention) and only new messages are hashed.
  */
-import { hash } from 'node:crypto';
+import { digest } from './digest';
 
 /** Where a segment's tokens are reported: tokentax.context.{system,history,new,tools}_tokens. */
 export type Category = 'system' | 'history' | 'new' | 'tools';
@@ -46,7 +46,7 @@ export interface ReadRequest {
 }
 
 export function textHash(text: string): string {
-  return hash('sha1', text, 'base64');
+  return digest('sha1', text, 'base64');
 }
 
 export function makeSegment(side: Side, text: string, fixedTokens: number): Segment {
