@@ -8,6 +8,9 @@ export { createTokentax, type Tokentax, type TokentaxOptions } from './tokentax'
 export { withConversation, setConversationId, getConversationId, createContextMeter } from './context';
 export { TokentaxCostProcessor, CostEnrichingExporter, createCostEngine, loadPricing, createModelCatalog } from './pricing';
 export { loadConfig, ConfigError, DEFAULT_BLOAT, type TokentaxConfig, type BloatThresholds } from './config';
+export { JsonlFileExporter, type JsonlFileExporterOptions } from './export/jsonl-file-exporter';
+export { createReport, renderText, renderHtml, ReportInputError, type ReportOptions, type ReportData } from './report';
+export { startSimulator, type Simulator, type SimulatorOptions } from './demo/simulator';
 export * as semconv from './semconv';
 export { VERSION } from './version';
 

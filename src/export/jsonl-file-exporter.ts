@@ -5,11 +5,15 @@
  */
 import { diag } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
-import { core } from '@opentelemetry/sdk-node';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { toExportTraceServiceRequest } from './otlp-json';
+
+// ExportResultCode.SUCCESS / FAILED of @opentelemetry/core (a stable enum), spelled here so that
+// using the exporter loads no SDK package through us.
+const SUCCESS = 0;
+const FAILED = 1;
 
 export interface JsonlFileExporterOptions {
   /** File to write (created with its directory). */
@@ -34,24 +38,24 @@ export class JsonlFileExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.stopped) {
-      resultCallback({ code: core.ExportResultCode.FAILED, error: new Error('JsonlFileExporter is shut down') });
+      resultCallback({ code: FAILED, error: new Error('JsonlFileExporter is shut down') });
       return;
     }
     let line: string;
     try {
       line = `${JSON.stringify(toExportTraceServiceRequest(spans))}\n`;
     } catch (error) {
-      resultCallback({ code: core.ExportResultCode.FAILED, error: error as Error });
+      resultCallback({ code: FAILED, error: error as Error });
       return;
     }
     this.pending = this.pending
       .then(() => this.ready)
       .then(() => appendFile(this.path, line))
       .then(
-        () => resultCallback({ code: core.ExportResultCode.SUCCESS }),
+        () => resultCallback({ code: SUCCESS }),
         (error: Error) => {
           diag.error(`tokentax: could not write spans to ${this.path}`, error);
-          resultCallback({ code: core.ExportResultCode.FAILED, error });
+          resultCallback({ code: FAILED, error });
         },
       );
   }

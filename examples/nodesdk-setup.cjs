@@ -1,0 +1,41 @@
+// tokentax in your own NodeSDK: one instrumentation and its span processors, next to your exporter.
+//
+//   OPENAI_API_KEY=sk-... node examples/nodesdk-setup.cjs
+//
+// Spans go to an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318) or, with
+// TOKENTAX_SPANS_FILE=spans.jsonl, to a local OTLP JSON lines file that `npx tokentax report` reads.
+const { NodeSDK } = require('@opentelemetry/sdk-node');
+const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
+const { createTokentax, JsonlFileExporter, startSimulator } = require('tokentax');
+
+async function main() {
+  const tokentax = createTokentax(); // reads $TOKENTAX_CONFIG if set (scenarios, flat prices, ...)
+  const exporter = process.env.TOKENTAX_SPANS_FILE ? new JsonlFileExporter({ path: process.env.TOKENTAX_SPANS_FILE }) : new OTLPTraceExporter();
+  const sdk = new NodeSDK({
+    serviceName: 'nodesdk-example',
+    instrumentations: [tokentax.instrumentation],
+    spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(exporter)],
+  });
+  sdk.start();
+
+  // Require openai after sdk.start(), so the instrumentation patches it.
+  const { OpenAI } = require('openai');
+  const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
+  const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator', baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL });
+  try {
+    const res = await client.chat.completions.create({
+      model: process.env.MODEL ?? 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'Name three ways to make prompts shorter.' }],
+    });
+    console.log(res.choices[0].message.content);
+  } finally {
+    await simulator?.close();
+    await sdk.shutdown(); // flushes the last spans
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
