@@ -86,7 +86,7 @@ function escapeName(out: Out, key: string): void {
 }
 
 function provider(out: Out, t: ModelTables): void {
-  PROVIDER_NAMES.forEach((n) => out.push(`set(${L('pn')}, ${A(n)}) where ${C('stop')} == nil and ${L('pn')} == nil and IsString(${A(n)}) and ${A(n)} != ""`));
+  PROVIDER_NAMES.forEach((n) => out.push(`set(${L('pn')}, ${A(n)}) where ${C('stop')} == false and ${L('pn')} == nil and IsString(${A(n)}) and ${A(n)} != ""`));
   out.push(`replace_pattern(${L('pn')}, ${str(TRIM)}, "") where ${L('pn')} != nil`);
   out.push(`set(${L('pn')}, ToLowerCase(${L('pn')})) where ${L('pn')} != nil`);
   escapeName(out, 'pn');
@@ -94,8 +94,8 @@ function provider(out: Out, t: ModelTables): void {
   out.push(`set(${L('pk')}, Concat([${str(KEY_START)}, ${L('pn')}, ${str(KEY_END)}], "")) where ${L('pn')} != nil`);
   out.push(`set(${L('pi')}, Index(${str(table)}, ${L('pk')})) where ${L('pk')} != nil`);
   out.push(`set(${C('ctx')}, Substring(${str(table)}, ${L('pi')} + Len(${L('pk')}), 2)) where ${L('pk')} != nil and ${L('pi')} >= 0`);
-  out.push(`set(${C('ctx')}, ${str(ANY_PROVIDER)}) where ${C('stop')} == nil and ${L('pn')} == nil`);
-  out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownProvider)}) where ${C('stop')} == nil and ${C('ctx')} == nil`);
+  out.push(`set(${C('ctx')}, ${str(ANY_PROVIDER)}) where ${C('stop')} == false and ${L('pn')} == nil`);
+  out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownProvider)}) where ${C('stop')} == false and ${C('ctx')} == nil`);
   out.push(`set(${C('stop')}, true) where ${C('ctx')} == nil`);
 }
 
@@ -138,7 +138,7 @@ function prefix(out: Out, t: ModelTables, name: string): void {
 function model(out: Out, t: ModelTables, fast: boolean): void {
   if (fast) {
     // The first non-empty name only (the engine's first lookup), one table lookup.
-    MODEL_NAMES.forEach((attr, i) => out.push(`set(${L('n0')}, ${A(attr)}) where ${C('stop')} == nil${i ? ` and ${L('n0')} == nil` : ''} and IsString(${A(attr)}) and ${A(attr)} != ""`));
+    MODEL_NAMES.forEach((attr, i) => out.push(`set(${L('n0')}, ${A(attr)}) where ${C('stop')} == false${i ? ` and ${L('n0')} == nil` : ''} and IsString(${A(attr)}) and ${A(attr)} != ""`));
     out.push(`replace_pattern(${L('n0')}, ${str(TRIM)}, "") where ${L('n0')} != nil`);
     out.push(`set(${L('n0')}, ToLowerCase(${L('n0')})) where ${L('n0')} != nil`);
     escapeName(out, 'n0');
@@ -147,7 +147,7 @@ function model(out: Out, t: ModelTables, fast: boolean): void {
   if (!fast) MODEL_NAMES.forEach((attr, i) => {
     const n = `n${i}`;
     const s = `s${i}`;
-    out.push(`set(${L(n)}, ${A(attr)}) where ${C('stop')} == nil and ${C('ref')} == nil and IsString(${A(attr)}) and ${A(attr)} != ""`);
+    out.push(`set(${L(n)}, ${A(attr)}) where ${C('stop')} == false and ${C('ref')} == nil and IsString(${A(attr)}) and ${A(attr)} != ""`);
     out.push(`replace_pattern(${L(n)}, ${str(TRIM)}, "") where ${L(n)} != nil`);
     out.push(`set(${L(n)}, ToLowerCase(${L(n)})) where ${L(n)} != nil`);
     escapeName(out, n);
@@ -160,20 +160,20 @@ function model(out: Out, t: ModelTables, fast: boolean): void {
     prefix(out, t, s);
   });
   if (fast) {
-    out.push(`set(${A(S.ATTR_COLLECTOR_RETRY)}, true) where ${C('stop')} == nil and ${C('ref')} == nil`);
+    out.push(`set(${A(S.ATTR_COLLECTOR_RETRY)}, true) where ${C('stop')} == false and ${C('ref')} == nil`);
   } else {
-    out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownModel)}) where ${C('stop')} == nil and ${C('ref')} == nil`);
+    out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownModel)}) where ${C('stop')} == false and ${C('ref')} == nil`);
   }
   out.push(`set(${C('stop')}, true) where ${C('ref')} == nil`);
 }
 
 /** Reads the record a 12-digit ref points to (chunk, offset, length) into cache[target]. */
 function fetchRecord(out: Out, chunks: string[], ref: string, target: string): void {
-  out.push(`set(${L('rc')}, Int(Substring(${C(ref)}, 0, 3))) where ${C('stop')} == nil`);
-  out.push(`set(${L('ro')}, Int(Substring(${C(ref)}, 3, 5))) where ${C('stop')} == nil`);
-  out.push(`set(${L('rl')}, Int(Substring(${C(ref)}, 8, 4))) where ${C('stop')} == nil`);
-  chunks.forEach((chunk, j) => out.push(`set(${L('rt')}, ${str(chunk)}) where ${L('rc')} == ${int(j)} and ${C('stop')} == nil`));
-  out.push(`set(${C(target)}, ParseJSON(Substring(${L('rt')}, ${L('ro')}, ${L('rl')}))) where ${C('stop')} == nil and ${L('rt')} != nil`);
+  out.push(`set(${L('rc')}, Int(Substring(${C(ref)}, 0, 3))) where ${C('stop')} == false`);
+  out.push(`set(${L('ro')}, Int(Substring(${C(ref)}, 3, 5))) where ${C('stop')} == false`);
+  out.push(`set(${L('rl')}, Int(Substring(${C(ref)}, 8, 4))) where ${C('stop')} == false`);
+  chunks.forEach((chunk, j) => out.push(`set(${L('rt')}, ${str(chunk)}) where ${L('rc')} == ${int(j)} and ${C('stop')} == false`));
+  out.push(`set(${C(target)}, ParseJSON(Substring(${L('rt')}, ${L('ro')}, ${L('rl')}))) where ${C('stop')} == false and ${L('rt')} != nil`);
 }
 
 /** periodAt(): the last period whose start is <= the span's start time, into X.p. */
@@ -191,7 +191,7 @@ function price(out: Out, f: Features, X: string, pk: string, factor: string | un
   const K = M(X, pk);
   const c = (k: string): string => M(X, k);
   const fail = c('fail');
-  const ok = `${fail} == nil and ${K} != nil`;
+  const ok = `${fail} == 0 and ${K} != nil`;
   const scaled = (v: string): string => (factor ? `${v} * ${factor}` : v);
   out.push(`set(${c('usd')}, 0.0) where ${ok}`);
   if (f.tokens) {
@@ -258,30 +258,30 @@ function price(out: Out, f: Features, X: string, pk: string, factor: string | un
 
 function actual(out: Out, t: ModelTables): void {
   fetchRecord(out, t.records.chunks, 'ref', 'R');
-  out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownModel)}) where ${C('stop')} == nil and ${C('R')} == nil`);
+  out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(S.UNPRICED.unknownModel)}) where ${C('stop')} == false and ${C('R')} == nil`);
   out.push(`set(${C('stop')}, true) where ${C('R')} == nil`);
-  out.push(`set(${C('t')}, Double(span.start_time_unix_nano) / 1000000.0) where ${C('stop')} == nil`);
-  out.push(`set(${C('a')}, {}) where ${C('stop')} == nil`);
-  period(out, t.recordFeatures, C('R'), 'a', `${C('stop')} == nil`);
-  out.push(`set(${M('a', 'fail')}, ${FAIL.noPrice}) where ${C('stop')} == nil and ${M('a', 'p')} == nil`);
+  out.push(`set(${C('t')}, Double(span.start_time_unix_nano) / 1000000.0) where ${C('stop')} == false`);
+  out.push(`set(${C('a')}, {"fail": 0}) where ${C('stop')} == false`);
+  period(out, t.recordFeatures, C('R'), 'a', `${C('stop')} == false`);
+  out.push(`set(${M('a', 'fail')}, ${FAIL.noPrice}) where ${C('stop')} == false and ${M('a', 'p')} == nil`);
   price(out, t.recordFeatures, 'a', 'p', undefined);
   const reasons: Array<[number, string]> = [[FAIL.missing, S.UNPRICED.missingUsage], [FAIL.invalid, S.UNPRICED.invalidUsage], [FAIL.unsupported, S.UNPRICED.unsupportedUnit], [FAIL.noPrice, S.UNPRICED.noPrice]];
-  out.push(`set(${C('af')}, ${M('a', 'fail')}) where ${C('stop')} == nil`);
-  out.push(`set(${C('ausd')}, ${M('a', 'usd')}) where ${C('stop')} == nil and ${C('af')} == nil`);
+  out.push(`set(${C('af')}, ${M('a', 'fail')}) where ${C('stop')} == false`);
+  out.push(`set(${C('ausd')}, ${M('a', 'usd')}) where ${C('stop')} == false and ${C('af')} == 0`);
   for (const [code, reason] of reasons) out.push(`set(${A(S.ATTR_COST_UNPRICED)}, ${str(reason)}) where ${C('af')} == ${code}`);
   out.push(`set(${A(S.ATTR_COST_USD)}, ${C('ausd')}) where ${C('ausd')} != nil`);
   // Without a usable usage there is nothing to compare; a flat call without a price still gets scenarios.
-  out.push(`set(${C('stop')}, true) where ${C('af')} != nil and ${C('af')} != ${FAIL.noPrice}`);
+  out.push(`set(${C('stop')}, true) where ${C('af')} != 0 and ${C('af')} != ${FAIL.noPrice}`);
 }
 
 function standInClass(out: Out, t: ModelTables): void {
-  out.push(`set(${C('cls')}, ${str(DEFAULT_CLASS)}) where ${C('stop')} == nil`);
+  out.push(`set(${C('cls')}, ${str(DEFAULT_CLASS)}) where ${C('stop')} == false`);
   for (const [op, cls] of Object.entries(t.operationClasses)) {
     if (op === '') continue; // an empty operation is "no operation" in the engine
-    out.push(`set(${C('cls')}, ${str(cls)}) where ${C('stop')} == nil and ${C('op')} == ${str(op)}`);
+    out.push(`set(${C('cls')}, ${str(cls)}) where ${C('stop')} == false and ${C('op')} == ${str(op)}`);
   }
   for (const [cls, refs] of t.classStandIns) {
-    out.push(`set(${C('cv')}, [${refs.map((r) => int(r)).join(', ')}]) where ${C('stop')} == nil and ${C('cls')} == ${str(cls)}`);
+    out.push(`set(${C('cv')}, [${refs.map((r) => int(r)).join(', ')}]) where ${C('stop')} == false and ${C('cls')} == ${str(cls)}`);
   }
 }
 
@@ -291,12 +291,12 @@ function scenario(out: Out, t: ModelTables, s: Scenario, i: number): void {
   const f = t.standInFeatures[i];
   const c = (k: string): string => M(X, k);
   const infeasible = A(S.scenarioInfeasibleAttr(s.id));
-  out.push(`set(${C(X)}, {}) where ${C('stop')} == nil`);
-  out.push(`set(${c('si')}, Int(${C('R')}["s"][${i}])) where ${C('stop')} == nil`);
-  out.push(`set(${c('si')}, ${C('cv')}[${i}]) where ${C('stop')} == nil and ${c('si')} == 1`);
-  out.push(`set(${infeasible}, ${str(S.INFEASIBLE.noModel)}) where ${C('stop')} == nil and ${c('si')} == 0`);
+  out.push(`set(${C(X)}, {"fail": 0}) where ${C('stop')} == false`);
+  out.push(`set(${c('si')}, Int(${C('R')}["s"][${i}])) where ${C('stop')} == false`);
+  out.push(`set(${c('si')}, ${C('cv')}[${i}]) where ${C('stop')} == false and ${c('si')} == 1`);
+  out.push(`set(${infeasible}, ${str(S.INFEASIBLE.noModel)}) where ${C('stop')} == false and ${c('si')} == 0`);
   if (store.chunks.length === 0) return;
-  out.push(`set(${c('sx')}, ${c('si')} - 2) where ${C('stop')} == nil and ${c('si')} >= 2`);
+  out.push(`set(${c('sx')}, ${c('si')} - 2) where ${C('stop')} == false and ${c('si')} >= 2`);
   const live = `${c('sx')} != nil`;
   if (store.chunks.length > 1) out.push(`set(${c('sc')}, ${c('sx')} / ${int(store.perChunk)}) where ${live}`);
   else out.push(`set(${c('sc')}, 0) where ${live}`);
@@ -318,7 +318,7 @@ function scenario(out: Out, t: ModelTables, s: Scenario, i: number): void {
   price(out, f, X, 'q', c('f'));
   const reasons: Array<[number, string]> = [[FAIL.missing, S.INFEASIBLE.missingUsage], [FAIL.invalid, S.INFEASIBLE.missingUsage], [FAIL.unsupported, S.INFEASIBLE.unsupportedOperation], [FAIL.noPrice, S.INFEASIBLE.noPrice]];
   out.push(`set(${c('ok')}, false) where ${has}`);
-  out.push(`set(${c('ok')}, true) where ${has} and ${c('q')} != nil and ${c('fail')} == nil`);
+  out.push(`set(${c('ok')}, true) where ${has} and ${c('q')} != nil and ${c('fail')} == 0`);
   for (const [code, reason] of reasons) out.push(`set(${infeasible}, ${str(reason)}) where ${has} and ${c('ok')} == false and ${c('fail')} == ${code}`);
   const priced = `${has} and ${c('ok')} == true`;
   out.push(`set(${A(S.scenarioCostAttr(s.id))}, ${c('usd')}) where ${priced}`);
@@ -328,15 +328,15 @@ function scenario(out: Out, t: ModelTables, s: Scenario, i: number): void {
 }
 
 function cheapest(out: Out): void {
-  const live = `${C('stop')} == nil`;
+  const live = `${C('stop')} == false`;
   const wins = `${C('bid')} != nil and ${C('best')} < ${C('ausd')}`;
-  out.push(`set(${C('win')}, false) where ${live} and ${C('af')} == nil`);
-  out.push(`set(${C('win')}, true) where ${live} and ${C('af')} == nil and ${wins}`);
+  out.push(`set(${C('win')}, false) where ${live} and ${C('af')} == 0`);
+  out.push(`set(${C('win')}, true) where ${live} and ${C('af')} == 0 and ${wins}`);
   out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bid')}) where ${C('win')} == true`);
   out.push(`set(${A(S.ATTR_COST_SAVINGS_USD)}, ${C('ausd')} - ${C('best')}) where ${C('win')} == true`);
   out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${str(S.CHEAPEST_ACTUAL)}) where ${C('win')} == false`);
   out.push(`set(${A(S.ATTR_COST_SAVINGS_USD)}, 0.0) where ${C('win')} == false`);
-  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bid')}) where ${live} and ${C('af')} != nil and ${C('bid')} != nil`);
+  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bid')}) where ${live} and ${C('af')} != 0 and ${C('bid')} != nil`);
 }
 
 /** The group condition: spans the in-process processor would price (a model name, not yet priced). */
@@ -355,6 +355,9 @@ export const retryCondition = (): string => `${A(S.ATTR_COLLECTOR_RETRY)} == tru
 export function costStatements(t: ModelTables, version: string, scenarios: readonly Scenario[], fast: boolean): string[] {
   const out: Out = [];
   if (!fast) out.push(`delete_key(span.attributes, ${str(S.ATTR_COLLECTOR_RETRY)})`);
+  // pcommon maps are scanned linearly and a missing key scans them all: the keys read by nearly every
+  // statement go in first, with explicit values instead of "absent".
+  out.push(`set(${C('stop')}, false)`, `set(${C('tok')}, false)`);
   out.push(`set(${A(S.ATTR_PRICING_VERSION)}, ${str(version)})`, `set(span.cache["L"], {})`);
   usage(out);
   provider(out, t);
