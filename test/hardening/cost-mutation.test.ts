@@ -1,0 +1,101 @@
+/**
+ * The cost engine and the in-process enricher fed 10,000 mutations of real spans (what tokentax's
+ * instrumentation wrote for recorded and simulated traffic). test/pricing/property.test.ts covers
+ * random attribute sets; this starts from real ones. No throw, no NaN/Infinity in any attribute or
+ * metric point, and bad usage gives tokentax.cost.unpriced = invalid_usage, never a cost.
+ */
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CostEnricher, createCostEngine, loadPricing } from '../../src/pricing';
+import { INPUT_NAMES, OUTPUT_NAMES } from '../../src/pricing/usage';
+import { ATTR_COST_CHEAPEST, ATTR_COST_SAVINGS_USD, ATTR_COST_UNPRICED, ATTR_COST_USD, ATTR_DUPLICATE, ATTR_PRICING_VERSION, UNPRICED } from '../../src/semconv';
+import { mutate } from './mutation';
+import { collectRealSpans, type RealSpan } from './real-spans';
+import { captureDiag, nonFinite } from './support';
+
+const N = 10_000;
+let real: RealSpan[] = [];
+
+beforeAll(async () => {
+  real = await collectRealSpans();
+}, 60_000);
+
+/** The first present value among names, as the engine reads it. */
+const firstPresent = (a: Record<string, unknown>, names: readonly string[]) => {
+  for (const n of names) if (a[n] !== undefined && a[n] !== null) return { present: true, value: a[n] };
+  return { present: false, value: undefined };
+};
+const validCount = (v: unknown) => typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
+
+describe('cost engine on mutated real spans', () => {
+  it('has real spans to start from (recordings + simulator, every operation)', () => {
+    expect(real.length).toBeGreaterThanOrEqual(40);
+    const engine = createCostEngine(loadPricing());
+    // Most unmutated spans are priced: the mutations start from priceable ground.
+    const priced = real.filter((s) => engine(s.attributes, s.startMs)[ATTR_COST_USD] !== undefined).length;
+    expect(priced).toBeGreaterThan(real.length / 2);
+  });
+
+  it(`${N.toLocaleString('en')} mutated spans: no throw, no NaN/Infinity, invalid usage never priced`, () => {
+    const diagCapture = captureDiag();
+    const engine = createCostEngine(loadPricing());
+    const reasons = new Map<string, number>();
+    let priced = 0;
+    const failures: string[] = [];
+    for (const m of mutate(real, N, 20261127)) {
+      let out: Record<string, unknown>;
+      try {
+        out = engine(m.attributes, m.startMs) as Record<string, unknown>;
+      } catch (e) {
+        failures.push(`${m.label}: threw ${(e as Error).message}`);
+        continue;
+      }
+      const bad = nonFinite(out);
+      if (bad.length) failures.push(`${m.label}: ${bad.join(', ')}`);
+      if (m.attributes[ATTR_DUPLICATE] === true) continue;
+      const usd = out[ATTR_COST_USD];
+      const unpriced = out[ATTR_COST_UNPRICED];
+      if (usd !== undefined) {
+        priced++;
+        if (typeof usd !== 'number' || usd < 0) failures.push(`${m.label}: cost ${String(usd)}`);
+      }
+      if (typeof unpriced === 'string') reasons.set(unpriced, (reasons.get(unpriced) ?? 0) + 1);
+      if (usd !== undefined && unpriced !== undefined) failures.push(`${m.label}: both a cost and unpriced=${String(unpriced)}`);
+      if (usd === undefined && unpriced === undefined && out[ATTR_PRICING_VERSION] !== undefined) failures.push(`${m.label}: neither cost nor unpriced reason`);
+      const savings = out[ATTR_COST_SAVINGS_USD];
+      if (savings !== undefined && !(typeof savings === 'number' && savings >= 0)) failures.push(`${m.label}: savings ${String(savings)}`);
+      if (out[ATTR_COST_CHEAPEST] !== undefined && typeof out[ATTR_COST_CHEAPEST] !== 'string') failures.push(`${m.label}: cheapest`);
+      // A present but unusable input/output count: never priced, always invalid_usage.
+      for (const names of [INPUT_NAMES, OUTPUT_NAMES]) {
+        const f = firstPresent(m.attributes, names);
+        if (f.present && !validCount(f.value) && unpriced !== UNPRICED.invalidUsage) {
+          failures.push(`${m.label}: ${names[0]} ${String(f.value)} gave ${usd !== undefined ? `cost ${String(usd)}` : `unpriced=${String(unpriced)}`}`);
+        }
+      }
+    }
+    expect(failures.slice(0, 20), `${failures.length} of ${N} failed`).toEqual([]);
+    // The mutations reach every outcome: priced, invalid usage, unknown model/provider.
+    expect(priced).toBeGreaterThan(N / 10);
+    for (const r of [UNPRICED.invalidUsage, UNPRICED.unknownModel, UNPRICED.unknownProvider]) expect(reasons.get(r) ?? 0, r).toBeGreaterThan(N / 100);
+    // The engine's own failure path (internal_error) was never taken.
+    expect(reasons.get(UNPRICED.internalError) ?? 0).toBe(0);
+    expect(diagCapture.logs.filter((l) => l.level === 'error')).toEqual([]);
+    diagCapture.restore();
+  });
+
+  it('the enricher (processor path) records only finite cost metric points for the same spans', async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    const enricher = new CostEnricher({ pricing: loadPricing(), meter: provider.getMeter('tokentax') });
+    for (const m of mutate(real, 2_000, 7)) {
+      const out = enricher.enrich(m.attributes, m.startMs);
+      if (out) expect(nonFinite(out as Record<string, unknown>)).toEqual([]);
+    }
+    await reader.forceFlush();
+    const points = exporter.getMetrics().flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.flatMap((x) => x.dataPoints)));
+    expect(points.length).toBeGreaterThan(0);
+    for (const p of points) expect(Number.isFinite(p.value as number), JSON.stringify(p.attributes)).toBe(true);
+    await provider.shutdown();
+  });
+});
