@@ -99,16 +99,25 @@ function provider(out: Out, t: ModelTables): void {
   out.push(`set(${C('stop')}, true) where ${C('ctx')} == nil`);
 }
 
+/**
+ * The key chunks as one list literal in L.T, index = bucket - 1 (empty buckets are ""): set once per
+ * group, read by every lookup. A list keeps each string literal short (OTTL parses long literals in
+ * superlinear time) and replaces one statement per bucket by one indexed read.
+ */
+function keyTable(out: Out, t: ModelTables): void {
+  const list = Array.from({ length: 2 * t.buckets - 1 }, (_, i) => t.keyChunks.get(i + 1) ?? '');
+  out.push(`set(${L('T')}, [${list.map(str).join(', ')}]) where ${C('stop')} == false`);
+}
+
 /** Exact lookup of cache[name] in the key tables -> cache['ref']. */
 function lookup(out: Out, t: ModelTables, name: string): void {
   out.push(`delete_key(span.cache["L"], "k")`);
   out.push(`set(${L('k')}, Concat([${str(KEY_START)}, ${C('ctx')}, ${L(name)}, ${str(KEY_END)}], "")) where ${C('ref')} == nil and ${L(name)} != nil`);
   out.push(`set(${L('h')}, FNV(${L('k')})) where ${L('k')} != nil`);
   out.push(`set(${L('b')}, ${L('h')} - (${L('h')} / ${int(t.buckets)}) * ${int(t.buckets)} + ${int(t.buckets)}) where ${L('k')} != nil`);
+  // The bucket's chunk from the table list (keyTable): one indexed read instead of a statement per bucket.
   out.push(`delete_key(span.cache["L"], "kt")`);
-  for (const [b, chunk] of [...t.keyChunks].sort((x, y) => x[0] - y[0])) {
-    out.push(`set(${L('kt')}, ${str(chunk)}) where ${L('b')} == ${int(b)} and ${L('k')} != nil`);
-  }
+  out.push(`set(${L('kt')}, ${L('T')}[${L('b')} - 1]) where ${L('k')} != nil`);
   out.push(`set(${L('ki')}, Index(${L('kt')}, ${L('k')})) where ${L('kt')} != nil`);
   out.push(`set(${C('ref')}, Substring(${L('kt')}, ${L('ki')} + Len(${L('k')}), ${int(REF_WIDTH)})) where ${L('kt')} != nil and ${L('ki')} >= 0`);
 }
@@ -142,8 +151,10 @@ function model(out: Out, t: ModelTables, fast: boolean): void {
     out.push(`replace_pattern(${L('n0')}, ${str(TRIM)}, "") where ${L('n0')} != nil`);
     out.push(`set(${L('n0')}, ToLowerCase(${L('n0')})) where ${L('n0')} != nil`);
     escapeName(out, 'n0');
+    keyTable(out, t);
     lookup(out, t, 'n0');
   }
+  if (!fast) keyTable(out, t);
   if (!fast) MODEL_NAMES.forEach((attr, i) => {
     const n = `n${i}`;
     const s = `s${i}`;
@@ -172,7 +183,8 @@ function fetchRecord(out: Out, chunks: string[], ref: string, target: string): v
   out.push(`set(${L('rc')}, Int(Substring(${C(ref)}, 0, 3))) where ${C('stop')} == false`);
   out.push(`set(${L('ro')}, Int(Substring(${C(ref)}, 3, 5))) where ${C('stop')} == false`);
   out.push(`set(${L('rl')}, Int(Substring(${C(ref)}, 8, 4))) where ${C('stop')} == false`);
-  chunks.forEach((chunk, j) => out.push(`set(${L('rt')}, ${str(chunk)}) where ${L('rc')} == ${int(j)} and ${C('stop')} == false`));
+  out.push(`set(${L('RT')}, [${chunks.map(str).join(', ')}]) where ${C('stop')} == false`);
+  out.push(`set(${L('rt')}, ${L('RT')}[${L('rc')}]) where ${C('stop')} == false`);
   out.push(`set(${C(target)}, ParseJSON(Substring(${L('rt')}, ${L('ro')}, ${L('rl')}))) where ${C('stop')} == false and ${L('rt')} != nil`);
 }
 
