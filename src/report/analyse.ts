@@ -46,7 +46,8 @@ export interface ColumnStats {
   reasons: Map<string, number>;
   models: Map<string, number>;
   flatSeen: boolean;
-  /** Sum of configured flat prices seen (mean = / flatPriced). */
+  lastChecked: string | undefined;
+  /** Requests this column can serve (priced, or lacking only a flat price). */
   servable: number;
 }
 
@@ -101,7 +102,7 @@ export class ReportAccumulator {
       withoutUsage: 0,
       overall: new ModelStats(),
       byModel: new Map(),
-      columns: Array.from({ length: n }, () => ({ bill: 0, priced: 0, reasons: new Map(), models: new Map(), flatSeen: false, servable: 0 })),
+      columns: Array.from({ length: n }, () => ({ bill: 0, priced: 0, reasons: new Map(), models: new Map(), flatSeen: false, lastChecked: undefined, servable: 0 })),
       pairSum: rows(n),
       pairCount: rows(n),
       binRequests: new Float64Array(BIN_COUNT),
@@ -151,7 +152,10 @@ export class ReportAccumulator {
       const usd = c.usd[i];
       const m = c.model[i];
       if (m !== undefined && (col.models.has(m) || col.models.size < MAX_MODELS)) col.models.set(m, (col.models.get(m) ?? 0) + 1);
-      if (!col.flatSeen && m !== undefined && c.flatPrice(i, m, span.startMs).flat) col.flatSeen = true;
+      if (!col.flatSeen && m !== undefined && m !== col.lastChecked) {
+        col.lastChecked = m; // stand-ins repeat: look each up once in a row
+        if (c.flatPrice(i, m, span.startMs).flat) col.flatSeen = true;
+      }
       if (usd === usd) {
         col.bill += usd;
         col.priced++;

@@ -8,7 +8,7 @@ const EXACT_LIMIT = 4096;
 const RATIO = 1.01;
 const LOG_RATIO = Math.log(RATIO);
 /** Relative error bound of a percentile once values are bucketed (documented in docs and --help). */
-export const SKETCH_RELATIVE_ERROR = (RATIO - 1) / 2;
+export const SKETCH_RELATIVE_ERROR = Math.sqrt(RATIO) - 1; // geometric middle of a bucket: < 0.5%
 
 export class QuantileSketch {
   count = 0;
@@ -62,6 +62,11 @@ export class QuantileSketch {
     this.min = Math.min(this.min, other.min);
     this.zeros += other.zeros;
     for (const [i, n] of other.buckets) this.buckets.set(i, (this.buckets.get(i) ?? 0) + n);
+  }
+
+  /** Numbers held: the values themselves while exact, then the number of buckets (bounded). */
+  get stored(): number {
+    return this.exact ? this.exact.length : this.buckets.size + 1;
   }
 
   get isExact(): boolean {

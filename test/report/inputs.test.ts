@@ -74,6 +74,14 @@ describe('report inputs', async () => {
     await expect(createReport([`${base}/missing`], { pricing })).rejects.toThrow(/HTTP 404/);
   });
 
+  it('reports progress in bytes while reading a file (the CLI draws it on a terminal only)', async () => {
+    const file = writeFixture(tempDir());
+    const calls: Array<[number, number, number]> = [];
+    await createReport([file], { pricing, onProgress: (i, read, total) => calls.push([i, read, total]) });
+    const size = (await import('node:fs')).statSync(file).size;
+    expect(calls.at(-1)).toEqual([0, size, size]);
+  });
+
   it('two inputs add up', async () => {
     const r = await createReport([writeFixture(tempDir()), writeFixture(tempDir())], { pricing });
     expect(r.spans.genai).toBe(16);
