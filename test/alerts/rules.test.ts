@@ -16,6 +16,8 @@ import { ALERTS, RECORDED, renderPrometheusRules, prometheusRuleGroups } from '.
 import { RULE_METRICS, promMetricName } from '../../src/alerts/prometheus-names';
 import { AlertThresholdError, DEFAULT_ALERT_THRESHOLDS, parseThresholdOverrides, resolveAlertThresholds } from '../../src/alerts/thresholds';
 import { DEFAULT_BLOAT } from '../../src/config';
+import { METER_SCOPE_NAME } from '../../src/semconv';
+import { INSTRUMENTATION_NAME } from '../../src/instrumentation/instrumentation';
 import { INSTALL_HINT, ROOT, findTool, run } from './support';
 
 const DIR = join(ROOT, 'examples/prometheus');
@@ -54,6 +56,19 @@ describe('the committed rule file', () => {
     expect(promMetricName(RULE_METRICS.cost, 'sdk')).toBe('tokentax_cost_total');
     expect(promMetricName(RULE_METRICS.cost, 'collector')).toBe('tokentax_cost_USD_total');
     expect(text).toContain('__name__=~"tokentax_cost_total|tokentax_cost_USD_total"');
+  });
+
+  it('has a runbook section in examples/prometheus/README.md for every alert (the runbook_url anchors)', () => {
+    const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
+    for (const a of Object.values(ALERTS)) {
+      expect(readme, a.name).toContain(`\n### ${a.name}\n`);
+      expect(a.anchor).toBe(a.name.toLowerCase());
+    }
+  });
+
+  it('prefers the instruments of the scope tokentax really records with', () => {
+    expect(METER_SCOPE_NAME).toBe(INSTRUMENTATION_NAME);
+    expect(readFileSync(RULES, 'utf8')).toContain(`otel_scope_name="${METER_SCOPE_NAME}"`);
   });
 
   it('defaults agree with the in-process bloat rules, so an alert and tokentax.context.bloat mean the same', () => {
