@@ -5,8 +5,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/demo/simulator';
 
 const ROOT = resolve(__dirname, '../..');
+
+function demo(args: string[], env: Record<string, string>, cwd: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+    execFile(process.execPath, [join(ROOT, 'dist/cli.js'), 'demo', ...args], { env: { PATH: process.env.PATH!, ...env }, cwd, timeout: 120_000 }, (e, stdout, stderr) =>
+      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
+    ),
+  );
+}
 
 describe('tokentax demo', () => {
   it('runs the workload on the simulator through the instrumented openai client and prints the per-scenario bill', async () => {
@@ -43,5 +52,22 @@ describe('tokentax demo', () => {
     expect(agentTurns).toHaveLength(10);
     expect(r.stdout).toContain(`HTML report: ${join(out, 'report.html')}`);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+  }, 120_000);
+
+  it('with OPENAI_API_KEY runs the same workload against that provider (here: a simulator playing one)', async () => {
+    const provider = await startSimulator();
+    try {
+      const out = mkdtempSync(join(tmpdir(), 'tokentax-demo-real-'));
+      const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: provider.baseURL };
+      const r = await demo(['--out', out, '--no-html', '--model', 'gpt-4.1-mini', '--config', join(ROOT, 'examples/simulator-is-openai.yaml')], env, out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`running the workload against ${provider.baseURL} (OPENAI_API_KEY is set; this is billed)`);
+      expect(provider.requests).toBe(66);
+      expect(r.stdout).toMatch(/gpt-4\.1-mini\s+58\s/); // every chat flow on the one model given
+      expect(r.stdout).toMatch(/actual \(as called\)\s+\$\d/);
+      expect(existsSync(join(out, 'report.html'))).toBe(false);
+    } finally {
+      await provider.close();
+    }
   }, 120_000);
 });
