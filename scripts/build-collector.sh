@@ -4,15 +4,16 @@
 #
 #   scripts/build-collector.sh            build if needed, print the binary's path on the last line
 #
-# The binary lands in $TOKENTAX_COLLECTOR_CACHE (default: <repo>/.cache/otelcol-tokentax, gitignored)
-# under a directory named after the manifest's hash, so an unchanged manifest never rebuilds and an
-# edited one never reuses a stale binary. Go's module and build caches (GOMODCACHE, GOCACHE) are left
-# where Go keeps them, so even a changed manifest rebuilds warm.
+# The binary lands in $TOKENTAX_COLLECTOR_CACHE (default: ${XDG_CACHE_HOME:-~/.cache}/tokentax/otelcol-tokentax,
+# outside the repository so CI on a clean clone reuses it) under a directory named after the
+# manifest's hash: an unchanged manifest never rebuilds and an edited one never reuses a stale binary.
+# Go's module and build caches (GOMODCACHE, GOCACHE) stay where Go keeps them, so even a changed
+# manifest rebuilds warm. Cold build on 2 cores: about 4-5 minutes; cached: instant.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 manifest="$repo/collector/builder-config.yaml"
-cache="${TOKENTAX_COLLECTOR_CACHE:-$repo/.cache/otelcol-tokentax}"
+cache="${TOKENTAX_COLLECTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tokentax/otelcol-tokentax}"
 builder_version="$(sed -n 's/^  version: *//p' "$manifest" | head -n1)"
 
 command -v go >/dev/null || { echo "build-collector: Go is not installed (needs go >= 1.24)" >&2; exit 1; }

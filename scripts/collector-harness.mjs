@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,9 +16,14 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MANIFEST = join(REPO, 'collector', 'builder-config.yaml');
 
 /** Where scripts/build-collector.sh puts the binary for the current manifest (same hash rule). */
+export function jaegerBinaryPath(version = 'v1.76.0') {
+  return join(process.env.TOKENTAX_JAEGER_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'jaeger'), version, 'jaeger');
+}
+
+/** Where scripts/build-collector.sh puts the binary for the current manifest (same hash rule). */
 export function collectorBinaryPath() {
   if (process.env.TOKENTAX_COLLECTOR_BIN) return process.env.TOKENTAX_COLLECTOR_BIN;
-  const cache = process.env.TOKENTAX_COLLECTOR_CACHE ?? join(REPO, '.cache', 'otelcol-tokentax');
+  const cache = process.env.TOKENTAX_COLLECTOR_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'otelcol-tokentax');
   const hash = createHash('sha256').update(readFileSync(MANIFEST)).digest('hex').slice(0, 16);
   return join(cache, hash, 'otelcol-tokentax');
 }

@@ -7,9 +7,8 @@
 # Jaeger with the same replace and builds the package from it. Module v1.76.0 is the Jaeger v2 line
 # (cmd/jaeger is the v2 binary). A cold build takes about 12 minutes on 2 cores; it is cached.
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version="${JAEGER_VERSION:-v1.76.0}"
-dir="${TOKENTAX_JAEGER_CACHE:-$repo/.cache/jaeger}/$version"
+dir="${TOKENTAX_JAEGER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tokentax/jaeger}/$version"
 bin="$dir/jaeger"
 if [[ -x "$bin" ]]; then
   echo "collector-jaeger: up to date ($bin)" >&2

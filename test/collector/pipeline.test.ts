@@ -23,7 +23,7 @@ import { loadMajor } from '../support/openai-majors';
 import * as harness from '../../scripts/collector-harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
-const JAEGER_BIN = join(harness.REPO, '.cache', 'jaeger', 'v1.76.0', 'jaeger');
+const JAEGER_BIN: string = harness.jaegerBinaryPath();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Plain = Record<string, unknown>;
