@@ -69,7 +69,7 @@ function flatAnalysis(g: Aggregates, i: number, kinds: ScenarioBill['kind'][]): 
     servable: col.servable,
     notServable: col.reasons.get(INFEASIBLE.contextWindow) ?? 0,
     versus,
-    breakEven: best ? { pricePerRequest: best.pricePerRequest, versus: best.id } : undefined,
+    breakEven: best ? { pricePerRequest: best.pricePerRequest, versus: best.id, promptTokens: crossing(g, g.ids.indexOf(best.id), best.pricePerRequest) } : undefined,
     configuredPrice,
     winsAbovePromptTokens: winsAbove,
   };

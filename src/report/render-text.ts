@@ -126,6 +126,8 @@ export function renderText(r: ReportData): string {
     if (f.breakEven) {
       out.push(`  break-even request price: ${usd(f.breakEven.pricePerRequest)} (below it ${f.id} beats ${f.breakEven.versus}, the cheapest token-metered option here)`);
       out.push(`  versus each option: ${f.versus.map((v) => `${v.id} ${usd(v.pricePerRequest)}`).join(', ')}`);
+      if (f.configuredPrice === undefined && typeof f.breakEven.promptTokens === 'number')
+        out.push(`  at that price it would win on prompts above ~${tokens(f.breakEven.promptTokens)} input tokens and lose below`);
     }
     if (f.configuredPrice === undefined) out.push(`  no request price configured (none published): set requestPrices.${f.id} in a config file to compare`);
     else {

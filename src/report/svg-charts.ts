@@ -84,9 +84,12 @@ export function distributionChart(r: ReportData): string {
     s += `<line class="breakeven" x1="${left}" y1="${y(price).toFixed(1)}" x2="${right}" y2="${y(price).toFixed(1)}" stroke="#c92a2a" stroke-dasharray="6 4"/>`;
     s += text(right - 4, y(price) - 6, `${flat.configuredPrice === undefined ? 'break-even' : 'configured'} ${flat.id} price ${usd(price)}/request`, 'text-anchor="end" fill="#c92a2a"');
     s += text(right + 4, top + 10, `$/request`, 'fill="#e8590c"') + text(left + 250, 14, `line: mean cost per request on ${id}`, 'fill="#e8590c"');
-    if (typeof flat.winsAbovePromptTokens === 'number') {
-      const x = axis.x(flat.winsAbovePromptTokens);
-      s += `<line class="crossing" x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#c92a2a"/>` + text(x + 4, top + 24, `${flat.id} wins above ~${tokens(flat.winsAbovePromptTokens)}`, 'fill="#c92a2a"');
+    s += text(right + 4, top + 24, usd(maxC), 'fill="#e8590c"');
+    // Where a request costs the flat price on the token-metered option: flat wins to the right.
+    const at = flat.configuredPrice === undefined ? flat.breakEven.promptTokens : flat.winsAbovePromptTokens;
+    if (typeof at === 'number') {
+      const x = axis.x(at);
+      s += `<line class="crossing" x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#c92a2a"/>` + text(x + 4, top + 40, `${flat.id} wins above ~${tokens(at)} tokens${flat.configuredPrice === undefined ? ' at that price' : ''}`, 'fill="#c92a2a"');
     }
   }
   return `<svg class="chart" id="chart-distribution" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Input-token distribution">${s}</svg>`;

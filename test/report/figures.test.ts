@@ -76,6 +76,11 @@ describe('report figures on the fixture', async () => {
     close(f.versus[1].pricePerRequest, 0.7216 / 8);
     expect(f.breakEven!.versus).toBe('cheap');
     close(f.breakEven!.pricePerRequest, 0.03196 / 7);
+    // Where cheap's mean cost per request reaches that price: between the bins of 1.5k-2k (mean
+    // 0.0019) and 25k (0.026), interpolated between their geometric middles (see the next test).
+    const x22 = Math.sqrt(1448 * 2048);
+    const x30 = Math.sqrt(23170 * 32768);
+    expect(f.breakEven!.promptTokens).toBe(Math.round(x22 + ((0.03196 / 7 - 0.0019) / (0.026 - 0.0019)) * (x30 - x22)));
     expect(r.recommendation.join(' ')).toContain('only below $0.00457 a request');
   });
 
