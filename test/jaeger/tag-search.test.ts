@@ -15,9 +15,11 @@ import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import * as S from '../../src/semconv';
 import { ROOT, freePort, get, startApp, startProcess, waitFor, type Proc } from '../alerts/support';
+// @ts-expect-error plain ESM helper without types
+import * as harness from '../../scripts/collector-harness.mjs';
 
-const JAEGER_VERSION = 'v1.76.0';
-const jaegerBin = process.env.TOKENTAX_JAEGER_BIN ?? join(process.env.TOKENTAX_JAEGER_CACHE ?? join(ROOT, '.cache/jaeger'), JAEGER_VERSION, 'jaeger');
+// Same place scripts/collector-jaeger.sh builds it (TOKENTAX_JAEGER_CACHE, else ~/.cache/tokentax/jaeger).
+const jaegerBin: string = process.env.TOKENTAX_JAEGER_BIN ?? harness.jaegerBinaryPath();
 const BUILD_HINT = `no Jaeger binary at ${jaegerBin}: run scripts/collector-jaeger.sh (Go + module proxy; ~12 min cold on 2 cores)`;
 const SERVICE = 'jaeger-tag-search';
 
