@@ -1,7 +1,9 @@
 /** Report figures against values computed by hand from the fixture (see helpers.ts for the prices). */
 import { describe, expect, it } from 'vitest';
 import { createReport, type ReportData } from '../../src/report';
-import { reportPricing, tempDir, writeFixture } from './helpers';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { callAttributes, otlpLine, reportPricing, tempDir, writeFixture } from './helpers';
 
 const close = (actual: number, expected: number) => expect(actual).toBeCloseTo(expected, 12);
 const col = (r: ReportData, id: string) => r.scenarios.find((s) => s.id === id)!;
@@ -102,5 +104,32 @@ describe('report figures on the fixture', async () => {
     expect(r.sizeBins.reduce((n, b) => n + b.requests, 0)).toBe(8);
     close(r.sizeBins.reduce((n, b) => n + b.cost.actual, 0), 0.7216);
     for (const b of r.sizeBins) expect(b.from).toBeLessThan(b.to);
+  });
+});
+
+describe('spans of other GenAI instrumentations', () => {
+  it('are priced on the fly as the cost engine reads them (contrib/OpenLLMetry and OpenInference names)', async () => {
+    const dir = tempDir();
+    const contrib = { 'gen_ai.system': 'openai', 'gen_ai.request.model': 'big', 'gen_ai.usage.prompt_tokens': 1000, 'gen_ai.usage.completion_tokens': 100, 'llm.request.type': 'chat' };
+    const openInference = { 'llm.provider': 'openai', 'llm.model_name': 'big', 'llm.token_count.prompt': 2000, 'llm.token_count.completion': 100 };
+    const file = join(dir, 'others.jsonl');
+    writeFileSync(file, `${otlpLine([contrib, openInference])}\n`);
+    const r = await createReport([file], { pricing: reportPricing() });
+    expect(r.spans.genai).toBe(2);
+    expect([r.profile.overall.input.p50, r.profile.overall.input.max]).toEqual([1000, 2000]);
+    close(col(r, 'actual').bill, 0.012 + 0.022);
+    close(col(r, 'cheap').bill, 0.0012 + 0.0022);
+  });
+
+  it('recorded cost attributes are kept; a scenario the span lacks is priced by the engine', async () => {
+    const dir = tempDir();
+    // Recorded at a different price than the report's data would give: the recorded figure wins.
+    const recorded = { ...callAttributes({ input: 1000, output: 100 }), 'tokentax.pricing.version': 'older', 'tokentax.cost.usd': 0.5, 'tokentax.cost.cheap.usd': 0.25 };
+    const file = join(dir, 'recorded.jsonl');
+    writeFileSync(file, `${otlpLine([recorded])}\n`);
+    const r = await createReport([file], { pricing: reportPricing() });
+    close(col(r, 'actual').bill, 0.5);
+    close(col(r, 'cheap').bill, 0.25);
+    expect(col(r, 'flat').reasons).toEqual({ no_price: 1 }); // not on the span: from the engine
   });
 });
