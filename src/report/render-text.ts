@@ -4,6 +4,7 @@ import type { ReportData, ScenarioBill } from './report-data';
 import { ACTUAL } from './span-costs';
 
 const BAR_WIDTH = 28;
+const MAX_MODEL_ROWS = 15;
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
 export function bar(value: number, max: number, width = BAR_WIDTH): string {
@@ -61,7 +62,8 @@ export function renderText(r: ReportData): string {
 
   out.push('', 'Request profile (input / output tokens per request)');
   const head = ['model', 'requests', 'in p50', 'p90', 'p99', 'out p50', 'p90', 'p99', `>=${tokens(r.largeThreshold)} in`];
-  const rows = [o, ...(r.profile.byModel.length > 1 ? r.profile.byModel : [])].map((p) => [
+  const models = r.profile.byModel.length > 1 ? r.profile.byModel.slice(0, MAX_MODEL_ROWS) : [];
+  const rows = [o, ...models].map((p) => [
     p.model,
     p.requests.toLocaleString('en-US'),
     tokens(p.input.p50),
@@ -73,6 +75,7 @@ export function renderText(r: ReportData): string {
     pct(p.largeShare),
   ]);
   out.push(...table([head, ...rows]));
+  if (r.profile.byModel.length > MAX_MODEL_ROWS) out.push(`  (${r.profile.byModel.length - MAX_MODEL_ROWS} less used models not shown; --json lists all)`);
   if (!o.input.exact) out.push('  (percentiles from a log-bucket sketch: within 0.5%)');
 
   out.push('', 'Total bill per scenario');
