@@ -5,7 +5,7 @@
  * caps its size with `limit`). A corrupt line is counted with its number and skipped.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { isJaegerDocument, readJaegerDocument } from './read-jaeger';
 import { readOtlpRequest } from './read-otlp';
@@ -122,10 +122,7 @@ async function readFileInput(path: string, sink: SpanSink, progress?: ProgressFn
     const st = await stat(path);
     if (!st.isFile()) throw new ReportInputError(`cannot read ${path}: not a file`);
     size = st.size;
-    if (await looksLikeJaeger(path)) {
-      const { readFile } = await import('node:fs/promises');
-      return readText(path, await readFile(path, 'utf8'), sink);
-    }
+    if (await looksLikeJaeger(path)) return readText(path, await readFile(path, 'utf8'), sink);
   } catch (error) {
     if (error instanceof ReportInputError) throw error;
     throw new ReportInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? firstError(error)}`);

@@ -53,9 +53,12 @@ export class SpanCoster {
     this.model = new Array<string | undefined>(this.ids.length);
   }
 
+  /** The engine's output for the last resolved span, when resolve() needed it. */
+  private computed: Attributes | undefined;
+
   resolve(a: Attributes, timeMs: number): void {
-    let computed: Attributes | undefined;
-    const engine = () => (computed ??= this.engine(a, timeMs));
+    this.computed = undefined;
+    const engine = () => (this.computed ??= this.engine(a, timeMs));
     for (let i = 0; i < this.names.length; i++) {
       const n = this.names[i];
       let usd = a[n.usd];
@@ -80,11 +83,26 @@ export class SpanCoster {
    * prefix is what a provider's cache holds). Written to `out` (NaN when a column is not priced).
    */
   recycledCost(a: Attributes, timeMs: number, input: number, cacheRead: number, recycled: number, out: Float64Array): void {
-    const full = this.engine(a, timeMs);
-    const trimmed = this.engine(
-      { ...a, [INPUT_NAMES[0]]: Math.max(0, input - recycled), [CACHE_READ_NAMES[0]]: Math.max(0, cacheRead - recycled) },
-      timeMs,
-    );
+    const full = this.computed ?? this.engine(a, timeMs);
+    // Price the trimmed request on the same attributes object, restored right after: the engine is
+    // synchronous and the object is the reader's own, so nothing else sees the change.
+    const inputName = INPUT_NAMES[0];
+    const readName = CACHE_READ_NAMES[0];
+    const hadInput = inputName in a;
+    const hadRead = readName in a;
+    const savedInput = a[inputName];
+    const savedRead = a[readName];
+    a[inputName] = Math.max(0, input - recycled);
+    a[readName] = Math.max(0, cacheRead - recycled);
+    let trimmed: Attributes;
+    try {
+      trimmed = this.engine(a, timeMs);
+    } finally {
+      if (hadInput) a[inputName] = savedInput;
+      else delete a[inputName];
+      if (hadRead) a[readName] = savedRead;
+      else delete a[readName];
+    }
     for (let i = 0; i < this.names.length; i++) {
       const f = full[this.names[i].usd];
       const t = trimmed[this.names[i].usd];
