@@ -4,11 +4,20 @@
  * local receiver. Nothing is lost at exit, and the application's exit code or signal is kept.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { APPS_DIR } from '../support/global-setup';
 import { OtlpReceiver } from '../support/otlp-receiver';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 interface Run {
   code: number | null;
@@ -93,6 +102,23 @@ describe('tokentax/register in child processes', () => {
     const run = await runApp(join(APPS_DIR, 'openai7'), file, { ...env(), APP_WAIT_FOR_SIGNAL: '1' }, (kill) => kill(signal));
     expect(run.signal).toBe(signal);
     expect(receiver.spans.slice(before).filter((s) => s.scope === 'tokentax')).toHaveLength(2);
+  });
+
+  it('--require starts one SDK only (the preload also runs in the ESM loader-hooks thread)', async () => {
+    const port = await freePort();
+    let scraped = '';
+    const run = await runApp(
+      join(APPS_DIR, 'openai7'),
+      'app.cjs',
+      { ...env(), APP_WAIT_FOR_SIGNAL: '1', OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(port), OTEL_LOG_LEVEL: 'error' },
+      (kill) =>
+        void fetch(`http://127.0.0.1:${port}/metrics`)
+          .then((r) => r.text())
+          .then((t) => (scraped = t))
+          .finally(() => kill('SIGTERM')),
+    );
+    expect(run.stderr).not.toContain('EADDRINUSE');
+    expect(scraped).toContain('gen_ai_client_token_usage_bucket');
   });
 
   it('TOKENTAX_DISABLED=true leaves the application untouched', async () => {
