@@ -29,6 +29,16 @@ describe('tokentax CLI', () => {
     expect(r.stderr).not.toContain('reading input'); // no progress bar when stderr is not a terminal
   });
 
+  it('draws a progress bar on stderr when stderr is a terminal (script(1) provides one)', async () => {
+    const r = await new Promise<{ code: number; stdout: string }>((done) =>
+      execFile('script', ['-qec', `${process.execPath} ${CLI} report ${fixture} > /dev/null`, '/dev/null'], { env: { PATH: process.env.PATH } }, (e, stdout) =>
+        done({ code: e ? Number(e.code) : 0, stdout }),
+      ),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\r {2}reading input 1 \[█{30}\] 100%/);
+  });
+
   it('report --json and --html with a config file', async () => {
     // The config names the fixture model at shipped-data scale: an OpenAI price override.
     const config = join(dir, 'tokentax.yaml');
