@@ -4,15 +4,17 @@ import type { ReportData } from './report-data';
 import { scenarioLabel } from './render-text';
 import { billChart, cumulativeChart, distributionChart, esc } from './svg-charts';
 
-function tableHtml(head: string[], rows: string[][]): string {
+/** `text`: columns (by index) that hold text, left-aligned and allowed to wrap. */
+function tableHtml(head: string[], rows: string[][], text: number[] = [0]): string {
+  const cls = (i: number) => (text.includes(i) ? (i ? ' class="t"' : '') : ' class="n"');
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${i ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${esc(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:860px;color:#222;padding:0 1em}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd}table{border-collapse:collapse;margin:.5em 0}
-td,th{padding:3px 10px;white-space:nowrap;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+td,th{padding:3px 10px;white-space:nowrap;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}td.t{white-space:normal;max-width:22em}
 svg text{font:12px system-ui,sans-serif}.note{color:#666}.rec li{margin:.4em 0}`;
 
 export function renderHtml(r: ReportData): string {
@@ -50,7 +52,7 @@ export function renderHtml(r: ReportData): string {
   }</p>
 <h2>Recommendation</h2><ul class="rec">${r.recommendation.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
 <h2>Total bill per scenario</h2>${billChart(r)}
-${tableHtml(['scenario', 'stand-in models', 'bill', 'priced', 'not served (window)', 'not priced'], billRows)}
+${tableHtml(['scenario', 'stand-in models', 'bill', 'priced', 'not served (window)', 'not priced'], billRows, [0, 1, 5])}
 <h2>Request profile</h2>${tableHtml(['model', 'requests', 'input p50', 'p90', 'p99', 'output p50', 'p90', 'p99', `≥${tokens(r.largeThreshold)} input`], profileRows)}
 ${distributionChart(r)}
 <h2>Where the money goes</h2>${cumulativeChart(r)}
