@@ -1,6 +1,6 @@
 /** Aggregates -> ReportData: distributions, bills, break-even prices, growth by turn. */
 import { INFEASIBLE } from '../semconv';
-import type { Aggregates, ModelStats } from './analyse';
+import type { Aggregates, ConversationStats, ModelStats } from './analyse';
 import type { InputSummary } from './input';
 import { recommend } from './recommend';
 import type { ConversationRow, Distribution, FlatAnalysis, ProfileRow, ReportData, ScenarioBill, SizeBin, TurnRow } from './report-data';
@@ -90,7 +90,7 @@ export function finishReport(g: Aggregates, inputs: InputSummary[]): ReportData 
     actualOnSame: { requests: g.pairCount[i][0], usd: g.pairSum[i][0] },
   }));
 
-  const convs: ConversationRow[] = [];
+  const ranked: Array<{ key: string; c: ConversationStats; rank: number }> = [];
   const t1 = { requests: 0, input: 0, cost: new Float64Array(ids.length), priced: new Float64Array(ids.length) };
   let multiTurn = 0;
   for (const [key, c] of g.conversations) {
@@ -107,11 +107,14 @@ export function finishReport(g: Aggregates, inputs: InputSummary[]): ReportData 
         }
       }
     }
-    convs.push({ key, turns: c.turns, firstInput: c.firstInput, lastInput: c.lastInput, inputTokens: c.inputTokens, cost: record(ids, c.cost), unpriced: record(ids, c.unpriced) });
+    // Most expensive first, by what was paid (or the first scenario priced, when actual is not).
+    ranked.push({ key, c, rank: c.cost.find((v) => v > 0) ?? 0 });
   }
-  // Most expensive first, by what was paid (or the first scenario priced, when actual is not).
-  const sortCol = (row: ConversationRow) => ids.map((id) => row.cost[id]).find((v) => v > 0) ?? 0;
-  convs.sort((a, b) => Number(b.turns > 1) - Number(a.turns > 1) || sortCol(b) - sortCol(a) || b.turns - a.turns);
+  ranked.sort((a, b) => Number(b.c.turns > 1) - Number(a.c.turns > 1) || b.rank - a.rank || b.c.turns - a.c.turns);
+  // Rows only for the conversations listed: there may be millions.
+  const convs: ConversationRow[] = ranked.slice(0, TOP_CONVERSATIONS).map(({ key, c }) => ({
+    key, turns: c.turns, firstInput: c.firstInput, lastInput: c.lastInput, inputTokens: c.inputTokens, cost: record(ids, c.cost), unpriced: record(ids, c.unpriced),
+  }));
 
   const byTurn: TurnRow[] = [];
   for (let t = 1; t < g.turnRequests.length; t++) {
