@@ -48,6 +48,7 @@ export class CostEnricher {
   /** Per scenario: its attribute names and cached metric attributes by stand-in model. */
   private scenarios: Array<{ id: string; provider: string; usd: string; model: string; metricAttrs: Map<string, Attributes> }> = [];
   private failed = false;
+  private metricFailureReported = false;
   private counter: Counter | undefined;
   /** The global MeterProvider the counter came from: a provider registered later (the SDK starts
    *  after the first span, or is replaced) gets a new counter instead of a dead no-op one. */
@@ -114,7 +115,10 @@ export class CostEnricher {
         if (typeof usd === 'number' && typeof model === 'string') counter.add(usd, cachedAttrs(s.metricAttrs, s.id, model, s.provider));
       }
     } catch (err) {
-      diag.debug('tokentax: cost metric not recorded', err);
+      // Once, not per span: a broken meter would otherwise log on every call.
+      if (this.metricFailureReported) return;
+      this.metricFailureReported = true;
+      diag.warn('tokentax: the tokentax.cost metric could not be recorded; spans still carry their cost', err);
     }
   }
 }
