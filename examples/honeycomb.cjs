@@ -25,6 +25,10 @@ async function main() {
       ...tokentax.spanProcessors,
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, headers: { 'x-honeycomb-team': apiKey } })),
     ],
+    // Traces only here. Without these two lines NodeSDK would also push metrics and logs to the
+    // default OTLP endpoint (localhost:4318); for tokentax's metrics see examples/prometheus.
+    metricReaders: [],
+    logRecordProcessors: [],
   });
   sdk.start();
 

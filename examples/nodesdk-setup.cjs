@@ -16,6 +16,10 @@ async function main() {
     serviceName: 'nodesdk-example',
     instrumentations: [tokentax.instrumentation],
     spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(exporter)],
+    // Traces only here. Without these two lines NodeSDK would also push metrics and logs to the
+    // default OTLP endpoint (localhost:4318); for tokentax's metrics see examples/prometheus.
+    metricReaders: [],
+    logRecordProcessors: [],
   });
   sdk.start();
 

@@ -122,10 +122,12 @@ describe('examples', () => {
   });
 
   it('honeycomb.cjs: OTLP/HTTP with the x-honeycomb-team header (endpoint overridden to a local receiver)', async () => {
-    const r = await run(['examples/honeycomb.cjs'], { HONEYCOMB_API_KEY: 'hc-test-key', HONEYCOMB_ENDPOINT: receiverURL });
+    // No OTEL_* variables: the example alone decides where telemetry goes.
+    const r = await run(['examples/honeycomb.cjs'], { HONEYCOMB_API_KEY: 'hc-test-key', HONEYCOMB_ENDPOINT: receiverURL, OTEL_METRICS_EXPORTER: '', OTEL_LOGS_EXPORTER: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_PROTOCOL: '' });
     expect(r.code, r.stderr).toBe(0);
     const traces = received.filter((x) => x.url === '/v1/traces');
     expect(traces.length).toBeGreaterThan(0);
+    expect(received.length).toBe(traces.length); // traces only: no metrics or logs pushed anywhere here
     for (const t of traces) expect(t.headers['x-honeycomb-team']).toBe('hc-test-key');
     const spans = genai();
     expect(spans.map((s) => s.attributes['gen_ai.conversation.id'])).toEqual(['honeycomb-example', 'honeycomb-example']);
