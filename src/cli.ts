@@ -42,7 +42,8 @@ Options:
   report: `Usage: tokentax report <inputs...> [--html FILE] [--json] [--config FILE]
 
 Inputs: OTLP JSON lines files (the OpenTelemetry Collector file exporter's format, and tokentax's
-JsonlFileExporter), Jaeger /api/traces JSON files, or http(s) URLs serving either, e.g.
+JsonlFileExporter; also pipes, and "-" for standard input), Jaeger /api/traces JSON files, or
+http(s) URLs serving either, e.g.
   http://127.0.0.1:16686/api/traces?service=my-app&limit=1000
 Spans without cost attributes are priced with the same engine as the in-process processor.
 Percentiles are exact up to 4,096 requests per model, then within 0.5% (log-bucket sketch).

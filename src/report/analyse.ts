@@ -150,7 +150,7 @@ export class ReportAccumulator {
     for (let i = 0; i < n; i++) {
       const col = g.columns[i];
       const usd = c.usd[i];
-      const m = c.model[i];
+      const m = i === 0 ? model : c.model[i]; // "actual": the model called; scenarios: their stand-ins
       if (m !== undefined && (col.models.has(m) || col.models.size < MAX_MODELS)) col.models.set(m, (col.models.get(m) ?? 0) + 1);
       if (!col.flatSeen && m !== undefined && m !== col.lastChecked) {
         col.lastChecked = m; // stand-ins repeat: look each up once in a row

@@ -1,6 +1,6 @@
 /**
- * Opens one report input — an OTLP JSON lines file, a Jaeger /api/traces JSON file, or an http(s)
- * URL serving either — and streams its spans to a sink. Lines are read one at a time, so memory does
+ * Opens one report input — an OTLP JSON lines file (or pipe, or "-" for standard input), a Jaeger
+ * /api/traces JSON file, or an http(s) URL serving either — and streams its spans to a sink. Lines are read one at a time, so memory does
  * not grow with the file; a Jaeger document is one JSON value and is parsed whole (the query API
  * caps its size with `limit`). A corrupt line is counted with its number and skipped.
  */
@@ -116,41 +116,54 @@ async function looksLikeJaeger(path: string): Promise<boolean> {
   }
 }
 
-async function readFileInput(path: string, sink: SpanSink, progress?: ProgressFn): Promise<InputSummary> {
-  let size: number;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new ReportInputError(`cannot read ${path}: not a file`);
-    size = st.size;
-    if (await looksLikeJaeger(path)) return readText(path, await readFile(path, 'utf8'), sink);
-  } catch (error) {
-    if (error instanceof ReportInputError) throw error;
-    throw new ReportInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? firstError(error)}`);
-  }
-  const s = summary(path, 'otlp-jsonl');
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+/** OTLP lines from any readable stream; `size` (bytes) only drives the progress bar. */
+async function readLines(source: string, stream: NodeJS.ReadableStream & { bytesRead?: number }, sink: SpanSink, size: number, progress?: ProgressFn): Promise<InputSummary> {
+  const s = summary(source, 'otlp-jsonl');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
   let lastTick = 0;
   try {
     for await (const line of lines) {
       readLine(s, line, ++lineNo, sink);
-      if (progress && (lineNo & 63) === 0) {
+      if (progress && size > 0 && (lineNo & 63) === 0) {
         const now = Date.now();
         if (now - lastTick > 100) {
           lastTick = now;
-          progress(stream.bytesRead, size);
+          progress(stream.bytesRead ?? 0, size);
         }
       }
     }
   } catch (error) {
-    throw new ReportInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? firstError(error)}`);
+    throw new ReportInputError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? firstError(error)}`);
   }
-  progress?.(size, size);
+  if (size > 0) progress?.(size, size);
   return s;
 }
 
+async function readFileInput(path: string, sink: SpanSink, progress?: ProgressFn): Promise<InputSummary> {
+  let size = 0;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new ReportInputError(`cannot read ${path}: a directory`);
+    // Pipes (e.g. <(zstdcat spans.jsonl.zst)) are read as OTLP lines: peeking would consume them.
+    if (st.isFile()) {
+      size = st.size;
+      if (await looksLikeJaeger(path)) return readText(path, await readFile(path, 'utf8'), sink);
+    }
+  } catch (error) {
+    if (error instanceof ReportInputError) throw error;
+    throw new ReportInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? firstError(error)}`);
+  }
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  return readLines(path, stream, sink, size, progress);
+}
+
+/** A file path, "-" for standard input (OTLP lines), or an http(s) URL. */
 export function readInput(source: string, sink: SpanSink, progress?: ProgressFn): Promise<InputSummary> {
   if (/^https?:\/\//i.test(source)) return readUrl(source, sink);
+  if (source === '-') {
+    process.stdin.setEncoding('utf8');
+    return readLines('stdin', process.stdin, sink, 0);
+  }
   return readFileInput(source, sink, progress);
 }

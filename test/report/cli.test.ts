@@ -58,6 +58,19 @@ describe('tokentax CLI', () => {
     expect(page).toContain('<svg class="chart" id="chart-bill"');
   });
 
+  it('reads standard input ("-") and pipes, e.g. a decompressed file through process substitution', async () => {
+    const viaShell = (cmd: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+        execFile('bash', ['-c', cmd], { env: { PATH: process.env.PATH } }, (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr })),
+      );
+    const stdin = await viaShell(`cat ${fixture} | ${process.execPath} ${CLI} report - --json`);
+    expect(stdin.code, stdin.stderr).toBe(0);
+    expect(JSON.parse(stdin.stdout)).toMatchObject({ spans: { genai: 8, duplicates: 1 }, inputs: [{ source: 'stdin', corruptLines: 1 }] });
+    const pipe = await viaShell(`gzip -c ${fixture} > ${fixture}.gz && ${process.execPath} ${CLI} report <(gzip -dc ${fixture}.gz) --json`);
+    expect(pipe.code, pipe.stderr).toBe(0);
+    expect(JSON.parse(pipe.stdout)).toMatchObject({ spans: { genai: 8 }, inputs: [{ format: 'otlp-jsonl', corruptLines: 1 }] });
+  });
+
   it('exit codes: 1 for unreadable input or bad config, 2 for usage errors', async () => {
     const missing = await run(['report', join(dir, 'nope.jsonl')]);
     expect(missing.code).toBe(1);

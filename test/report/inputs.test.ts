@@ -95,7 +95,7 @@ describe('report inputs', async () => {
     const err = await createReport([missing], { pricing }).catch((e) => e);
     expect(err).toBeInstanceOf(ReportInputError);
     expect(err.message).toBe(`cannot read ${missing}: ENOENT`);
-    await expect(createReport([dir], { pricing })).rejects.toThrow(`cannot read ${dir}: not a file`);
+    await expect(createReport([dir], { pricing })).rejects.toThrow(`cannot read ${dir}: a directory`);
     // a port nobody listens on (bound, then closed)
     const s = createServer();
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
