@@ -8,7 +8,8 @@
 # outside the repository so CI on a clean clone reuses it) under a directory named after the
 # manifest's hash: an unchanged manifest never rebuilds and an edited one never reuses a stale binary.
 # Go's module and build caches (GOMODCACHE, GOCACHE) stay where Go keeps them, so even a changed
-# manifest rebuilds warm. Cold build on 2 cores: about 4-5 minutes; cached: instant.
+# manifest rebuilds warm. On 2 cores: cold (empty Go caches) about 9 minutes, warm Go caches about
+# 4 minutes, unchanged manifest instant.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
