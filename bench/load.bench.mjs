@@ -65,7 +65,9 @@ const { port } = await new Promise((resolve) => server.once('message', resolve))
 const client = new OpenAIModule.OpenAI({ apiKey: 'sk-bench-load', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
 
 let conversations = 0;
+let extras = true;
 function extraConversations(i) {
+  if (!extras) return;
   for (let k = 0; k < EXTRA_PER_CALL; k++) {
     const id = conversations++;
     const messages = [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: `ticket ${id}: order ${id * 7} is late` }];
@@ -87,52 +89,73 @@ async function call(i) {
 }
 
 const checkpoints = [];
-const delay = monitorEventLoopDelay({ resolution: 10 });
 let next = 0;
 let done = 0;
 const t0 = performance.now();
-async function worker() {
-  while (next < CALLS) {
-    await call(next++);
-    done++;
-  }
+/** Runs calls up to `until` with CONCURRENCY workers; returns that segment's event-loop delay. */
+async function segment(until) {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < until) { await call(next++); done++; } }));
+  delay.disable();
+  return { max: delay.max / 1e6, p99: delay.percentile(99) / 1e6 };
 }
 
 // Warm-up (encodings, pricing, JIT, tables filling to their bounds), then measured checkpoints.
 const WARM = Math.min(10_000, Math.floor(CALLS / 10));
-next = 0;
-await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < WARM) { await call(next++); done++; } }));
+await segment(WARM);
 const warmHeap = heapMb();
 checkpoints.push({ calls: done, conversations, heapMb: warmHeap });
-delay.enable();
 const step = Math.ceil((CALLS - WARM) / CHECKPOINTS);
 const measuredStart = performance.now();
+const stalls = [];
 for (let c = 1; c <= CHECKPOINTS; c++) {
-  const until = Math.min(CALLS, WARM + c * step);
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < until) { await call(next++); done++; } }));
-  delay.disable();
+  stalls.push(await segment(Math.min(CALLS, WARM + c * step)));
   checkpoints.push({ calls: done, conversations, heapMb: heapMb() });
-  delay.enable();
 }
-delay.disable();
 const measuredMs = performance.now() - measuredStart;
 await new Promise((r) => setTimeout(r, 300));
 await tracerProvider.forceFlush();
+const spansOk = { started, ended, done };
+
+// The same workload with tokentax off and on, interleaved, so the event-loop figures have a
+// baseline measured in the same run on the same machine (the client and its server share 2 cores).
+const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 6);
+const ROUND_CALLS = Math.min(2_000, Math.max(200, Math.floor(CALLS / 50)));
+const byMode = { off: [], on: [] };
+for (let r = 0; r < ROUNDS; r++) {
+  for (const mode of r % 2 ? ['on', 'off'] : ['off', 'on']) {
+    extras = mode === 'on';
+    if (mode === 'off') tokentax.instrumentation.disable();
+    else {
+      tokentax.instrumentation.manuallyInstrument(OpenAIModule);
+      tokentax.instrumentation.enable();
+    }
+    const t = performance.now();
+    const s = await segment(next + ROUND_CALLS);
+    byMode[mode].push({ ...s, rate: ROUND_CALLS / ((performance.now() - t) / 1000) });
+  }
+}
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const heaps = checkpoints.map((c) => c.heapMb);
 const growth = Math.max(...heaps.slice(1)) - warmHeap;
-const maxStall = delay.max / 1e6;
-console.log(`calls ${done.toLocaleString('en')} (plain and streamed, openai ${openaiVersion}), distinct conversations ${conversations.toLocaleString('en')}, concurrency ${CONCURRENCY}`);
-console.log(`throughput after warm-up: ${((done - WARM) / (measuredMs / 1000)).toFixed(0)} calls/s (client, server and tokentax on ${require('node:os').cpus().length} cores), total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const maxStall = Math.max(...stalls.map((x) => x.max));
+console.log(`calls ${CALLS.toLocaleString('en')} measured (+${(done - CALLS).toLocaleString('en')} in the off/on rounds), plain and streamed, openai ${openaiVersion}; distinct conversations ${conversations.toLocaleString('en')}; concurrency ${CONCURRENCY}`);
+console.log(`throughput after warm-up: ${((CALLS - WARM) / (measuredMs / 1000)).toFixed(0)} calls/s (client, server and tokentax on ${require('node:os').cpus().length} cores), total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 console.log('heap after GC (MB) by calls:', checkpoints.map((c) => `${c.calls}:${c.heapMb.toFixed(1)}`).join(' '));
 console.log(`heap growth after warm-up: max ${growth.toFixed(1)} MB (bound ${HEAP_BOUND_MB} MB); final - warm ${(heaps[heaps.length - 1] - warmHeap).toFixed(1)} MB`);
 console.log(`conversations remembered by the meter: ${meter.conversations.toLocaleString('en')}`);
-console.log(`spans started ${started.toLocaleString('en')}, ended ${ended.toLocaleString('en')}, exported ${exported.toLocaleString('en')}`);
-console.log(`event-loop delay while measured: max ${maxStall.toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, mean ${(delay.mean / 1e6).toFixed(2)} ms (bound ${STALL_BOUND_MS} ms)`);
+console.log(`spans started ${spansOk.started.toLocaleString('en')}, ended ${spansOk.ended.toLocaleString('en')}, exported ${exported.toLocaleString('en')}`);
+console.log(`event-loop delay per segment of ${step} calls: max ${maxStall.toFixed(1)} ms (median of segment maxima ${median(stalls.map((x) => x.max)).toFixed(1)} ms, median p99 ${median(stalls.map((x) => x.p99)).toFixed(1)} ms; bound ${STALL_BOUND_MS} ms)`);
+for (const mode of ['off', 'on']) {
+  const xs = byMode[mode];
+  console.log(`  rounds with tokentax ${mode} (${ROUNDS} x ${ROUND_CALLS} calls): median max delay ${median(xs.map((x) => x.max)).toFixed(1)} ms, median p99 ${median(xs.map((x) => x.p99)).toFixed(1)} ms, median ${median(xs.map((x) => x.rate)).toFixed(0)} calls/s`);
+}
 
 const problems = [];
-if (started !== ended) problems.push(`span leak: ${started - ended} spans never ended`);
-if (started !== done) problems.push(`spans started ${started} != calls ${done}`);
+if (spansOk.started !== spansOk.ended) problems.push(`span leak: ${spansOk.started - spansOk.ended} spans never ended`);
+if (spansOk.started !== spansOk.done) problems.push(`spans started ${spansOk.started} != calls ${spansOk.done}`);
 if (growth > HEAP_BOUND_MB) problems.push(`heap grew ${growth.toFixed(1)} MB > ${HEAP_BOUND_MB} MB`);
 if (maxStall > STALL_BOUND_MS) problems.push(`event loop stalled ${maxStall.toFixed(0)} ms > ${STALL_BOUND_MS} ms`);
 tokentax.instrumentation.disable();
