@@ -32,7 +32,7 @@ describe('tokentax demo', () => {
     expect(r.stderr).toContain('66 calls made');
     // The per-scenario bill: every default scenario has a row; the actual bill is priced.
     const bill = r.stdout.slice(r.stdout.indexOf('Total bill per scenario'), r.stdout.indexOf('Cost per conversation'));
-    expect(bill).toMatch(/actual \(as called\)\s+\$\d/);
+    expect(bill).toMatch(/actual \(as called\)\s+gpt-4\.1[-a-z]*\s+\$\d/);
     for (const id of ['together', 'fireworks', 'openrouter', 'oxlo', 'openai']) expect(bill).toMatch(new RegExp(`\\n  ${id}\\b`));
     expect(bill).toMatch(/oxlo .*no published price; break-even \$[\d.]+\/request/);
     expect(r.stdout).toContain('demo-coding-agent');
@@ -64,7 +64,7 @@ describe('tokentax demo', () => {
       expect(r.stderr).toContain(`running the workload against ${provider.baseURL} (OPENAI_API_KEY is set; this is billed)`);
       expect(provider.requests).toBe(66);
       expect(r.stdout).toMatch(/gpt-4\.1-mini\s+58\s/); // every chat flow on the one model given
-      expect(r.stdout).toMatch(/actual \(as called\)\s+\$\d/);
+      expect(r.stdout).toMatch(/actual \(as called\)\s+gpt-4\.1[-a-z]*\s+\$\d/);
       expect(existsSync(join(out, 'report.html'))).toBe(false);
     } finally {
       await provider.close();
