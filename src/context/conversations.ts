@@ -26,11 +26,24 @@ function shortHash(text: string): string {
   return digest('sha1', text).slice(0, 20);
 }
 
+/** Opening segment ids -> fingerprint: an agent loop resends the same opening on every turn, and a
+ *  digest call costs more than the rest of the measurement of a small request. */
+const fingerprints = new Lru<string, string>(10_000);
+
 /** Fingerprint of the opening messages (system/developer + first user message), never the text. */
 export function fingerprint(read: ReadRequest): string | undefined {
-  const opening = read.segments.slice(0, read.openingEnd).filter((s) => s.side !== 'tools');
-  if (opening.length === 0) return undefined;
-  return `fp_${shortHash(opening.map((s) => s.id).join('|'))}`;
+  let ids = '';
+  for (let i = 0; i < read.openingEnd && i < read.segments.length; i++) {
+    const s = read.segments[i];
+    if (s.side !== 'tools') ids = ids ? `${ids}|${s.id}` : s.id;
+  }
+  if (!ids) return undefined;
+  let fp = fingerprints.get(ids);
+  if (fp === undefined) {
+    fp = `fp_${shortHash(ids)}`;
+    fingerprints.set(ids, fp);
+  }
+  return fp;
 }
 
 export class ConversationTracker {
