@@ -15,6 +15,7 @@ export interface WorkloadModels {
   agent: string;
   rag: string;
   classify: string;
+  /** Empty: no embedding calls. */
   embed: string;
 }
 
@@ -78,7 +79,10 @@ async function codingAgent(client: ChatClient, model: string, size: WorkloadSize
 async function rag(client: ChatClient, models: WorkloadModels, size: WorkloadSize): Promise<void> {
   for (let q = 0; q < size.ragQuestions; q++) {
     const question = `How are ${IDENT[q % IDENT.length]} events reconciled when the currency differs?`;
-    await client.embeddings.create({ model: models.embed, input: question });
+    if (models.embed) {
+      // A provider without this embedding model still runs the rest of the flow.
+      await client.embeddings.create({ model: models.embed, input: question }).catch(() => undefined);
+    }
     const chunks = Array.from({ length: size.ragChunks }, (_, c) => `[chunk ${q}.${c}]\n${paragraph(q * 10 + c, 40)}`).join('\n\n');
     await client.chat.completions.create({
       model: models.rag,
