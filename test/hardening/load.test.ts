@@ -79,7 +79,7 @@ describe('load and memory', () => {
   it(`${CALLS.toLocaleString('en')} instrumented calls, mixed plain/streaming, each a new conversation: no span leak, no long stall`, async () => {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
-    const CONCURRENCY = 16;
+    const CONCURRENCY = 4;
     let next = 0;
     let chunks = 0;
     const worker = async () => {
