@@ -41,7 +41,7 @@ import { inputContent, outputContent } from './content';
 import type { CallMetrics } from './metrics';
 import type { OperationSpec, ResponseSummary, StreamAccumulator } from './operations';
 import type { Endpoint } from './provider';
-import { guard } from './safe';
+import { guard, reportOnce } from './safe';
 
 export interface CallEnv {
   tracer: Tracer;
@@ -117,7 +117,9 @@ export class Call {
 
   /** Wraps a stream's iterator so chunks are observed as the application (or tee) pulls them. */
   observeStream(stream: { iterator?: unknown }): boolean {
-    const accumulator = this.start.spec.accumulator?.(true);
+    const { spec, params } = this.start;
+    const keepText = this.env.settings.captureContent || !spec.streamReportsUsage?.(params);
+    const accumulator = spec.accumulator?.(keepText);
     const original = stream.iterator;
     if (!accumulator || typeof original !== 'function') return false;
     const call = this;
@@ -135,7 +137,12 @@ export class Call {
       if (r.done) call.finish(acc.summary());
       else {
         call.firstChunkAt ??= performance.now();
-        guard('stream chunk', () => acc.add(r.value));
+        // Inline try/catch rather than guard(): no closure per chunk on long streams.
+        try {
+          acc.add(r.value);
+        } catch (error) {
+          reportOnce('stream chunk', error);
+        }
       }
       return r;
     };
@@ -169,7 +176,9 @@ export class Call {
       if (partial) this.responseAttributes(partial, attributes);
       else this.contextAttributes(undefined, attributes);
       this.span.setAttributes(attributes);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      // An API error message can echo the request (an invalid value, a prompt excerpt): it is content,
+      // so by default the status says only the error type and HTTP status.
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: this.env.settings.captureContent ? errorMessage(error) : statusSummary(error, errorType) });
       this.record(withAttribute(this.metricAttributes, ATTR_ERROR_TYPE, errorType), attributes);
     });
     // A span processor or exporter that throws in onEnd must not reach the application.
@@ -282,6 +291,15 @@ function withAttribute(base: Attributes, key: string, value: string): Attributes
 
 /** Ends the span of a stream that was garbage-collected before it was read to the end. */
 const abandonedStreams = new FinalizationRegistry<Call>((call) => call.endAbandoned());
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function statusSummary(error: unknown, errorType: string): string {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? `${errorType} (HTTP ${status})` : errorType;
+}
 
 /** A low-cardinality error type: the SDK's error class (RateLimitError, APIConnectionError, ...). */
 export function errorTypeOf(error: unknown): string {

@@ -39,6 +39,8 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
     expect(spans).toHaveLength(1);
     expect(spans[0].attributes[ATTR_ERROR_TYPE]).toBe('BadRequestError');
     expect(spans[0].status.code).toBe(SpanStatusCode.ERROR);
+    // The API's message can echo the request: it stays out of the span unless content capture is on.
+    expect(spans[0].status.message).toBe('BadRequestError (HTTP 400)');
     expect(spans[0].attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@
 import { OPERATION } from '../../semconv';
 import { readUsage, type Usage } from '../usage';
 import { samplingAttributes } from './common-request';
-import { FinishReasons, isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
+import { FinishReasons, includeUsageRequested, isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
 
 export const chatCompletions: OperationSpec = {
   name: OPERATION.chat,
@@ -34,6 +34,7 @@ export const chatCompletions: OperationSpec = {
       outputMessages: messages,
     };
   },
+  streamReportsUsage: includeUsageRequested,
   accumulator: (keepText) => new ChatStreamAccumulator(keepText),
 };
 

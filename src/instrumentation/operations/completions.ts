@@ -2,7 +2,7 @@
 import { OPERATION } from '../../semconv';
 import { readUsage, type Usage } from '../usage';
 import { samplingAttributes } from './common-request';
-import { FinishReasons, isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
+import { FinishReasons, includeUsageRequested, isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
 
 function readChoices(choices: unknown, finish: FinishReasons, texts: string[] | undefined): void {
   if (!Array.isArray(choices)) return;
@@ -35,6 +35,7 @@ export const textCompletions: OperationSpec = {
       outputMessages: [{ role: 'assistant', content: outputText }],
     };
   },
+  streamReportsUsage: includeUsageRequested,
   accumulator(keepText): StreamAccumulator {
     let id: string | undefined;
     let model: string | undefined;

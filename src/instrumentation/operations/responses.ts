@@ -11,6 +11,8 @@ export const responses: OperationSpec = {
   measuresContext: true,
   requestAttributes: samplingAttributes,
   readResponse: (result) => summarise(result, true),
+  // Responses streams always end with the whole response, usage included.
+  streamReportsUsage: () => true,
   accumulator: (keepText) => new ResponsesStreamAccumulator(keepText),
 };
 

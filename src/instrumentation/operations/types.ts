@@ -34,7 +34,13 @@ export interface OperationSpec {
   readResponse(result: unknown): ResponseSummary;
   /** keepText: also gather the generated text (usage may be missing, or content capture is on). */
   accumulator?(keepText: boolean): StreamAccumulator;
+  /** Whether a stream of this request will end with the API's usage (then its text need not be kept). */
+  streamReportsUsage?(params: Record<string, unknown>): boolean;
 }
+
+/** Chat and legacy completions stream usage only when asked to (stream_options.include_usage). */
+export const includeUsageRequested = (params: Record<string, unknown>): boolean =>
+  isObject(params.stream_options) && params.stream_options.include_usage === true;
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
