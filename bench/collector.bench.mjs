@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Throughput of the built tokentax collector (scripts/build-collector.sh) with the generated
+ * Throughput of the built tokentax collector (collector/build.sh) with the generated
  * transform processor versus the same collector with an empty transform processor: same binary,
  * same pipeline (OTLP/HTTP JSON in -> transform -> batch -> debug exporter, basic verbosity), same
  * load generator (pre-encoded OTLP/JSON bodies of realistic GenAI spans, 4 concurrent keep-alive
@@ -10,7 +10,7 @@
  * arms pay the same. Run after `npm run build`: node bench/collector.bench.mjs
  */
 import { createRequire } from 'node:module';
-import * as harness from '../scripts/collector-harness.mjs';
+import * as harness from '../collector/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTransformProcessor } = require('../dist/collector/index.js');

@@ -38,7 +38,7 @@ export const DEFAULT_BLOAT: Readonly<BloatThresholds> = Object.freeze({
 /** Per-image prices keyed "quality/size", "quality" or "default" (USD per image). */
 export type ImagePrices = Record<string, number>;
 
-/** A price the user adds or overrides (same units as data/prices.json; see docs/pricing.md). */
+/** A price the user adds or overrides (same units as src/pricing/data/prices.json; see src/pricing/README.md). */
 export interface PriceOverride {
   provider: string;
   model: string;
@@ -84,7 +84,7 @@ export interface TokentaxConfig {
 export interface ResolvedConfig {
   /** The file that was read, if any. */
   file?: string;
-  /** Undefined = the default scenarios from data/equivalence.json. */
+  /** Undefined = the default scenarios from src/pricing/data/equivalence.json. */
   scenarios?: Array<string | Scenario>;
   prices: PriceOverride[];
   requestPrices: Record<string, Record<string, number>>;

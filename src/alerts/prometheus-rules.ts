@@ -196,7 +196,7 @@ function renderRule(rule: RecordingRule | AlertingRule): string[] {
 
 export const RULES_HEADER = [
   '# tokentax Prometheus rules: context bloat and cost. GENERATED from src/semconv.ts by',
-  '#   node scripts/render-prometheus-rules.mjs [--set name=value ...] > tokentax-rules.yml',
+  '#   node examples/prometheus/render-rules.mjs [--set name=value ...] > tokentax-rules.yml',
   '# Edit thresholds with --set (see examples/prometheus/README.md), not by hand.',
   '# Works for both paths: in-process @opentelemetry/exporter-prometheus and the Collector\'s prometheus exporter.',
 ];

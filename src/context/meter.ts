@@ -51,7 +51,7 @@ export interface ContextMeterOptions {
   maxConversations?: number;
   /** Per-message token counts remembered (LRU). Default 50,000. */
   maxMemoEntries?: number;
-  /** Tokens of a tokenizer family per o200k_base token (data/tokenizer-ratios.json); default 1. */
+  /** Tokens of a tokenizer family per o200k_base token (src/pricing/data/tokenizer-ratios.json); default 1. */
   tokenizerRatios?: Readonly<Record<string, number>>;
 }
 

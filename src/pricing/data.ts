@@ -1,5 +1,5 @@
 /**
- * Loads the pricing data files (data/prices.json, data/tokenizer-ratios.json, data/equivalence.json),
+ * Loads the pricing data files (src/pricing/data/prices.json, src/pricing/data/tokenizer-ratios.json, src/pricing/data/equivalence.json),
  * applies the user's configuration (extra prices, flat request prices, equivalence overrides) and
  * builds the lookup index once. Nothing is read at import time: callers load when first needed.
  */
@@ -30,8 +30,8 @@ export interface PricingSources {
   equivalence: EquivalenceFile;
 }
 
-/** data/ lives at the package root: two levels up from both src/pricing and dist/pricing. */
-export const DATA_DIR = join(__dirname, '..', '..', 'data');
+/** The data files live in src/pricing/data, reached the same way from src/pricing and dist/pricing. */
+export const DATA_DIR = join(__dirname, '..', '..', 'src', 'pricing', 'data');
 
 export function readPricingSources(dataDir: string = DATA_DIR): PricingSources {
   const files = { prices: join(dataDir, 'prices.json'), ratios: join(dataDir, 'tokenizer-ratios.json'), equivalence: join(dataDir, 'equivalence.json') };

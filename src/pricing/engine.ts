@@ -3,7 +3,7 @@
  * and scenarios) -> the tokentax.cost.* attributes. It never throws and never reports a cost of 0
  * for something it could not price: it writes tokentax.cost.unpriced with a reason instead.
  *
- * Flow per span (docs/pricing.md "Engine"): read usage -> provider -> model -> actual cost ->
+ * Flow per span (src/pricing/README.md "Engine"): read usage -> provider -> model -> actual cost ->
  * per scenario: stand-in model, tokenizer translation, window check, cost -> cheapest, savings.
  */
 import { diag, type Attributes } from '@opentelemetry/api';

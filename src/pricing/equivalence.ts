@@ -1,5 +1,5 @@
 /**
- * Which model stands in for the actual one in each scenario (docs/pricing.md "Equivalence"):
+ * Which model stands in for the actual one in each scenario (src/pricing/README.md "Equivalence"):
  *  0. the scenario names a fixed model -> that model on the scenario's provider;
  *  1. the user's equivalence.models maps the actual model (its id or canonical id) to a class
  *     name -> rule 3 with that class; or to a canonical model id -> that model where the

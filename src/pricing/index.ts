@@ -1,6 +1,6 @@
 /**
  * The pricing layer's public surface: data loading, the pure cost engine, the model catalog and the
- * in-process processor / exporter wrapper. Format and formulas: docs/pricing.md.
+ * in-process processor / exporter wrapper. Format and formulas: src/pricing/README.md.
  */
 export { loadPricing, readPricingSources, DATA_DIR, type Pricing, type PricingSources, type LoadPricingOptions } from './data';
 export { createCostEngine } from './engine';

@@ -3,7 +3,7 @@
  * form) -> one ModelEntry. The index is built once; lookups are memoised per (provider, name) so the
  * per-span path is two Map lookups with no string building.
  *
- * Rules, in order (docs/pricing.md "Matching"):
+ * Rules, in order (src/pricing/README.md "Matching"):
  *  1. exact alias (lower-cased) within the provider;
  *  2. the longest matching prefix within the provider;
  *  3. the same two after removing a trailing -YYYY-MM-DD / -YYYYMMDD date;

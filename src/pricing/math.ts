@@ -1,6 +1,6 @@
 /**
  * The price arithmetic, kept apart from matching and attribute reading so it can be read against
- * docs/pricing.md line by line (the generated collector config must reproduce it exactly).
+ * src/pricing/README.md line by line (the generated collector config must reproduce it exactly).
  *
  *   period   = the model's last price period with effective_from <= span time
  *   tier     = the period's last tier with min_input_tokens <= input (whole request; else base)

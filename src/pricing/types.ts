@@ -1,6 +1,6 @@
 /**
- * The pricing data model: the JSON files in data/ (as written by scripts/import-prices.mjs) and the
- * indexed form the engine uses. docs/pricing.md describes every field and formula.
+ * The pricing data model: the JSON files in data/ (as written by src/pricing/scripts/import-prices.mjs) and the
+ * indexed form the engine uses. src/pricing/README.md describes every field and formula.
  */
 
 /** Long-context tier: when input_tokens >= minInputTokens, these prices replace the base prices

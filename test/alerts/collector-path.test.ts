@@ -1,6 +1,6 @@
 /**
  * The Collector's Prometheus path, with the real tools: the instrumented app sends its metrics and
- * spans over OTLP to the tokentax collector (binary from scripts/build-collector.sh, config from
+ * spans over OTLP to the tokentax collector (binary from collector/build.sh, config from
  * generateCollectorConfig(), so the signal_to_metrics connector adds span-derived copies), whose
  * prometheus exporter a real Prometheus scrapes with the shipped rules.
  *
@@ -17,7 +17,7 @@ import { ALERTS, RECORDED, renderPrometheusRules } from '../../src/alerts/promet
 import { METER_SCOPE_NAME } from '../../src/semconv';
 import { INSTALL_HINT, exposedTypes, findTool, freePort, get, startApp, startPrometheus, waitFor, type Proc, type Prometheus } from './support';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
 const prometheusBin = findTool('prometheus', 'TOKENTAX_PROMETHEUS');
@@ -37,7 +37,7 @@ describe('the Collector path: app -> OTLP -> tokentax collector -> prometheus ex
   let promPort = 0;
   let exposition = '';
 
-  it('finds the collector binary built by scripts/build-collector.sh', () => {
+  it('finds the collector binary built by collector/build.sh', () => {
     expect(found.missing, 'the collector-path tests below did not run').toBeUndefined();
   });
 

@@ -31,7 +31,7 @@ function needPromtool(): string {
 }
 
 describe('the committed rule file', () => {
-  it('is exactly what renderPrometheusRules() makes from semconv (re-render: node scripts/render-prometheus-rules.mjs)', () => {
+  it('is exactly what renderPrometheusRules() makes from semconv (re-render: node examples/prometheus/render-rules.mjs)', () => {
     expect(readFileSync(RULES, 'utf8')).toBe(renderPrometheusRules());
   });
 
@@ -121,11 +121,11 @@ describe('thresholds', () => {
   }
 
   it('fail fast in the render script too: exit status 2 and the message, no half-written rules', () => {
-    const r = run(process.execPath, [join(ROOT, 'scripts/render-prometheus-rules.mjs'), '--set', 'utilization=NaN']);
+    const r = run(process.execPath, [join(ROOT, 'examples/prometheus/render-rules.mjs'), '--set', 'utilization=NaN']);
     expect(r.status).toBe(2);
     expect(r.output).toContain('tokentax alert thresholds: "utilization" must be a number greater than 0 and at most 1, got "NaN"');
     expect(r.output).not.toContain('groups:');
-    const ok = run(process.execPath, [join(ROOT, 'scripts/render-prometheus-rules.mjs'), '--set', 'inputTokensP90=40000']);
+    const ok = run(process.execPath, [join(ROOT, 'examples/prometheus/render-rules.mjs'), '--set', 'inputTokensP90=40000']);
     expect(ok.status, ok.output).toBe(0);
     expect(ok.output).toContain(`${RECORDED.inputTokensP90} > 40000`);
   });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { APPS_DIR, ROOT } from '../support/global-setup';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 
 export { ROOT };
 export const freePort: () => Promise<number> = harness.freePort;

@@ -11,7 +11,7 @@ import { generateCollectorConfig, generateTransformProcessor } from '../../src/c
 import { bucketOf, fnv64a, str } from '../../src/collector/ottl';
 import { escapeConfmap } from '../../src/collector/pipeline';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
 const committedPath = join(harness.REPO, 'collector', 'config.yaml');
@@ -51,7 +51,7 @@ describe('OTTL spelling', () => {
 describe('collector/config.yaml', () => {
   const fresh = generateCollectorConfig({ config: { env: {} } });
 
-  it('is what the generator produces from the shipped data (regenerate: npm run build && node scripts/collector-config.mjs)', () => {
+  it('is what the generator produces from the shipped data (regenerate: npm run build && node collector/generate-config.mjs)', () => {
     expect(readFileSync(committedPath, 'utf8') === fresh).toBe(true);
   });
 

@@ -1,10 +1,10 @@
 /**
  * Differential test: thousands of spans go over real OTLP/HTTP through the real collector built by
- * scripts/build-collector.sh, running the transform processor generated from the shipped pricing
+ * collector/build.sh, running the transform processor generated from the shipped pricing
  * data; the file exporter's output is compared attribute by attribute with the in-process engine.
  *
  * Without the binary (Go build not run) the first test fails with the reason and the command,
- * rather than skipping silently: CI builds it first (.ci/run calls scripts/build-collector.sh).
+ * rather than skipping silently: CI builds it first (.ci/run calls collector/build.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { generateTransformProcessor } from '../../src/collector';
 import { loadConfig } from '../../src/config';
 import { buildCases, type AttrValue, type Case } from './cases';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
 // One read of the data for both sides: the data files may be regenerated while the test runs.
@@ -90,7 +90,7 @@ describe(title, () => {
   let outFile = '';
   let httpPort = 0;
 
-  it('finds the collector binary built by scripts/build-collector.sh', () => {
+  it('finds the collector binary built by collector/build.sh', () => {
     expect(found.missing, 'the collector tests below did not run').toBeUndefined();
   });
 

@@ -4,7 +4,7 @@
  * SDK against the local simulator and exports OTLP/HTTP to the tokentax collector; the collector
  * adds tokentax.cost.*, serves cost/token metrics for Prometheus, and exports OTLP/gRPC to
  *  - a second collector acting as the OTLP back end (file exporter), always;
- *  - Jaeger v2 (in-memory storage) built by scripts/collector-jaeger.sh, when that binary exists,
+ *  - Jaeger v2 (in-memory storage) built by collector/build-jaeger.sh, when that binary exists,
  *    queried through its HTTP API for the cost attributes and tokentax.context.bloat=true.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ import { createCostEngine, loadPricing } from '../../src/pricing';
 import { createTelemetry, type TestTelemetry } from '../support/otel';
 import { loadMajor } from '../support/openai-majors';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
 const JAEGER_BIN: string = harness.jaegerBinaryPath();
@@ -148,7 +148,7 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
   });
 
   it('the back end receives the app spans with the same costs as the in-process engine', async () => {
-    expect(found.missing, 'the built collector is needed (scripts/build-collector.sh)').toBeUndefined();
+    expect(found.missing, 'the built collector is needed (collector/build.sh)').toBeUndefined();
     let received: Plain[] = [];
     for (let i = 0; i < 100 && received.length < 3; i++) {
       await sleep(200);
@@ -187,9 +187,9 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
 
   it('Jaeger v2 stores the enriched spans; its API finds them by cost and by tokentax.context.bloat=true', async () => {
     if (!jaeger) {
-      // Without the Jaeger binary (scripts/collector-jaeger.sh, ~12 min cold) check the Jaeger-facing
+      // Without the Jaeger binary (collector/build-jaeger.sh, ~12 min cold) check the Jaeger-facing
       // part of the ready pipeline: OTLP/gRPC without TLS unless told otherwise.
-      console.warn(`Jaeger end-to-end NOT RUN: no binary at ${JAEGER_BIN} (build it with scripts/collector-jaeger.sh)`);
+      console.warn(`Jaeger end-to-end NOT RUN: no binary at ${JAEGER_BIN} (build it with collector/build-jaeger.sh)`);
       const exporter = (await import('yaml')).parse(readFileSync(join(harness.REPO, 'collector', 'config.yaml'), 'utf8')).exporters['otlp/backend'];
       expect(exporter.endpoint).toBe('${env:TOKENTAX_EXPORT_ENDPOINT:-127.0.0.1:14317}');
       expect(exporter.tls.insecure).toBe('${env:TOKENTAX_EXPORT_INSECURE:-true}');

@@ -67,8 +67,8 @@ describe('loadConfig', () => {
     expect(c.bloat).toEqual({ tokens: 2000, utilization: 0.65, recycledRatio: 0.7, recycledMinTokens: DEFAULT_BLOAT.recycledMinTokens });
   });
 
-  it('loads the example in docs/pricing.md', () => {
-    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'pricing.md'), 'utf8');
+  it('loads the example in src/pricing/README.md', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'src', 'pricing', 'README.md'), 'utf8');
     const yaml = /## User configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)![1];
     const c = loadConfig({ file: write('doc.yaml', yaml), env: {} });
     expect(c.requestPrices.oxlo['llama-3.3-70b']).toBe(0.0015);

@@ -1,6 +1,6 @@
 /**
  * The generated collector config under hostile input, through the real collector built by
- * scripts/build-collector.sh (test/collector/differential.test.ts compares it with the engine on
+ * collector/build.sh (test/collector/differential.test.ts compares it with the engine on
  * well-formed spans; this adds what an attacker or a broken SDK sends):
  *  - user config whose model names, aliases and request-price keys carry quotes, backslashes,
  *    newlines, ${...}, OTTL and YAML syntax (fast-check, seeded): every generated config parses as
@@ -24,7 +24,7 @@ import { HOSTILE_STRINGS, mutate } from './mutation';
 import { collectRealSpans } from './real-spans';
 import { nonFinite } from './support';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
 const sources = readPricingSources();
@@ -53,7 +53,7 @@ function userConfig(names: string[]): Omit<LoadConfigOptions, 'file'> {
   };
 }
 
-it('finds the collector binary built by scripts/build-collector.sh', () => {
+it('finds the collector binary built by collector/build.sh', () => {
   expect(found.missing, 'the collector tests below did not run').toBeUndefined();
 });
 

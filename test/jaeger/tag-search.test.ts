@@ -1,6 +1,6 @@
 /**
  * Finding bloated or expensive requests with Jaeger's exact-match tag search, against a real Jaeger
- * v2 (built from the Go module proxy by scripts/collector-jaeger.sh; in-memory storage, loopback
+ * v2 (built from the Go module proxy by collector/build-jaeger.sh; in-memory storage, loopback
  * only): an app run with `node --import tokentax/register` sends its spans over OTLP/HTTP, then the
  * HTTP API's /api/traces?service=...&tags={...} must return exactly the matching traces for
  * tokentax.context.bloat, tokentax.context.size_bucket and tokentax.cost.cheapest, and the example
@@ -16,11 +16,11 @@ import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import * as S from '../../src/semconv';
 import { ROOT, freePort, get, startApp, startProcess, waitFor, type Proc } from '../alerts/support';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 
-// Same place scripts/collector-jaeger.sh builds it (TOKENTAX_JAEGER_CACHE, else ~/.cache/tokentax/jaeger).
+// Same place collector/build-jaeger.sh builds it (TOKENTAX_JAEGER_CACHE, else ~/.cache/tokentax/jaeger).
 const jaegerBin: string = process.env.TOKENTAX_JAEGER_BIN ?? harness.jaegerBinaryPath();
-const BUILD_HINT = `no Jaeger binary at ${jaegerBin}: run scripts/collector-jaeger.sh (Go + module proxy; ~12 min cold on 2 cores)`;
+const BUILD_HINT = `no Jaeger binary at ${jaegerBin}: run collector/build-jaeger.sh (Go + module proxy; ~12 min cold on 2 cores)`;
 const SERVICE = 'jaeger-tag-search';
 
 interface Tag { key: string; type: string; value: unknown }

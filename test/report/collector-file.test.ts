@@ -1,7 +1,7 @@
 /**
  * The OpenTelemetry Collector's own file exporter writes what `tokentax report` reads: the fixture's
  * OTLP requests go through a real collector (built from collector/builder-config.yaml by
- * scripts/build-collector.sh; loopback only) into its `file` exporter, and the report of that file
+ * collector/build.sh; loopback only) into its `file` exporter, and the report of that file
  * equals the report of the fixture. Without the binary the test fails with the build command.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createReport, type ReportData } from '../../src/report';
 import { waitFor } from '../alerts/support';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 import { CALLS, DUPLICATE, NOT_GENAI, callAttributes, otlpLine, reportPricing, tempDir, writeFixture } from './helpers';
 
 const round = (v: unknown): unknown =>

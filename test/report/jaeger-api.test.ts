@@ -1,5 +1,5 @@
 /**
- * `tokentax report <Jaeger URL>` against a real Jaeger v2 (built by scripts/collector-jaeger.sh;
+ * `tokentax report <Jaeger URL>` against a real Jaeger v2 (built by collector/build-jaeger.sh;
  * in-memory storage, loopback only): the fixture's spans go in over OTLP/HTTP, come back from
  * /api/traces as Jaeger JSON (typed tags, arrays flattened to JSON text), and the report's figures
  * must equal those from the same spans read as an OTLP JSON lines file.
@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { createReport, type ReportData } from '../../src/report';
 import { freePort, get, startProcess, waitFor } from '../alerts/support';
 // @ts-expect-error plain ESM helper without types
-import * as harness from '../../scripts/collector-harness.mjs';
+import * as harness from '../../collector/harness.mjs';
 import { CALLS, DUPLICATE, NOT_GENAI, callAttributes, reportPricing, tempDir, writeFixture } from './helpers';
 
 const jaegerBin: string = process.env.TOKENTAX_JAEGER_BIN ?? harness.jaegerBinaryPath();
@@ -57,7 +57,7 @@ const figures = (r: ReportData) => round({
 
 describe('report from a real Jaeger query API', () => {
   it('gives the same figures as the OTLP file of the same spans', async () => {
-    expect(existsSync(jaegerBin), `no Jaeger binary at ${jaegerBin}: run scripts/collector-jaeger.sh`).toBe(true);
+    expect(existsSync(jaegerBin), `no Jaeger binary at ${jaegerBin}: run collector/build-jaeger.sh`).toBe(true);
     const [otlp, query, grpc] = [await freePort(), await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), 'tokentax-report-jaeger-'));
     writeFileSync(join(dir, 'config.yaml'), config(otlp, query, grpc));

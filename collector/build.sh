@@ -2,7 +2,7 @@
 # Builds the tokentax OpenTelemetry Collector distribution from collector/builder-config.yaml with the
 # OpenTelemetry Collector Builder (ocb), fetched from the Go module proxy.
 #
-#   scripts/build-collector.sh            build if needed, print the binary's path on the last line
+#   collector/build.sh            build if needed, print the binary's path on the last line
 #
 # The binary lands in $TOKENTAX_COLLECTOR_CACHE (default: ${XDG_CACHE_HOME:-~/.cache}/tokentax/otelcol-tokentax,
 # outside the repository so CI on a clean clone reuses it) under a directory named after the
@@ -20,7 +20,7 @@ builder_version="$(sed -n 's/^  version: *//p' "$manifest" | head -n1)"
 command -v go >/dev/null || { echo "build-collector: Go is not installed (needs go >= 1.24)" >&2; exit 1; }
 
 # The manifest names every version (builder included), so its hash identifies the build. The tests
-# (scripts/collector-harness.mjs) compute the same hash to find the binary.
+# (collector/harness.mjs) compute the same hash to find the binary.
 hash="$(sha256sum < "$manifest" | cut -c1-16)"
 out="$cache/$hash"
 bin="$out/otelcol-tokentax"

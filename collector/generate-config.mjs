@@ -2,7 +2,7 @@
 /**
  * Regenerates collector/config.yaml (the ready pipeline) from the shipped pricing data, without any
  * user configuration. Run after `npm run build` whenever data/ changes:
- *   npm run build && node scripts/collector-config.mjs
+ *   npm run build && node collector/generate-config.mjs
  * (test/collector/config.test.ts fails while the committed file is stale.)
  * Users generate their own with `npx tokentax collector-config [--config user.yaml]`.
  */

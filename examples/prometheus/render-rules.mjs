@@ -2,9 +2,9 @@
 /**
  * Prints the tokentax Prometheus rules (YAML) rendered from the metric names in src/semconv.ts.
  *
- *   node scripts/render-prometheus-rules.mjs                                  # defaults
- *   node scripts/render-prometheus-rules.mjs --set inputTokensP90=50000 --set for.savings=1h
- *   node scripts/render-prometheus-rules.mjs --thresholds my-thresholds.json  # JSON object, same names
+ *   node examples/prometheus/render-rules.mjs                                  # defaults
+ *   node examples/prometheus/render-rules.mjs --set inputTokensP90=50000 --set for.savings=1h
+ *   node examples/prometheus/render-rules.mjs --thresholds my-thresholds.json  # JSON object, same names
  *
  * A bad threshold (negative, NaN, not a number, unknown name) exits with status 2 and says which.
  * Needs dist/ (npm run build).
@@ -15,8 +15,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 let rules, thresholds;
 try {
-  rules = require('../dist/alerts/prometheus-rules.js');
-  thresholds = require('../dist/alerts/thresholds.js');
+  rules = require('../../dist/alerts/prometheus-rules.js');
+  thresholds = require('../../dist/alerts/thresholds.js');
 } catch (err) {
   console.error(`render-prometheus-rules: dist/ is missing or stale; run npm run build first (${err.message})`);
   process.exit(1);

@@ -1,6 +1,6 @@
 /**
  * Test and benchmark harness for the built tokentax collector: finds the binary that
- * scripts/build-collector.sh made for the current manifest, starts it on free loopback ports with a
+ * collector/build.sh made for the current manifest, starts it on free loopback ports with a
  * given config, sends OTLP/JSON, and stops it. Plain ESM so both vitest and bench/*.bench.mjs use it.
  */
 import { spawn } from 'node:child_process';
@@ -15,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MANIFEST = join(REPO, 'collector', 'builder-config.yaml');
 
-/** Where scripts/build-collector.sh puts the binary for the current manifest (same hash rule). */
+/** Where collector/build.sh puts the binary for the current manifest (same hash rule). */
 export function jaegerBinaryPath(version = 'v1.76.0') {
   return join(process.env.TOKENTAX_JAEGER_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'jaeger'), version, 'jaeger');
 }
 
-/** Where scripts/build-collector.sh puts the binary for the current manifest (same hash rule). */
+/** Where collector/build.sh puts the binary for the current manifest (same hash rule). */
 export function collectorBinaryPath() {
   if (process.env.TOKENTAX_COLLECTOR_BIN) return process.env.TOKENTAX_COLLECTOR_BIN;
   const cache = process.env.TOKENTAX_COLLECTOR_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'otelcol-tokentax');
@@ -32,7 +32,7 @@ export function collectorBinaryPath() {
 export function findCollector() {
   const bin = collectorBinaryPath();
   if (existsSync(bin)) return { bin };
-  return { missing: `no collector binary at ${bin}: run scripts/build-collector.sh (needs Go and the Go module proxy; a cold build takes about 4 minutes on 2 cores)` };
+  return { missing: `no collector binary at ${bin}: run collector/build.sh (needs Go and the Go module proxy; a cold build takes about 4 minutes on 2 cores)` };
 }
 
 export function freePort() {
