@@ -3,62 +3,21 @@
 // the same run against the same local server (a child process), openai 6 (the peers support < 7).
 // Figures are medians over rounds of the per-round difference to the uninstrumented client.
 import { fork } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { contribModule, freshOpenAI, median, meterProvider, openllmetryModule, tokentaxModule, version } from './support/variants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '..', 'package.json'));
-const { context } = require('@opentelemetry/api');
-const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = require('@opentelemetry/sdk-metrics');
-const { createTokentax } = require('./dist/tokentax.js');
-
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
-const PKG = 'openai-v6';
-
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const discard = { export: (_items, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-const metricDiscard = { ...discard, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE };
-const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: metricDiscard, exportIntervalMillis: 3_600_000 })] });
-const tracerProvider = (extra = []) => new BasicTracerProvider({ spanProcessors: [...extra, new BatchSpanProcessor(discard)] });
-
-/** A fresh copy of the SDK module, so each variant patches its own classes. */
-function freshOpenAI() {
-  for (const k of Object.keys(require.cache)) if (k.includes(`/node_modules/${PKG}/`)) delete require.cache[k];
-  return require(PKG);
-}
-const version = require(`${join(here, '..', 'node_modules', PKG)}/package.json`).version;
 
 function variants(baseURL) {
   const make = (mod) => new mod.OpenAI({ apiKey: 'sk-bench', baseURL, maxRetries: 0 });
-  const none = freshOpenAI();
-
-  const contribMod = freshOpenAI();
-  const { OpenAIInstrumentation: Contrib } = require('@opentelemetry/instrumentation-openai');
-  const contrib = new Contrib({ enabled: false });
-  contrib.setTracerProvider(tracerProvider());
-  contrib.setMeterProvider(meterProvider);
-  contrib.getModuleDefinitions()[0].patch(contribMod, version);
-  contrib.enable();
-
-  const tlMod = freshOpenAI();
-  const { OpenAIInstrumentation: OpenLLMetry } = require('@traceloop/instrumentation-openai');
-  const openllmetry = new OpenLLMetry({ enabled: false, traceContent: false });
-  openllmetry.setTracerProvider(tracerProvider());
-  openllmetry.setMeterProvider(meterProvider);
-  openllmetry.manuallyInstrument(tlMod.OpenAI);
-  openllmetry.enable();
-
-  const ttMod = freshOpenAI();
-  const tokentax = createTokentax({ enabled: false, providerNames: { '127.0.0.1': 'openai' } });
-  tokentax.instrumentation.setTracerProvider(tracerProvider(tokentax.spanProcessors));
-  tokentax.instrumentation.setMeterProvider(meterProvider);
-  tokentax.instrumentation.manuallyInstrument(ttMod);
-  tokentax.instrumentation.enable();
-
-  return { none: make(none), tokentax: make(ttMod), contrib: make(contribMod), openllmetry: make(tlMod) };
+  return {
+    none: make(freshOpenAI()),
+    tokentax: make(tokentaxModule({ providerNames: { '127.0.0.1': 'openai' } })),
+    contrib: make(contribModule()),
+    openllmetry: make(openllmetryModule()),
+  };
 }
 
 const PARAGRAPH =
@@ -94,11 +53,6 @@ const scenarios = [
   },
 ];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Wall-clock and CPU (this process: the client side) microseconds per call. */
 async function timeCalls(scenario, client) {

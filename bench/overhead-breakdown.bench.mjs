@@ -3,28 +3,10 @@
 // instrumentation's. Variants, interleaved in rounds: no instrumentation; tokentax with only spans
 // and metrics; + context measurement; + in-process cost (the default); the contrib instrumentation;
 // OpenLLMetry. Medians of per-round differences to the uninstrumented client.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '..', 'package.json'));
-const { context } = require('@opentelemetry/api');
-const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = require('@opentelemetry/sdk-metrics');
-const { createTokentax } = require('./dist/tokentax.js');
+import { contribModule, freshOpenAI, median, openllmetryModule, tokentaxModule, version } from './support/variants.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
-const PKG = 'openai-v6';
-
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const discard = { export: (_items, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-const meterProvider = new MeterProvider({
-  readers: [new PeriodicExportingMetricReader({ exporter: { ...discard, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE }, exportIntervalMillis: 3_600_000 })],
-});
-const tracerProvider = (extra = []) => new BasicTracerProvider({ spanProcessors: [...extra, new BatchSpanProcessor(discard)] });
 
 const body = JSON.stringify({
   id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18',
@@ -33,45 +15,16 @@ const body = JSON.stringify({
 });
 const fetch = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
 
-function freshOpenAI() {
-  for (const k of Object.keys(require.cache)) if (k.includes(`/node_modules/${PKG}/`)) delete require.cache[k];
-  return require(PKG);
-}
-const version = require(`${join(here, '..', 'node_modules', PKG)}/package.json`).version;
-
-function tokentaxVariant(options) {
-  const mod = freshOpenAI();
-  const t = createTokentax({ enabled: false, providerNames: { 'api.openai.com': 'openai' }, ...options });
-  t.instrumentation.setTracerProvider(tracerProvider(t.spanProcessors));
-  t.instrumentation.setMeterProvider(meterProvider);
-  t.instrumentation.manuallyInstrument(mod);
-  t.instrumentation.enable();
-  return mod;
-}
-
 function variants() {
+  const openai = { providerNames: { 'api.openai.com': 'openai' } };
   const mods = {
     none: freshOpenAI(),
-    'tokentax spans+metrics': tokentaxVariant({ measureContext: false, cost: false }),
-    'tokentax +context': tokentaxVariant({ cost: false }),
-    'tokentax default (+cost)': tokentaxVariant({}),
+    'tokentax spans+metrics': tokentaxModule({ ...openai, measureContext: false, cost: false }),
+    'tokentax +context': tokentaxModule({ ...openai, cost: false }),
+    'tokentax default (+cost)': tokentaxModule(openai),
+    contrib: contribModule(),
+    OpenLLMetry: openllmetryModule(),
   };
-  const contribMod = freshOpenAI();
-  const { OpenAIInstrumentation: Contrib } = require('@opentelemetry/instrumentation-openai');
-  const contrib = new Contrib({ enabled: false });
-  contrib.setTracerProvider(tracerProvider());
-  contrib.setMeterProvider(meterProvider);
-  contrib.getModuleDefinitions()[0].patch(contribMod, version);
-  contrib.enable();
-  mods.contrib = contribMod;
-  const tlMod = freshOpenAI();
-  const { OpenAIInstrumentation: OpenLLMetry } = require('@traceloop/instrumentation-openai');
-  const tl = new OpenLLMetry({ enabled: false, traceContent: false });
-  tl.setTracerProvider(tracerProvider());
-  tl.setMeterProvider(meterProvider);
-  tl.manuallyInstrument(tlMod.OpenAI);
-  tl.enable();
-  mods.OpenLLMetry = tlMod;
   return Object.fromEntries(Object.entries(mods).map(([k, m]) => [k, new m.OpenAI({ apiKey: 'sk-bench', fetch, maxRetries: 0 })]));
 }
 
@@ -82,11 +35,6 @@ async function perCall(client) {
   const cpu = process.cpuUsage(cpu0);
   return (cpu.user + cpu.system) / CALLS;
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const clients = variants();
 const names = Object.keys(clients);

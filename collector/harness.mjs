@@ -176,3 +176,30 @@ export function fromAnyValue(v) {
   if ('kvlistValue' in v) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, fromAnyValue(kv.value)]));
   return undefined;
 }
+
+/**
+ * Reads what the collector's file exporter wrote (one ExportTraceServiceRequest per line) until
+ * `expected` spans arrived or the time is up: span index (as numbered by otlpTraces) -> attributes.
+ */
+export async function readExportedSpans(outFile, expected, timeoutMs = 60_000, pollMs = 250) {
+  const got = new Map();
+  const deadline = Date.now() + timeoutMs;
+  while (got.size < expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    if (!existsSync(outFile)) continue;
+    got.clear();
+    for (const line of readFileSync(outFile, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      for (const rs of JSON.parse(line).resourceSpans ?? []) {
+        for (const ss of rs.scopeSpans ?? []) {
+          for (const sp of ss.spans ?? []) {
+            const seed = parseInt(String(sp.traceId).slice(0, 16), 16);
+            const idx = seed - 1 + parseInt(String(sp.spanId), 16) - 1;
+            got.set(idx, Object.fromEntries((sp.attributes ?? []).map((kv) => [kv.key, fromAnyValue(kv.value)])));
+          }
+        }
+      }
+    }
+  }
+  return got;
+}

@@ -7,7 +7,6 @@
  * rather than skipping silently: CI builds it first (.ci/run calls collector/build.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createCostEngine, loadPricing, readPricingSources } from '../../src/pricing';
@@ -126,25 +125,7 @@ describe(title, () => {
       expect(res.status, res.body).toBe(200);
     }
     // The file exporter writes one ExportTraceServiceRequest per line as batches arrive.
-    const got = new Map<string, Plain>();
-    const deadline = Date.now() + 60_000;
-    while (got.size < cases.length && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      if (!existsSync(outFile)) continue;
-      got.clear();
-      for (const line of readFileSync(outFile, 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        for (const rs of JSON.parse(line).resourceSpans ?? []) {
-          for (const ss of rs.scopeSpans ?? []) {
-            for (const sp of ss.spans ?? []) {
-              const seed = parseInt(String(sp.traceId).slice(0, 16), 16);
-              const idx = seed - 1 + parseInt(String(sp.spanId), 16) - 1;
-              got.set(String(idx), Object.fromEntries((sp.attributes ?? []).map((kv: { key: string; value: unknown }) => [kv.key, harness.fromAnyValue(kv.value)])));
-            }
-          }
-        }
-      }
-    }
+    const got = (await harness.readExportedSpans(outFile, cases.length, 60_000)) as Map<number, Plain>;
     expect(got.size).toBe(cases.length);
 
     const engine = createCostEngine(loadPricing({ config: loadConfig(configOptions ?? {}), sources }));
@@ -153,7 +134,7 @@ describe(title, () => {
     cases.forEach((c, i) => {
       const want = expected(c, engine);
       if (want[S.ATTR_COST_USD] !== undefined) pricedByEngine++;
-      const diffs = differences(want, added(c.attributes, got.get(String(i)) ?? {}));
+      const diffs = differences(want, added(c.attributes, got.get(i) ?? {}));
       if (diffs.length) failures.push(`#${i} ${c.label}: ${diffs.join('; ')}`);
     });
     expect(failures.slice(0, 25), `${failures.length} of ${cases.length} spans differ`).toEqual([]);

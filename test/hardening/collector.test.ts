@@ -138,25 +138,7 @@ describe('the real collector on hostile names and mutated spans', () => {
       const res = await harness.post(httpPort, '/v1/traces', harness.otlpTraces(batch, 'hardening', i + 1));
       expect(res.status, res.body).toBe(200);
     }
-    const got = new Map<number, Plain>();
-    const deadline = Date.now() + 90_000;
-    while (got.size < spans.length && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 300));
-      if (!existsSync(outFile)) continue;
-      got.clear();
-      for (const line of readFileSync(outFile, 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        for (const rs of JSON.parse(line).resourceSpans ?? []) {
-          for (const ss of rs.scopeSpans ?? []) {
-            for (const sp of ss.spans ?? []) {
-              const seed = parseInt(String(sp.traceId).slice(0, 16), 16);
-              const idx = seed - 1 + parseInt(String(sp.spanId), 16) - 1;
-              got.set(idx, Object.fromEntries((sp.attributes ?? []).map((kv: { key: string; value: unknown }) => [kv.key, harness.fromAnyValue(kv.value)])));
-            }
-          }
-        }
-      }
-    }
+    const got = (await harness.readExportedSpans(outFile, spans.length, 90_000, 300)) as Map<number, Plain>;
     expect(got.size).toBe(spans.length);
 
     const engine = createCostEngine(loadPricing({ config: loadConfig(configOptions), sources }));
