@@ -66,7 +66,6 @@ export class Call {
   private readonly model: string;
   private readonly metricAttributes: Attributes;
   private readonly measurement?: ContextMeasurement;
-  private readonly streamed: boolean;
   private firstChunkAt?: number;
   private ended = false;
 
@@ -76,7 +75,6 @@ export class Call {
   ) {
     const { spec, params, endpoint } = start;
     this.model = typeof params.model === 'string' ? params.model : '';
-    this.streamed = params.stream === true;
     const attributes: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: spec.name,
       [ATTR_GEN_AI_PROVIDER_NAME]: endpoint.provider,
@@ -274,10 +272,6 @@ export class Call {
     if (typeof utilization === 'number') metrics.utilization.record(utilization, metricAttributes);
     const reasons = span[ATTR_CONTEXT_BLOAT_REASONS];
     if (Array.isArray(reasons)) for (const reason of reasons) metrics.bloated.add(1, withAttribute(metricAttributes, ATTR_METRIC_BLOAT_REASON, String(reason)));
-  }
-
-  get isStreaming(): boolean {
-    return this.streamed;
   }
 }
 

@@ -15,7 +15,7 @@ import { Call, type CallEnv } from './call';
 import { resolveSettings, type OpenAIInstrumentationConfig, type Settings } from './config';
 import { CallMetrics } from './metrics';
 import { OPERATIONS, type OperationSpec } from './operations';
-import { guard, reportOnce } from './safe';
+import { guard } from './safe';
 
 export const INSTRUMENTATION_NAME = 'tokentax';
 export const SUPPORTED_VERSIONS = ['>=4.0.0 <8'];
@@ -233,4 +233,3 @@ function conversationOfParams(body: Record<string, unknown>): string | undefined
   return undefined;
 }
 
-export { reportOnce };

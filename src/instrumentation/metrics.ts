@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import {
   DURATION_BUCKETS,
   METRIC_CONTEXT_RECYCLED_TOKENS,
@@ -59,4 +59,3 @@ export class CallMetrics {
   }
 }
 
-export type MetricAttributes = Attributes;
