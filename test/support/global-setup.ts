@@ -4,8 +4,10 @@
  * node_modules/openai is that major, so the real require/import hooks patch each of them.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EXPORT_DIR_ENV, scanExports } from './export-scan';
 
 export const ROOT = resolve(__dirname, '../..');
 export const APPS_DIR = join(ROOT, 'test/.apps');
@@ -16,7 +18,9 @@ const MAJORS = [
   ['7', 'openai'],
 ];
 
-export default function setup(): void {
+export default function setup(): () => void {
+  const exportDir = mkdtempSync(join(tmpdir(), 'tokentax-exports-'));
+  process.env[EXPORT_DIR_ENV] = exportDir;
   try {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   } catch {
@@ -34,4 +38,16 @@ export default function setup(): void {
     if (!existsSync(join(modules, 'tokentax'))) symlinkSync(ROOT, join(modules, 'tokentax'), 'dir');
     for (const app of ['app.cjs', 'app.mjs']) cpSync(join(ROOT, 'test/apps', app), join(dir, app));
   }
+  return () => {
+    // Runs after every test file: no API key or bearer token in anything any test exported.
+    const { hits, bytes } = scanExports(exportDir);
+    rmSync(exportDir, { recursive: true, force: true });
+    if (hits.length) {
+      // vitest reports a throwing teardown but still exits 0: set the exit code ourselves.
+      console.error(`[tokentax] FAILED suite-wide export scan: secrets in exported telemetry (${bytes} bytes scanned):\n${hits.slice(0, 10).join('\n')}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`[tokentax] suite-wide export scan: ${bytes} bytes of exported spans/metrics, no API key or bearer token`);
+  };
 }

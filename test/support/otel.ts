@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 /** A real OpenTelemetry SDK (tracer + meter providers with in-memory exporters) for tests. */
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { recordExport, safeJSON } from './export-scan';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export interface TestTelemetry {
@@ -22,7 +23,13 @@ export function createTelemetry(extraProcessors: SpanProcessor[] = []): TestTele
     contextManagerSet = true;
   }
   const spanExporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [...extraProcessors, new SimpleSpanProcessor(spanExporter)] });
+  const dump: SpanProcessor = {
+    onStart: () => undefined,
+    onEnd: (span) => recordExport(safeJSON({ name: span.name, attributes: span.attributes, status: span.status, events: span.events })),
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+  };
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [...extraProcessors, new SimpleSpanProcessor(spanExporter), dump] });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
   const meterProvider = new MeterProvider({ readers: [reader] });
@@ -32,7 +39,9 @@ export function createTelemetry(extraProcessors: SpanProcessor[] = []): TestTele
     spans: () => spanExporter.getFinishedSpans(),
     async metrics() {
       await reader.forceFlush();
-      return metricExporter.getMetrics();
+      const collected = metricExporter.getMetrics();
+      recordExport(safeJSON(collected.map((rm) => rm.scopeMetrics)));
+      return collected;
     },
     reset() {
       spanExporter.reset();

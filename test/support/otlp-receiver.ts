@@ -1,6 +1,7 @@
 /** An OTLP/HTTP JSON receiver on 127.0.0.1: what the real OTLP exporters of a child process send. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordExport } from './export-scan';
 
 export interface ReceivedSpan {
   name: string;
@@ -26,6 +27,7 @@ export class OtlpReceiver {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         this.bodies.push(text);
+        recordExport(text);
         try {
           const body = JSON.parse(text);
           if (req.url?.endsWith('/v1/traces')) this.addSpans(body);
