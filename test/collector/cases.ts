@@ -6,6 +6,7 @@
  */
 import type { PricingSources } from '../../src/pricing';
 import * as S from '../../src/semconv';
+import { rng } from '../support/rng';
 
 export type AttrValue = string | number | boolean | string[] | number[] | { double: number };
 export interface Case {
@@ -14,17 +15,6 @@ export interface Case {
   attributes: Record<string, AttrValue>;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 

@@ -8,9 +8,6 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContextMeter } from '../../src/context';
-import { OpenAIInstrumentation } from '../../src/instrumentation/instrumentation';
-import { createModelCatalog, TokentaxCostProcessor } from '../../src/pricing';
 import {
   ATTR_COST_UNPRICED,
   ATTR_COST_USD,
@@ -21,9 +18,8 @@ import {
 } from '../../src/semconv';
 import { drain, plain } from '../support/calls';
 import { MAJORS, loadMajor } from '../support/openai-majors';
-import { createTelemetry } from '../support/otel';
-import { ReplayServer } from '../support/replay-server';
-import { allEnded, captureDiag, nonFinite, SpanCounter } from './support';
+import { allEnded, captureDiag, nonFinite } from './support';
+import { pricedPipeline } from './pipeline';
 
 interface Malformed {
   name: string;
@@ -81,33 +77,23 @@ const CASES: Malformed[] = [
 const isValidCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 describe.each(MAJORS)('malformed responses on openai $major', ({ pkg }) => {
-  const server = new ReplayServer();
-  const counter = new SpanCounter();
-  const telemetry = createTelemetry([counter, new TokentaxCostProcessor()]);
-  const instrumentation = new OpenAIInstrumentation({
-    enabled: false,
-    contextMeter: createContextMeter({ catalog: createModelCatalog() }),
-    providerNames: { '127.0.0.1': 'openai' },
-  });
+  const pipeline = pricedPipeline();
+  const { server, counter, telemetry, instrumentation } = pipeline;
   let mod: any;
   let client: any;
   let current: Malformed;
   let diagCapture: ReturnType<typeof captureDiag>;
 
   beforeAll(async () => {
-    await server.start();
+    await pipeline.start();
     server.handle((_req, b, res) => current.respond(res, b.model));
     mod = loadMajor(pkg);
     client = new mod.OpenAI({ apiKey: 'sk-test-malformed', baseURL: server.baseURL, maxRetries: 0 });
-    instrumentation.setTracerProvider(telemetry.tracerProvider);
-    instrumentation.setMeterProvider(telemetry.meterProvider);
     diagCapture = captureDiag();
   });
   afterAll(async () => {
     diagCapture.restore();
-    instrumentation.disable();
-    await server.stop();
-    await telemetry.shutdown();
+    await pipeline.close();
   });
 
   const call = async (c: Malformed): Promise<unknown> => {

@@ -72,17 +72,7 @@ function describeArg(a: unknown): string {
   }
 }
 
-/** mulberry32: deterministic, so a failing case is reproducible from its index. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../support/rng';
 
 /** Every number anywhere in an attribute set (arrays included) that is NaN or infinite. */
 export function nonFinite(attributes: Record<string, unknown>): string[] {

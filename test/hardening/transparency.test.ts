@@ -5,16 +5,12 @@
  * requests the server received must be identical; every call gives one span, ended exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContextMeter } from '../../src/context';
 import { countTokens } from '../../src/context/tokenizer';
-import { OpenAIInstrumentation } from '../../src/instrumentation/instrumentation';
-import { createModelCatalog, TokentaxCostProcessor } from '../../src/pricing';
 import { ATTR_COST_UNPRICED, ATTR_COST_USD, ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_USAGE_ESTIMATED } from '../../src/semconv';
 import { MAJORS, loadMajor } from '../support/openai-majors';
-import { createTelemetry } from '../support/otel';
-import { ReplayServer } from '../support/replay-server';
 import { ERROR_SCENARIOS, HUGE_PROMPT, SCENARIOS, type Scenario } from './generated';
-import { allEnded, nonFinite, SpanCounter } from './support';
+import { allEnded, nonFinite } from './support';
+import { pricedPipeline } from './pipeline';
 
 /** Request headers that differ between any two SDK calls, with or without tokentax. */
 const VOLATILE_HEADERS = new Set(['idempotency-key']);
@@ -36,21 +32,14 @@ it('the generated huge prompt really is 200k tokens or more (o200k_base)', () =>
 });
 
 describe.each(MAJORS)('generated exchanges, with and without tokentax, on openai $major', ({ pkg }) => {
-  const server = new ReplayServer();
-  const counter = new SpanCounter();
-  const telemetry = createTelemetry([counter, new TokentaxCostProcessor()]);
-  const instrumentation = new OpenAIInstrumentation({
-    enabled: false,
-    contextMeter: createContextMeter({ catalog: createModelCatalog() }),
-    // Priced as OpenAI, so the whole pipeline (context, usage, cost) runs on these calls.
-    providerNames: { "127.0.0.1": "openai" },
-  });
+  const pipeline = pricedPipeline();
+  const { server, counter, telemetry, instrumentation } = pipeline;
   const byModel = new Map<string, Scenario>();
   let mod: any;
   let client: any;
 
   beforeAll(async () => {
-    await server.start();
+    await pipeline.start();
     server.handle((_req, body, res) => {
       const s = byModel.get(body?.model);
       if (!s) throw new Error(`no scenario for model ${body?.model}`);
@@ -58,13 +47,9 @@ describe.each(MAJORS)('generated exchanges, with and without tokentax, on openai
     });
     mod = loadMajor(pkg);
     client = new mod.OpenAI({ apiKey: 'sk-test-hardening', baseURL: server.baseURL, maxRetries: 0 });
-    instrumentation.setTracerProvider(telemetry.tracerProvider);
-    instrumentation.setMeterProvider(telemetry.meterProvider);
   });
   afterAll(async () => {
-    instrumentation.disable();
-    await server.stop();
-    await telemetry.shutdown();
+    await pipeline.close();
   });
 
   /** Runs the scenario off then on; returns both outcomes and the requests each run sent. */
