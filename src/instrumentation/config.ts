@@ -12,7 +12,7 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
    */
   captureMessageContent?: boolean;
   /**
-   * Add stream_options.include_usage to streaming chat completions that did not ask for it, so the
+   * Add stream_options.include_usage to streaming chat and legacy completions that did not ask for it, so the
    * API reports exact usage. Off by default because it changes the request: the stream then ends with
    * one extra chunk whose `choices` is empty. Without it tokentax estimates output tokens.
    */

@@ -151,7 +151,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       const parent = otelContext.active();
       const foreign = foreignGenAISpan(trace.getSpan(parent), body.model);
       if (foreign) foreign.setAttribute(ATTR_DUPLICATE, true);
-      if (this.settings.includeStreamUsage && spec.name === 'chat' && spec.resource[0] === 'Chat') {
+      if (this.settings.includeStreamUsage && spec.streamUsageOption) {
         args[0] = withStreamUsage(body);
       }
       const env: CallEnv = { tracer: this.tracer, metrics: this.callMetrics, settings: this.settings };

@@ -35,6 +35,7 @@ export const chatCompletions: OperationSpec = {
     };
   },
   streamReportsUsage: includeUsageRequested,
+  streamUsageOption: true,
   accumulator: (keepText) => new ChatStreamAccumulator(keepText),
 };
 

@@ -36,6 +36,7 @@ export const textCompletions: OperationSpec = {
     };
   },
   streamReportsUsage: includeUsageRequested,
+  streamUsageOption: true,
   accumulator(keepText): StreamAccumulator {
     let id: string | undefined;
     let model: string | undefined;

@@ -36,6 +36,8 @@ export interface OperationSpec {
   accumulator?(keepText: boolean): StreamAccumulator;
   /** Whether a stream of this request will end with the API's usage (then its text need not be kept). */
   streamReportsUsage?(params: Record<string, unknown>): boolean;
+  /** The endpoint accepts stream_options.include_usage (the includeStreamUsage option may add it). */
+  readonly streamUsageOption?: boolean;
 }
 
 /** Chat and legacy completions stream usage only when asked to (stream_options.include_usage). */
