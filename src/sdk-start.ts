@@ -9,6 +9,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { register as registerLoaderHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ENV_DISABLED } from './semconv';
+import { drainPendingCalls } from './instrumentation/deferred';
 import { createTokentax, type TokentaxOptions } from './tokentax';
 
 const DEFAULT_SHUTDOWN_MS = 5_000;
@@ -63,6 +64,8 @@ async function boundedShutdown(sdk: NodeSDK, timeoutMs: number): Promise<void> {
     timer.unref();
   });
   try {
+    // Spans of calls that just returned are completed first, so the exporters see them.
+    drainPendingCalls();
     await Promise.race([sdk.shutdown().catch((e) => diag.error('tokentax: telemetry shutdown failed', e)), timeout]);
   } finally {
     clearTimeout(timer);

@@ -11,6 +11,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from './config';
 import { createContextMeter, type ContextMeterHandle } from './context';
 import { OpenAIInstrumentation } from './instrumentation/instrumentation';
+import { PendingCallsProcessor } from './instrumentation/pending-calls-processor';
 import type { OpenAIInstrumentationConfig } from './instrumentation/config';
 import { createCostComponents } from './cost-components';
 
@@ -25,7 +26,7 @@ export interface TokentaxOptions extends OpenAIInstrumentationConfig {
 
 export interface Tokentax {
   instrumentation: OpenAIInstrumentation;
-  /** Put these before your exporting processor (order does not matter: they work in onEnding). */
+  /** Put these before your exporting processor: the first ends pending spans on forceFlush/shutdown. */
   spanProcessors: SpanProcessor[];
   contextMeter: ContextMeterHandle;
   config: ResolvedConfig;
@@ -45,5 +46,5 @@ export function createTokentax(options: TokentaxOptions = {}): Tokentax {
     contextMeter,
     providerNames: { ...config.providerHosts, ...(instrumentationConfig.providerNames ?? {}) },
   });
-  return { instrumentation, spanProcessors: costParts.spanProcessors, contextMeter, config };
+  return { instrumentation, spanProcessors: [new PendingCallsProcessor(), ...costParts.spanProcessors], contextMeter, config };
 }

@@ -1,6 +1,8 @@
 /**
  * One instrumented SDK call, from request to the span's end: the span is started before the request
  * is sent, and ended exactly once — when the body is parsed, the stream ends or stops, or the call fails.
+ * Only what must be read at that moment happens on the application's path (the response summary,
+ * the end time); measuring, completing, recording and ending run just after (./deferred).
  */
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { ContextMeasurement } from '../contracts';
@@ -41,6 +43,7 @@ import { inputContent, outputContent } from './content';
 import type { CallMetrics } from './metrics';
 import type { OperationSpec, ResponseSummary, StreamAccumulator } from './operations';
 import type { Endpoint } from './provider';
+import { defer } from './deferred';
 import { guard, reportOnce } from './safe';
 
 export interface CallEnv {
@@ -65,7 +68,8 @@ export class Call {
   private readonly startedAt = performance.now();
   private readonly model: string;
   private readonly metricAttributes: Attributes;
-  private readonly measurement?: ContextMeasurement;
+  private measurement?: ContextMeasurement;
+  private measureParams?: Record<string, unknown>;
   private firstChunkAt?: number;
   private ended = false;
 
@@ -88,29 +92,36 @@ export class Call {
     spec.requestAttributes(params, attributes);
     if (env.settings.captureContent) inputContent(params, attributes);
 
-    const meter = env.settings.measureContext && spec.measuresContext ? env.settings.contextMeter : undefined;
-    if (meter) {
-      this.measurement = guard('context measurement', () =>
-        meter.measure({
-          operation: spec.name,
-          provider: endpoint.provider,
-          model: this.model,
-          params,
-          conversationId: start.conversationId,
-        }),
-      );
-      if (this.measurement) Object.assign(attributes, this.measurement.attributes);
-    }
-
     const name = this.model ? `${spec.name} ${this.model}` : spec.name;
     this.span = env.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, start.parent);
     this.context = trace.setSpan(start.parent, this.span);
+
+    if (env.settings.measureContext && spec.measuresContext && env.settings.contextMeter) {
+      // Measured off the request path; the arrays are copied now because agent loops push onto
+      // the very messages array they passed, often before the measurement runs.
+      this.measureParams = snapshot(params);
+      defer(() => this.ensureMeasured());
+    }
+  }
+
+  /** Runs context measurement once (queued at start; run at the latest by whoever needs it). */
+  private ensureMeasured(): void {
+    const params = this.measureParams;
+    const meter = this.env.settings.contextMeter;
+    if (!params || !meter) return;
+    this.measureParams = undefined;
+    const { spec, endpoint, conversationId } = this.start;
+    this.measurement = guard('context measurement', () =>
+      meter.measure({ operation: spec.name, provider: endpoint.provider, model: this.model, params, conversationId }),
+    );
   }
 
   /** The non-streaming result was parsed. */
   succeed(result: unknown): void {
     if (this.ended) return;
-    this.finish(this.start.spec.readResponse(result));
+    // Read now: the application owns the result once its await resumes and may change it.
+    const summary = guard('reading the response', () => this.start.spec.readResponse(result)) ?? {};
+    this.finish(summary);
   }
 
   /** Wraps a stream's iterator so chunks are observed as the application (or tee) pulls them. */
@@ -132,7 +143,7 @@ export class Call {
   private observeIterator(it: AsyncIterator<unknown>, acc: StreamAccumulator): AsyncIterableIterator<unknown> {
     const call = this;
     const onResult = (r: IteratorResult<unknown>): IteratorResult<unknown> => {
-      if (r.done) call.finish(acc.summary());
+      if (r.done) call.finish(() => acc.summary());
       else {
         call.firstChunkAt ??= performance.now();
         // Inline try/catch rather than guard(): no closure per chunk on long streams.
@@ -151,7 +162,7 @@ export class Call {
     return {
       next: (...args: [] | [unknown]) => it.next(...args).then(onResult, onError),
       return: (value?: unknown) => {
-        call.finish(acc.summary());
+        call.finish(() => acc.summary());
         return it.return ? it.return(value) : Promise.resolve({ done: true, value } as IteratorResult<unknown>);
       },
       throw: (error?: unknown) => {
@@ -168,19 +179,23 @@ export class Call {
   fail(error: unknown, partial?: ResponseSummary): void {
     if (this.ended) return;
     this.ended = true;
-    guard('ending a failed call', () => {
-      const errorType = errorTypeOf(error);
-      const attributes: Attributes = { [ATTR_ERROR_TYPE]: errorType };
-      if (partial) this.responseAttributes(partial, attributes);
-      else this.contextAttributes(undefined, attributes);
-      this.span.setAttributes(attributes);
-      // An API error message can echo the request (an invalid value, a prompt excerpt): it is content,
-      // so by default the status says only the error type and HTTP status.
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: this.env.settings.captureContent ? errorMessage(error) : statusSummary(error, errorType) });
-      this.record(withAttribute(this.metricAttributes, ATTR_ERROR_TYPE, errorType), attributes);
+    const endedAt = performance.now();
+    const errorType = guard('reading the error', () => errorTypeOf(error)) ?? '_OTHER';
+    // An API error message can echo the request (an invalid value, a prompt excerpt): it is content,
+    // so by default the status says only the error type and HTTP status.
+    const message = guard('reading the error', () => (this.env.settings.captureContent ? errorMessage(error) : statusSummary(error, errorType)));
+    defer(() => {
+      guard('ending a failed call', () => {
+        const attributes: Attributes = { [ATTR_ERROR_TYPE]: errorType };
+        if (partial) this.responseAttributes(partial, attributes);
+        else this.contextAttributes(undefined, attributes);
+        this.span.setAttributes(attributes);
+        this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+        this.record(withAttribute(this.metricAttributes, ATTR_ERROR_TYPE, errorType), attributes, endedAt);
+      });
+      // A span processor or exporter that throws in onEnd must not reach the application.
+      guard('ending the span', () => this.span.end(endedAt));
     });
-    // A span processor or exporter that throws in onEnd must not reach the application.
-    guard('ending the span', () => this.span.end());
   }
 
   /** A stream the application dropped without reading it to the end (garbage-collected). */
@@ -194,18 +209,23 @@ export class Call {
     this.finish({});
   }
 
-  private finish(summary: ResponseSummary): void {
+  /** `summary` may be a function: a stream's accumulator is ours alone, so it is read later. */
+  private finish(summary: ResponseSummary | (() => ResponseSummary)): void {
     if (this.ended) return;
     this.ended = true;
-    guard('ending a call', () => {
-      const attributes: Attributes = {};
-      this.responseAttributes(summary, attributes);
-      this.span.setAttributes(attributes);
-      const metricAttributes = summary.model ? withAttribute(this.metricAttributes, ATTR_GEN_AI_RESPONSE_MODEL, summary.model) : this.metricAttributes;
-      this.record(metricAttributes, attributes);
+    const endedAt = performance.now();
+    defer(() => {
+      guard('ending a call', () => {
+        if (typeof summary === 'function') summary = summary();
+        const attributes: Attributes = {};
+        this.responseAttributes(summary, attributes);
+        this.span.setAttributes(attributes);
+        const metricAttributes = summary.model ? withAttribute(this.metricAttributes, ATTR_GEN_AI_RESPONSE_MODEL, summary.model) : this.metricAttributes;
+        this.record(metricAttributes, attributes, endedAt);
+      });
+      // A span processor or exporter that throws in onEnd must not reach the application.
+      guard('ending the span', () => this.span.end(endedAt));
     });
-    // A span processor or exporter that throws in onEnd must not reach the application.
-    guard('ending the span', () => this.span.end());
   }
 
   private responseAttributes(summary: ResponseSummary, out: Attributes): void {
@@ -245,17 +265,18 @@ export class Call {
 
   /** Completes context measurement; returns the tokenizer's input count when it had to count. */
   private contextAttributes(apiInput: number | undefined, out: Attributes, responseId?: string): number | undefined {
+    this.ensureMeasured();
     const m = this.measurement;
     if (!m) return undefined;
+    Object.assign(out, m.attributes);
     const done = guard('context completion', () => m.complete(apiInput, { responseId }));
     if (!done) return undefined;
     Object.assign(out, done.attributes);
     return done.estimated ? done.inputTokens : undefined;
   }
 
-  private record(metricAttributes: Attributes, span: Attributes): void {
+  private record(metricAttributes: Attributes, span: Attributes, now: number): void {
     const { metrics } = this.env;
-    const now = performance.now();
     if (!this.start.foreignMetrics) {
       metrics.duration.record((now - this.startedAt) / 1000, metricAttributes);
       const input = span[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
@@ -281,6 +302,16 @@ function withAttribute(base: Attributes, key: string, value: string): Attributes
   const out: Attributes = Object.assign({}, base);
   out[key] = value;
   return out;
+}
+
+/** A copy of the request whose arrays (messages, input items, tools) no later push can change. */
+function snapshot(params: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.assign({}, params);
+  for (const key in copy) {
+    const value = copy[key];
+    if (Array.isArray(value)) copy[key] = value.slice();
+  }
+  return copy;
 }
 
 /** Ends the span of a stream that was garbage-collected before it was read to the end. */

@@ -15,6 +15,7 @@ import { Call, type CallEnv } from './call';
 import { resolveSettings, type OpenAIInstrumentationConfig, type Settings } from './config';
 import { CallMetrics } from './metrics';
 import { OPERATIONS, type OperationSpec } from './operations';
+import { drainPendingCalls } from './deferred';
 import { guard } from './safe';
 
 export const INSTRUMENTATION_NAME = 'tokentax';
@@ -74,7 +75,17 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     this.patchModule(moduleExports);
   }
 
+  /**
+   * Ends now the spans of calls that have returned but whose span is still being completed (that
+   * happens just after the call, off the application's path). Call before flushing a tracer provider
+   * that createTokentax()'s span processors are not part of.
+   */
+  flushPendingSpans(): void {
+    drainPendingCalls();
+  }
+
   override disable(): void {
+    drainPendingCalls();
     super.disable();
     for (const m of this.manual) this.unpatchModule(m);
   }

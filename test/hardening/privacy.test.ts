@@ -178,6 +178,7 @@ describe('opt-in content capture', () => {
       await client.responses.create({ model: 'gpt-4.1', input: long, instructions: `${S.system} ${'y'.repeat(500)}` });
     };
     await call();
+    instrumentation.flushPendingSpans(); // no createTokentax() processors here to do it on flush
     const captured = exporter.getFinishedSpans();
     expect(captured).toHaveLength(2);
     const values = captured.flatMap((s) => [ATTR_GEN_AI_INPUT_MESSAGES, ATTR_GEN_AI_OUTPUT_MESSAGES, ATTR_GEN_AI_SYSTEM_INSTRUCTIONS].map((k) => s.attributes[k]).filter((v) => v !== undefined));
@@ -192,6 +193,7 @@ describe('opt-in content capture', () => {
     instrumentation.setConfig({ ...instrumentation.getConfig(), captureMessageContent: false });
     exporter.reset();
     await call();
+    instrumentation.flushPendingSpans();
     const after = exporter.getFinishedSpans();
     expect(after).toHaveLength(2);
     expect(JSON.stringify(after.map((s) => s.attributes))).not.toContain(MARK);

@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 /** A real OpenTelemetry SDK (tracer + meter providers with in-memory exporters) for tests. */
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { drainPendingCalls } from '../../src/instrumentation/deferred';
 import { recordExport, safeJSON } from './export-scan';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
@@ -36,8 +37,13 @@ export function createTelemetry(extraProcessors: SpanProcessor[] = []): TestTele
   return {
     tracerProvider,
     meterProvider,
-    spans: () => spanExporter.getFinishedSpans(),
+    // As a flush would: calls that returned have their spans completed just after (src/instrumentation/deferred).
+    spans: () => {
+      drainPendingCalls();
+      return spanExporter.getFinishedSpans();
+    },
     async metrics() {
+      drainPendingCalls();
       await reader.forceFlush();
       const collected = metricExporter.getMetrics();
       recordExport(safeJSON(collected.map((rm) => rm.scopeMetrics)));

@@ -1,0 +1,50 @@
+/**
+ * Work that does not have to happen while the application waits: context measurement, completing
+ * the span's attributes, cost (in onEnding), metric records and span.end() run in one FIFO queue,
+ * drained in a setImmediate — after the application's await has resumed, usually while its next
+ * request is on the wire. The span keeps the end time captured when the call really ended.
+ *
+ * FIFO matters: a call's measurement runs before its completion, and one call's completion (which
+ * links a Responses id to its conversation) before the next call's measurement, exactly in the
+ * order the calls started and ended. Anything that must see every span (forceFlush, shutdown,
+ * disable, tests) drains the queue synchronously first: drainPendingCalls().
+ */
+import { reportOnce } from './safe';
+
+const queue: Array<() => void> = [];
+let scheduled = false;
+let draining = false;
+
+export function defer(task: () => void): void {
+  queue.push(task);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(drainPendingCalls);
+  }
+}
+
+/** Runs every pending task now, in order (tasks queued meanwhile included). Never throws. */
+export function drainPendingCalls(): void {
+  scheduled = false;
+  // A task that ends a span can reach a processor that flushes: the outer loop is already draining.
+  if (draining) return;
+  draining = true;
+  try {
+    // Index loop, not shift(): O(1) per task; a task may queue more, which this loop also runs.
+    for (let i = 0; i < queue.length; i++) {
+      try {
+        queue[i]();
+      } catch (error) {
+        reportOnce('finishing a call', error);
+      }
+    }
+  } finally {
+    queue.length = 0;
+    draining = false;
+  }
+}
+
+/** Tasks waiting (for tests and diagnostics). */
+export function pendingCalls(): number {
+  return queue.length;
+}
