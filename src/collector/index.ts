@@ -10,6 +10,7 @@ import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../conf
 import { loadPricing, readPricingSources, type PricingSources } from '../pricing';
 import { costStatements, gateCondition, retryCondition } from './statements';
 import { buildTables } from './tables';
+import { buildExpressTables, expressStatements } from './express';
 import { pipeline, transformProcessor, type TransformProcessorConfig } from './pipeline';
 
 export interface CollectorConfigOptions {
@@ -35,10 +36,13 @@ export function generateTransformProcessor(options: CollectorConfigOptions = {})
 
 function build(pricing: ReturnType<typeof loadPricing>, sources: PricingSources, config: ResolvedConfig): TransformProcessorConfig {
   const tables = buildTables(pricing, sources, config);
-  // Two groups: the fast one handles spans whose first model name is known as written; the rest
+  const express = buildExpressTables(pricing, sources, config);
+  // Three groups: the express one prices the common spans in few cheap statements (express.ts) and
+  // leaves the others untouched; the fast one handles spans whose first model name is known as written; the rest
   // (dated snapshots, prefixes, fall-backs to the request or OpenInference name, unknown models)
   // are marked and priced by the complete group.
   return transformProcessor([
+    { condition: gateCondition(), statements: expressStatements(express, pricing.version, pricing.scenarios.map((s) => s.id)) },
     { condition: gateCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, true) },
     { condition: retryCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, false) },
   ]);

@@ -177,7 +177,7 @@ export function escapeKey(s: string): string {
 const DATE_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8})$/;
 
 /** Every lower-case name the index could know: ids and aliases in the data and the user's config. */
-function universe(sources: PricingSources, config: Partial<ResolvedConfig>): Set<string> {
+export function universe(sources: PricingSources, config: Partial<ResolvedConfig>): Set<string> {
   const names = new Set<string>();
   const add = (s: string): void => {
     const l = s.trim().toLowerCase();
