@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { REPO } from './collector-harness.mjs';
+import { REPO } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateCollectorConfig } = require('../dist/collector/index.js');

@@ -31,7 +31,13 @@ const SEP = '\u0001';
 const KEY_START = '\u0001';
 const KEY_MID = '\u0002';
 const KEY_END = '\u0003';
+/** Ends the key of a dated snapshot's base name: "name-YYYY-MM-DD" not known by its full name. */
+const KEY_DATED = '\u0004';
+const DATE_SUFFIX = '-([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8})$';
 const REF_WIDTH = 12;
+/** A needle whose provider and name hold no key delimiter (else it could match across keys). */
+const SAFE = '^\\x{1}[^\\x{1}-\\x{4}]*\\x{2}[^\\x{1}-\\x{4}]*\\x{3}$';
+const SAFE_DATED = '^\\x{1}[^\\x{1}-\\x{4}]*\\x{2}[^\\x{1}-\\x{4}]*\\x{4}$';
 const MAX_COUNT = '9007199254740991';
 /** Margin on every limit: a span within it of a tier or window takes the complete path. */
 const MARGIN = 1 - 1e-9;
@@ -130,6 +136,7 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
     return ref;
   };
   const keys: string[] = [];
+  const prefixes = Object.values(sources.prices.providers).flatMap((p) => p.models.flatMap((m) => m.prefixes ?? []).map((x) => x.toLowerCase()));
   const names = [...universe(sources, config)].filter((n) => !/[\u0001-\u0003]/.test(n) && n !== '');
   const spellings: Array<[string, string | undefined]> = [['', undefined]];
   for (const id of index.providers()) {
@@ -141,6 +148,13 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
       const e = index.lookup(id, name);
       const rec = e && recordFor(e);
       if (rec) keys.push(refOf(rec) + KEY_START + spelling + KEY_MID + name + KEY_END);
+      // The same name with any date suffix, when every date resolves alike (no longer prefix rule
+      // can catch the dated form first): one key serves all the snapshots the index would find.
+      if (/-(\d{4}-\d{2}-\d{2}|\d{8})$/.test(name) || prefixes.some((p) => p.length > name.length && p.startsWith(name))) continue;
+      const dated = ['-2099-12-31', '-19990101', '-2024-08-06'].map((d) => index.lookup(id, name + d));
+      if (!dated[0] || dated.some((d) => d !== dated[0]) || names.includes(name + '-2024-08-06')) continue;
+      const drec = recordFor(dated[0]);
+      if (drec) keys.push(refOf(drec) + KEY_START + spelling + KEY_MID + name + KEY_DATED);
     }
   }
   if (cur.length > 0) chunks.push(cur);
@@ -167,6 +181,7 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
     for (const n of [...names].reverse()) out.push(`set(${C(key)}, ${A(n)})`);
   };
   firstString('m', MODEL_NAMES);
+  out.push(`set(${C('m')}, ToLowerCase(${C('m')}))`);
   firstString('p', PROVIDER_NAMES);
   firstPresent('i', INPUT_NAMES);
   firstPresent('o', OUTPUT_NAMES);
@@ -178,9 +193,17 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C('m')}, ${str(KEY_END)}], ""))`);
   out.push(`set(${C('h')}, FNV(${C('k')}))`);
   out.push(`set(${C('T')}, [${t.keyChunks.map(str).join(', ')}])`);
-  out.push(`set(${C('x')}, Index(${C('T')}[${C('h')} - (${C('h')} / ${B}) * ${B} + ${int(t.buckets - 1)}], ${C('k')}))`);
+  const slot = `${C('T')}[${C('h')} - (${C('h')} / ${B}) * ${B} + ${int(t.buckets - 1)}]`;
+  out.push(`set(${C('x')}, Index(${slot}, ${C('k')}))`);
   // A name or provider containing a key delimiter could match across keys: such spans go the complete way.
-  out.push(`set(${C('r')}, Substring(${C('T')}[${C('h')} - (${C('h')} / ${B}) * ${B} + ${int(t.buckets - 1)}], ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('x')} >= ${int(REF_WIDTH)} and not IsMatch(${C('k')}, ${str('^\\x{1}[^\\x{1}-\\x{3}]*\\x{2}[^\\x{1}-\\x{3}]*\\x{3}$')})`);
+  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('x')} >= ${int(REF_WIDTH)} and not IsMatch(${C('k')}, ${str(SAFE)})`);
+  // Not known by its full name but dated: the base name's dated key (a second lookup, misses only).
+  out.push(`set(${C('n')}, ${C('m')}) where ${C('r')} == nil and IsMatch(${C('m')}, ${str(DATE_SUFFIX)})`);
+  out.push(`replace_pattern(${C('n')}, ${str(DATE_SUFFIX)}, "") where ${C('n')} != nil`);
+  out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C('n')}, ${str(KEY_DATED)}], "")) where ${C('n')} != nil`);
+  out.push(`set(${C('h')}, FNV(${C('k')})) where ${C('n')} != nil`);
+  out.push(`set(${C('x')}, Index(${slot}, ${C('k')})) where ${C('n')} != nil`);
+  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('n')} != nil and ${C('x')} >= ${int(REF_WIDTH)} and not IsMatch(${C('k')}, ${str(SAFE_DATED)})`);
   out.push(`set(${C('R')}, [${t.recordChunks.map(str).join(', ')}]) where ${C('r')} != nil`);
   out.push(`set(${C('S')}, Split(Substring(${C('R')}[Int(Substring(${C('r')}, 0, 3))], Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('r')} != nil`);
   const F = (j: number): string => `${C('S')}[${int(j)}]`;
