@@ -196,14 +196,14 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   const slot = `${C('T')}[${C('h')} - (${C('h')} / ${B}) * ${B} + ${int(t.buckets - 1)}]`;
   out.push(`set(${C('x')}, Index(${slot}, ${C('k')}))`);
   // A name or provider containing a key delimiter could match across keys: such spans go the complete way.
-  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('x')} >= ${int(REF_WIDTH)} and not IsMatch(${C('k')}, ${str(SAFE)})`);
+  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C("k")}, ${str(SAFE)})`);
   // Not known by its full name but dated: the base name's dated key (a second lookup, misses only).
   out.push(`set(${C('n')}, ${C('m')}) where ${C('r')} == nil and IsMatch(${C('m')}, ${str(DATE_SUFFIX)})`);
   out.push(`replace_pattern(${C('n')}, ${str(DATE_SUFFIX)}, "") where ${C('n')} != nil`);
   out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C('n')}, ${str(KEY_DATED)}], "")) where ${C('n')} != nil`);
   out.push(`set(${C('h')}, FNV(${C('k')})) where ${C('n')} != nil`);
   out.push(`set(${C('x')}, Index(${slot}, ${C('k')})) where ${C('n')} != nil`);
-  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('n')} != nil and ${C('x')} >= ${int(REF_WIDTH)} and not IsMatch(${C('k')}, ${str(SAFE_DATED)})`);
+  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('n')} != nil and ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C("k")}, ${str(SAFE_DATED)})`);
   out.push(`set(${C('R')}, [${t.recordChunks.map(str).join(', ')}]) where ${C('r')} != nil`);
   out.push(`set(${C('S')}, Split(Substring(${C('R')}[Int(Substring(${C('r')}, 0, 3))], Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('r')} != nil`);
   const F = (j: number): string => `${C('S')}[${int(j)}]`;
