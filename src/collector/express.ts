@@ -204,6 +204,9 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   out.push(`set(${C('h')}, FNV(${C('k')})) where ${C('n')} != nil`);
   out.push(`set(${C('x')}, Index(${slot}, ${C('k')})) where ${C('n')} != nil`);
   out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('n')} != nil and ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C("k")}, ${str(SAFE_DATED)})`);
+  // Not found even as a dated snapshot: the complete group decides (aliases, padding, prefixes, fall-backs,
+  // unknown model); the fast group, which knows only exact names too, is skipped.
+  out.push(`set(${A(S.ATTR_COLLECTOR_RETRY)}, true) where ${C('r')} == nil`);
   out.push(`set(${C('R')}, [${t.recordChunks.map(str).join(', ')}]) where ${C('r')} != nil`);
   out.push(`set(${C('S')}, Split(Substring(${C('R')}[Int(Substring(${C('r')}, 0, 3))], Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('r')} != nil`);
   const F = (j: number): string => `${C('S')}[${int(j)}]`;

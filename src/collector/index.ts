@@ -8,7 +8,7 @@
 import { stringify } from 'yaml';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
 import { loadPricing, readPricingSources, type PricingSources } from '../pricing';
-import { costStatements, gateCondition, retryCondition } from './statements';
+import { costStatements, fastCondition, gateCondition, retryCondition } from './statements';
 import { buildTables } from './tables';
 import { buildExpressTables, expressStatements } from './express';
 import { pipeline, transformProcessor, type TransformProcessorConfig } from './pipeline';
@@ -43,7 +43,7 @@ function build(pricing: ReturnType<typeof loadPricing>, sources: PricingSources,
   // are marked and priced by the complete group.
   return transformProcessor([
     { condition: gateCondition(), statements: expressStatements(express, pricing.version, pricing.scenarios.map((s) => s.id)) },
-    { condition: gateCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, true) },
+    { condition: fastCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, true) },
     { condition: retryCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, false) },
   ]);
 }

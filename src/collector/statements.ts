@@ -360,6 +360,9 @@ export function gateCondition(): string {
 /** The complete group's condition: spans the fast group handed over. */
 export const retryCondition = (): string => `${A(S.ATTR_COLLECTOR_RETRY)} == true`;
 
+/** The fast group's condition: the gate, for spans the express group neither priced nor handed over. */
+export const fastCondition = (): string => `${gateCondition()} and ${A(S.ATTR_COLLECTOR_RETRY)} == nil`;
+
 /**
  * The statements of one group. `fast`: the common path (the first model name found by its full
  * name); otherwise every rule of the engine, for the spans the fast group marked.
