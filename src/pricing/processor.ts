@@ -11,7 +11,7 @@
  * Nothing here throws into the application: loading failures are reported once through diag and
  * the processor then does nothing.
  */
-import { diag, metrics, type Attributes, type Context, type Counter, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { diag, metrics, type Attributes, type Context, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
@@ -31,6 +31,7 @@ import {
 import { loadPricing, type Pricing } from './data';
 import { createCostEngine } from './engine';
 import { MODEL_NAMES, PROVIDER_NAMES, firstString } from './usage';
+import { PreSummedCounter } from '../metrics/pre-summed-counter';
 
 export interface CostProcessorOptions {
   /** Resolved configuration (from loadConfig), or options to load it with; default: loadConfig(). */
@@ -49,7 +50,7 @@ export class CostEnricher {
   private scenarios: Array<{ id: string; provider: string; usd: string; model: string; metricAttrs: Map<string, Attributes> }> = [];
   private failed = false;
   private metricFailureReported = false;
-  private counter: Counter | undefined;
+  private counter: PreSummedCounter | undefined;
   /** The global MeterProvider the counter came from: a provider registered later (the SDK starts
    *  after the first span, or is replaced) gets a new counter instead of a dead no-op one. */
   private counterSource: MeterProvider | undefined;
@@ -96,7 +97,7 @@ export class CostEnricher {
         }
       }
       if (!counter) {
-        counter = (this.options.meter ?? metrics.getMeter('tokentax')).createCounter(METRIC_COST, {
+        counter = new PreSummedCounter(this.options.meter ?? metrics.getMeter('tokentax'), METRIC_COST, {
           unit: 'USD',
           description: 'Cost of GenAI calls as made (scenario=actual) and as they would have cost in each scenario',
         });
@@ -123,15 +124,23 @@ export class CostEnricher {
   }
 }
 
-/** Metric attribute objects are cached per (scenario, provider) map and model, bounded. */
+/**
+ * One metric attribute object per (scenario, provider) map and model: the counter finds its series
+ * by object identity. Bounded: past 1,000 models a map's further models share one `_OTHER` object.
+ */
 function cachedAttrs(byModel: Map<string, Attributes>, scenario: string, model: string, provider: string): Attributes {
   let a = byModel.get(model);
   if (!a) {
-    a = Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: model, [ATTR_METRIC_PROVIDER]: provider });
-    if (byModel.size < 1000) byModel.set(model, a);
+    const full = byModel.size >= MAX_MODELS_PER_MAP;
+    const key = full ? OTHER_MODELS : model;
+    a = byModel.get(key) ?? Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: key, [ATTR_METRIC_PROVIDER]: provider });
+    if (!full || !byModel.has(key)) byModel.set(key, a);
   }
   return a;
 }
+
+const MAX_MODELS_PER_MAP = 1000;
+const OTHER_MODELS = '_OTHER';
 
 function resolveConfig(config: CostProcessorOptions['config']): ResolvedConfig {
   if (config && 'bloat' in config && 'prices' in config && 'providerHosts' in config && Array.isArray(config.prices)) {

@@ -1,0 +1,72 @@
+/**
+ * PreSummedCounter reports what a Counter would: a monotonic cumulative Sum per attribute set (and
+ * the right deltas to a delta-temporality reader), ignores negative/NaN adds, and bounds its series.
+ */
+import { AggregationTemporality, DataPointType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { describe, expect, it } from 'vitest';
+import { PreSummedCounter } from '../../src/metrics/pre-summed-counter';
+
+class Reader extends MetricReader {
+  constructor(temporality = AggregationTemporality.CUMULATIVE) {
+    super({ aggregationTemporalitySelector: () => temporality });
+  }
+  protected onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+async function points(reader: Reader) {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'test.cost');
+  return { metric, values: Object.fromEntries((metric?.dataPoints ?? []).map((p) => [JSON.stringify(p.attributes), p.value as number])) };
+}
+
+function setup(temporality?: AggregationTemporality, maxSeries?: number) {
+  const reader = new Reader(temporality);
+  const provider = new MeterProvider({ readers: [reader] });
+  const counter = new PreSummedCounter(provider.getMeter('t'), 'test.cost', { unit: 'USD' }, maxSeries);
+  return { reader, counter };
+}
+
+describe('PreSummedCounter', () => {
+  const a = Object.freeze({ scenario: 'actual', model: 'gpt-4o' });
+  const b = Object.freeze({ scenario: 'cheap', model: 'llama' });
+
+  it('is a monotonic cumulative sum per attribute set, like a Counter', async () => {
+    const { reader, counter } = setup();
+    counter.add(0.5, a);
+    counter.add(0.25, a);
+    counter.add(2, b);
+    counter.add(-1, a); // a counter ignores negative adds
+    counter.add(Number.NaN, b);
+    const first = await points(reader);
+    expect(first.metric?.dataPointType).toBe(DataPointType.SUM);
+    expect((first.metric as { isMonotonic?: boolean }).isMonotonic).toBe(true);
+    expect(first.metric?.descriptor.unit).toBe('USD');
+    expect(first.values).toEqual({ [JSON.stringify(a)]: 0.75, [JSON.stringify(b)]: 2 });
+    counter.add(1, a);
+    expect((await points(reader)).values[JSON.stringify(a)]).toBe(1.75);
+  });
+
+  it('gives a delta reader the increase since its last collection', async () => {
+    const { reader, counter } = setup(AggregationTemporality.DELTA);
+    counter.add(3, a);
+    expect((await points(reader)).values[JSON.stringify(a)]).toBe(3);
+    counter.add(4, a);
+    expect((await points(reader)).values[JSON.stringify(a)]).toBe(4);
+  });
+
+  it('sends series past its limit to one overflow series, losing no value', async () => {
+    const { reader, counter } = setup(undefined, 2);
+    counter.add(1, a);
+    counter.add(1, b);
+    counter.add(5, { scenario: 'x', model: 'third' });
+    counter.add(6, { scenario: 'y', model: 'fourth' });
+    const { values } = await points(reader);
+    expect(values[JSON.stringify({ 'otel.metric.overflow': true })]).toBe(11);
+    expect(Object.values(values).reduce((s, v) => s + v, 0)).toBe(13);
+  });
+});
