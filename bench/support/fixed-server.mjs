@@ -2,6 +2,9 @@
 // the server's own cost is the same for every variant measured against it.
 import { createServer } from 'node:http';
 
+/** `--delay=N`: answer N ms after the request (an API's latency), else at once. */
+const DELAY_MS = Number(process.argv.find((a) => a.startsWith('--delay='))?.slice(8) ?? 0);
+
 const usage = { prompt_tokens: 30000, completion_tokens: 12, total_tokens: 30012, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
 const completion = JSON.stringify({
   id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18',
@@ -18,7 +21,8 @@ const server = createServer((req, res) => {
   let streaming = false;
   let body = '';
   req.on('data', (c) => { if (!streaming) { body += c; if (body.includes('"stream":true')) streaming = true; } });
-  req.on('end', () => {
+  req.on('end', () => (DELAY_MS > 0 ? setTimeout(answer, DELAY_MS) : answer()));
+  function answer() {
     if (streaming) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(stream);
@@ -26,7 +30,7 @@ const server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(completion);
     }
-  });
+  }
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));

@@ -1,7 +1,7 @@
 /**
  * Work that does not have to happen while the application waits: context measurement, completing
  * the span's attributes, cost (in onEnding), metric records and span.end() run in one FIFO queue,
- * drained in a setImmediate — after the application's await has resumed, usually while its next
+ * drained by a 1 ms timer — after the application's await has resumed, usually while its next
  * request is on the wire. The span keeps the end time captured when the call really ended.
  *
  * FIFO matters: a call's measurement runs before its completion, and one call's completion (which
@@ -19,7 +19,9 @@ export function defer(task: () => void): void {
   queue.push(task);
   if (!scheduled) {
     scheduled = true;
-    setImmediate(drainPendingCalls);
+    // A 1 ms timer, not setImmediate: an immediate would run before the application's next request
+    // has gone out and delay it; a timer runs while that request is waiting for its answer.
+    setTimeout(drainPendingCalls, 1);
   }
 }
 
