@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scenarios } from './support/payloads.mjs';
 import { contribModule, freshOpenAI, median, meterProvider, openllmetryModule, tokentaxModule, version } from './support/variants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,40 +21,6 @@ function variants(baseURL) {
     openllmetry: make(openllmetryModule()),
   };
 }
-
-const PARAGRAPH =
-  'The service resends its repository context on every turn: module layouts, function signatures, ' +
-  'test output and the diff under review. ';
-const CODE = 'export function handler(req, res) {\n  const user = await db.users.find({ id: req.params.id });\n  return res.json(user);\n}\n';
-function bigMessages() {
-  const messages = [{ role: 'system', content: PARAGRAPH.repeat(40) }];
-  for (let i = 0; i < 19; i++) {
-    const content = (i % 2 ? CODE : PARAGRAPH).repeat(i % 2 ? 55 : 48) + ` (turn ${i})`;
-    messages.push({ role: i % 2 ? 'assistant' : 'user', content });
-  }
-  return messages;
-}
-
-const scenarios = [
-  { name: 'tiny prompt', calls: 150, run: (c) => c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hi' }] }) },
-  {
-    name: '20 messages, ~30k tokens',
-    calls: 40,
-    messages: bigMessages(),
-    run(c) {
-      return c.chat.completions.create({ model: 'gpt-4o-mini', messages: this.messages });
-    },
-  },
-  {
-    name: '200-chunk stream',
-    calls: 40,
-    async run(c) {
-      const stream = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Count' }], stream: true, stream_options: { include_usage: true } });
-      for await (const _ of stream);
-    },
-  },
-];
-
 
 /** Wall-clock and CPU (this process: the client side) microseconds per call, and the median latency
  *  of one call as the application sees it (from calling create() to its result, or to the stream's end). */

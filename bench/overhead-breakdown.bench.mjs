@@ -1,19 +1,22 @@
 // Where tokentax's per-call time goes, without a network in the way: the openai client (6) is given
 // an in-process `fetch` that answers at once, so the figures are the SDK's own work plus the
-// instrumentation's. Variants, interleaved in rounds: no instrumentation; tokentax with only spans
-// and metrics; + context measurement; + in-process cost (the default); the contrib instrumentation;
-// OpenLLMetry. Medians of per-round differences to the uninstrumented client.
+// instrumentation's, for the three payloads of the instrumentation bench. Variants, interleaved in
+// rounds: no instrumentation; tokentax with only spans and metrics; + context measurement; + in-process
+// cost (the default); the contrib instrumentation; OpenLLMetry. CPU µs per call, medians of per-round
+// differences to the uninstrumented client, in two columns:
+// - on the call's path: while the calls run. This fetch never yields to the event loop, so work
+//   tokentax defers to just after a call (a timer) cannot run yet: this is what the application waits for;
+// - in all: once that deferred work has run too (the CPU the process spends).
+import { completionBody, scenarios, streamBody } from './support/payloads.mjs';
 import { contribModule, freshOpenAI, median, openllmetryModule, tokentaxModule, version } from './support/variants.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const CALLS = Number(process.env.BENCH_CALLS ?? 400);
+const SCALE = Number(process.env.BENCH_CALL_SCALE ?? 2); // calls per round = scenario's calls x SCALE
 
-const body = JSON.stringify({
-  id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Hi there, how can I help?' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
-});
-const fetch = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+const fetch = async (_url, init) =>
+  String(init?.body).includes('"stream":true')
+    ? new Response(streamBody, { status: 200, headers: { 'content-type': 'text/event-stream' } })
+    : new Response(completionBody, { status: 200, headers: { 'content-type': 'application/json' } });
 
 function variants() {
   const openai = { providerNames: { 'api.openai.com': 'openai' } };
@@ -28,34 +31,40 @@ function variants() {
   return Object.fromEntries(Object.entries(mods).map(([k, m]) => [k, new m.OpenAI({ apiKey: 'sk-bench', fetch, maxRetries: 0 })]));
 }
 
-const messages = [{ role: 'user', content: 'Say hi' }];
-async function perCall(client) {
+async function perCall(scenario, client, calls) {
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < CALLS; i++) await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-  // This fetch never yields to the event loop: let deferred span completion run inside the window.
+  for (let i = 0; i < calls; i++) await scenario.run(client);
+  const path = process.cpuUsage(cpu0);
   await new Promise((resolve) => setTimeout(resolve, 5));
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / CALLS;
+  const total = process.cpuUsage(cpu0);
+  return { path: (path.user + path.system) / calls, total: (total.user + total.system) / calls };
 }
 
 const clients = variants();
 const names = Object.keys(clients);
-for (const n of names) await perCall(clients[n]);
-const added = Object.fromEntries(names.map((n) => [n, []]));
-const base = [];
-for (let round = 0; round < ROUNDS; round++) {
-  const got = {};
-  for (let i = 0; i < names.length; i++) {
-    const n = names[(i + round) % names.length];
-    got[n] = await perCall(clients[n]);
+console.log(`openai ${version}, Node ${process.version}, in-process fetch, ${ROUNDS} rounds, CPU µs per call, medians of per-round differences`);
+for (const scenario of scenarios) {
+  const calls = scenario.calls * SCALE;
+  for (const n of names) await perCall(scenario, clients[n], Math.ceil(calls / 4)); // warm-up
+  const added = { path: Object.fromEntries(names.map((n) => [n, []])), total: Object.fromEntries(names.map((n) => [n, []])) };
+  const base = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const got = {};
+    for (let i = 0; i < names.length; i++) {
+      const n = names[(i + round) % names.length];
+      got[n] = await perCall(scenario, clients[n], calls);
+    }
+    base.push(got.none.total);
+    for (const n of names) for (const k of ['path', 'total']) added[k][n].push(got[n][k] - got.none[k]);
   }
-  base.push(got.none);
-  for (const n of names) added[n].push(got[n] - got.none);
-}
-console.log(`openai ${version}, in-process fetch, ${ROUNDS} rounds x ${CALLS} calls, CPU µs per call, medians of per-round differences`);
-console.log(`uninstrumented SDK: ${median(base).toFixed(1)} µs/call`);
-const contrib = median(added.contrib);
-for (const n of names.filter((x) => x !== 'none')) {
-  const m = median(added[n]);
-  console.log(`${n.padEnd(26)} +${m.toFixed(1).padStart(6)} µs   (${(m / contrib).toFixed(2)}x contrib)`);
+  console.log(`\n${scenario.name} (${calls} calls per round; uninstrumented SDK ${median(base).toFixed(1)} µs/call)`);
+  console.log(`${'variant'.padEnd(26)} | on the call's path          | in all (incl. work just after the call)`);
+  const contrib = { path: median(added.path.contrib), total: median(added.total.contrib) };
+  for (const n of names.filter((x) => x !== 'none')) {
+    const cell = (k) => {
+      const m = median(added[k][n]);
+      return `+${m.toFixed(1).padStart(7)} µs (${(m / contrib[k]).toFixed(2)}x contrib)`;
+    };
+    console.log(`${n.padEnd(26)} | ${cell('path')} | ${cell('total')}`);
+  }
 }
