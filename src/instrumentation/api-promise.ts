@@ -4,6 +4,7 @@
  * seen on a chained promise that re-throws the very same error, so an unawaited failure still surfaces
  * as an unhandled rejection, exactly as without tokentax.
  */
+import { setImmediate as realSetImmediate } from 'node:timers';
 import type { Call } from './call';
 import { guard } from './safe';
 
@@ -57,7 +58,7 @@ function observeAPIPromise(p: APIPromiseLike, call: Call): void {
   p.responsePromise = p.responsePromise.then(
     (response) => {
       // parse() chains on this promise; by the next macrotask it has run if anyone asked for the body.
-      setImmediate(() => {
+      realSetImmediate(() => {
         if (!parsing) call.endUnparsed();
       });
       return response;

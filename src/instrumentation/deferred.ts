@@ -9,6 +9,7 @@
  * order the calls started and ended. Anything that must see every span (forceFlush, shutdown,
  * disable, tests) drains the queue synchronously first: drainPendingCalls().
  */
+import { setTimeout as realSetTimeout } from 'node:timers';
 import { reportOnce } from './safe';
 
 const queue: Array<() => void> = [];
@@ -21,7 +22,8 @@ export function defer(task: () => void): void {
     scheduled = true;
     // A 1 ms timer, not setImmediate: an immediate would run before the application's next request
     // has gone out and delay it; a timer runs while that request is waiting for its answer.
-    setTimeout(drainPendingCalls, 1);
+    // node:timers' own function: an application's fake timers (replacing the global) must not hold spans back.
+    realSetTimeout(drainPendingCalls, 1);
   }
 }
 

@@ -5,7 +5,8 @@
  * when the call was made; a flush right after a call exports its span.
  */
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setTimeout as realSetTimeout } from 'node:timers';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pendingCalls } from '../../src/instrumentation/deferred';
 import { ATTR_CONTEXT_MESSAGES, ATTR_CONTEXT_TURN, ATTR_GEN_AI_USAGE_INPUT_TOKENS, METRIC_GEN_AI_CLIENT_OPERATION_DURATION } from '../../src/semconv';
 import { createContextMeter } from '../../src/context';
@@ -78,6 +79,23 @@ describe('span completion off the application path', () => {
     expect(spans.map((s) => s.attributes[ATTR_CONTEXT_TURN])).toEqual([1, 2]);
   });
 
+});
+
+describe("an application's fake timers", () => {
+  it('do not hold spans back', async () => {
+    const h = instrument('openai');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'setInterval'] });
+    try {
+      const c = new h.OpenAI({ apiKey: 'sk-test-off-path', baseURL: server.baseURL, maxRetries: 0 });
+      await c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'frozen clock' }] });
+      await new Promise((resolve) => realSetTimeout(resolve, 50)); // real time passes; the fake clock does not
+      expect(pendingCalls()).toBe(0);
+      expect(h.telemetry.spans()).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+      await h.close();
+    }
+  });
 });
 
 describe('flushing right after a call', () => {
