@@ -34,6 +34,7 @@ const KEY_END = '\u0003';
 /** Ends the key of a dated snapshot's base name: "name-YYYY-MM-DD" not known by its full name. */
 const KEY_DATED = '\u0004';
 const DATE_SUFFIX = '-([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8})$';
+const DATE_SUFFIX_JS = new RegExp(DATE_SUFFIX);
 const REF_WIDTH = 12;
 /** A needle whose provider and name hold no key delimiter (else it could match across keys). */
 const SAFE = '^\\x{1}[^\\x{1}-\\x{4}]*\\x{2}[^\\x{1}-\\x{4}]*\\x{3}$';
@@ -50,6 +51,9 @@ export interface ExpressTables {
   keyChunks: string[];
   recordChunks: string[];
 }
+
+/** A coefficient in 13 significant digits (relative error < 1e-12, far inside the 1e-9 contract): shorter records, fewer chunks. */
+const short = (x: number): string => String(Number(x.toPrecision(13)));
 
 type Slot = { id: string; reason: string; coef: [number, number, number] | undefined };
 
@@ -98,8 +102,8 @@ function record(pricing: Pricing, e: ModelEntry, stand: ReadonlyArray<ModelEntry
   if (!(limit > 0)) return undefined;
   // Start bound in ns as a double, 1 ms late: Double(ns) >= it implies the engine's ms time is past the period start.
   const startNs = from === -Infinity ? '-1e300' : num((from + 1) * 1e6);
-  const fields = [startNs, Number.isFinite(limit) ? num(Math.floor(limit)) : '1e300', outZero ? '1' : '', ...coef(p, 1).map(num)];
-  for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(num) : ['', '', '']));
+  const fields = [startNs, Number.isFinite(limit) ? String(Math.floor(limit)) : '1e300', outZero ? '1' : '', ...coef(p, 1).map(short)];
+  for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(short) : ['', '', '']));
   void pricing;
   return fields.join(SEP);
 }
@@ -150,7 +154,7 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
       if (rec) keys.push(refOf(rec) + KEY_START + spelling + KEY_MID + name + KEY_END);
       // The same name with any date suffix, when every date resolves alike (no longer prefix rule
       // can catch the dated form first): one key serves all the snapshots the index would find.
-      if (/-(\d{4}-\d{2}-\d{2}|\d{8})$/.test(name) || prefixes.some((p) => p.length > name.length && p.startsWith(name))) continue;
+      if (DATE_SUFFIX_JS.test(name) || prefixes.some((p) => p.length > name.length && p.startsWith(name))) continue;
       const dated = ['-2099-12-31', '-19990101', '-2024-08-06'].map((d) => index.lookup(id, name + d));
       if (!dated[0] || dated.some((d) => d !== dated[0]) || names.includes(name + '-2024-08-06')) continue;
       const drec = recordFor(dated[0]);
@@ -161,10 +165,11 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
   if (chunks.length > 999) throw new Error('pricing data too large for the collector express records');
   const total = keys.reduce((n, k) => n + Buffer.byteLength(k), 0);
   const buckets = Math.max(1, Math.ceil(total / (CHUNK_BYTES * 0.8)));
-  const keyChunks = Array.from({ length: 2 * buckets - 1 }, () => '');
+  const keyChunks = Array.from({ length: buckets }, () => '');
   for (const k of keys) {
-    const needle = k.slice(REF_WIDTH);
-    keyChunks[bucketOf(needle, buckets) - 1] += k;
+    // Bucket by provider + name without its date suffix: a dated name's exact and base keys share it.
+    const base = k.slice(REF_WIDTH, -1).replace(DATE_SUFFIX_JS, '');
+    keyChunks[bucketOf(base, buckets) % buckets] += k;
   }
   return { buckets, keyChunks, recordChunks: chunks };
 }
@@ -188,27 +193,33 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   out.push(`set(${C('d')}, 0)`);
   firstPresent('d', CACHE_READ_NAMES);
   out.push(`set(${C('o')}, 0) where ${C('o')} == nil and (${A(S.ATTR_GEN_AI_OPERATION_NAME)} == ${str(S.OPERATION.embeddings)} or (not IsString(${A(S.ATTR_GEN_AI_OPERATION_NAME)}) and ${A(S.ATTR_LLM_REQUEST_TYPE)} == "embedding"))`);
-  // Key lookup: FNV bucket -> one chunk of "ref \x01 provider \x02 model \x03" keys.
+  // Key lookup: the FNV bucket of provider + base name (date suffix removed) picks one chunk of
+  // "ref \x01 provider \x02 name \x03|\x04" keys (\x04: the base name of any dated snapshot). (A chain of
+  // `set(chunk) where bucket == j` statements measured slower than this list: each statement costs more.)
   const B = int(t.buckets);
-  out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C('m')}, ${str(KEY_END)}], ""))`);
-  out.push(`set(${C('h')}, FNV(${C('k')}))`);
+  out.push(`set(${C('n')}, ${C('m')})`);
+  out.push(`replace_pattern(${C('n')}, ${str(DATE_SUFFIX)}, "")`);
+  out.push(`set(${C('h')}, FNV(Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C('n')}], "")))`);
+  out.push(`set(${C('h')}, ${C('h')} - (${C('h')} / ${B}) * ${B} + ${B})`);
+  out.push(`set(${C('h')}, ${C('h')} - (${C('h')} / ${B}) * ${B})`);
   out.push(`set(${C('T')}, [${t.keyChunks.map(str).join(', ')}])`);
-  const slot = `${C('T')}[${C('h')} - (${C('h')} / ${B}) * ${B} + ${int(t.buckets - 1)}]`;
-  out.push(`set(${C('x')}, Index(${slot}, ${C('k')}))`);
-  // A name or provider containing a key delimiter could match across keys: such spans go the complete way.
-  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C("k")}, ${str(SAFE)})`);
-  // Not known by its full name but dated: the base name's dated key (a second lookup, misses only).
-  out.push(`set(${C('n')}, ${C('m')}) where ${C('r')} == nil and IsMatch(${C('m')}, ${str(DATE_SUFFIX)})`);
-  out.push(`replace_pattern(${C('n')}, ${str(DATE_SUFFIX)}, "") where ${C('n')} != nil`);
-  out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C('n')}, ${str(KEY_DATED)}], "")) where ${C('n')} != nil`);
-  out.push(`set(${C('h')}, FNV(${C('k')})) where ${C('n')} != nil`);
-  out.push(`set(${C('x')}, Index(${slot}, ${C('k')})) where ${C('n')} != nil`);
-  out.push(`set(${C('r')}, Substring(${slot}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${C('n')} != nil and ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C("k")}, ${str(SAFE_DATED)})`);
+  out.push(`set(${C('t')}, ${C('T')}[${C('h')}])`);
+  const lookup = (name: string, end: string, safe: string, guard: string): void => {
+    out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C(name)}, ${str(end)}], "")) where ${guard}`);
+    out.push(`set(${C('x')}, Index(${C('t')}, ${C('k')})) where ${guard}`);
+    // A name or provider containing a key delimiter could match across keys: such spans go the complete way.
+    out.push(`set(${C('r')}, Substring(${C('t')}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${guard} and ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C('k')}, ${str(safe)})`);
+  };
+  lookup('m', KEY_END, SAFE, `${C('t')} != nil`);
+  // Not known by its full name but dated: the base name's dated key.
+  lookup('n', KEY_DATED, SAFE_DATED, `${C('r')} == nil and ${C('t')} != nil and ${C('n')} != ${C('m')}`);
   // Not found even as a dated snapshot: the complete group decides (aliases, padding, prefixes, fall-backs,
   // unknown model); the fast group, which knows only exact names too, is skipped.
   out.push(`set(${A(S.ATTR_COLLECTOR_RETRY)}, true) where ${C('r')} == nil`);
+  out.push(`set(${C('c')}, Int(Substring(${C('r')}, 0, 3))) where ${C('r')} != nil`);
   out.push(`set(${C('R')}, [${t.recordChunks.map(str).join(', ')}]) where ${C('r')} != nil`);
-  out.push(`set(${C('S')}, Split(Substring(${C('R')}[Int(Substring(${C('r')}, 0, 3))], Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('r')} != nil`);
+  out.push(`set(${C('y')}, ${C('R')}[${C('c')}]) where ${C('r')} != nil`);
+  out.push(`set(${C('S')}, Split(Substring(${C('y')}, Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('y')} != nil`);
   const F = (j: number): string => `${C('S')}[${int(j)}]`;
   const valid = (k: string): string => `IsInt(${C(k)}) and ${C(k)} >= 0 and ${C(k)} <= ${MAX_COUNT}`;
   const noWrites = CACHE_WRITE_NAMES.map((n) => `${A(n)} == nil`).join(' and ');
