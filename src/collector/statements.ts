@@ -365,21 +365,34 @@ export const fastCondition = (): string => `${gateCondition()} and ${A(S.ATTR_CO
 
 /**
  * The statements of one group. `fast`: the common path (the first model name found by its full
- * name); otherwise every rule of the engine, for the spans the fast group marked.
+ * name); otherwise every rule of the engine, for the spans the fast group marked. `part` splits the
+ * complete path in two groups: 'lookup' finds the model (or decides unpriced) and hands the record
+ * reference on in the retry attribute (a string then); 'price' reads usage again and prices. A span
+ * whose model is unknown so skips the pricing statements instead of evaluating each one's condition.
  */
-export function costStatements(t: ModelTables, version: string, scenarios: readonly Scenario[], fast: boolean): string[] {
+export function costStatements(t: ModelTables, version: string, scenarios: readonly Scenario[], fast: boolean, part: 'all' | 'lookup' | 'price' = 'all'): string[] {
   const out: Out = [];
+  if (part === 'price') out.push(`set(${C('ref')}, ${A(S.ATTR_COLLECTOR_RETRY)})`);
   if (!fast) out.push(`delete_key(span.attributes, ${str(S.ATTR_COLLECTOR_RETRY)})`);
   // pcommon maps are scanned linearly and a missing key scans them all: the keys read by nearly every
   // statement go in first, with explicit values instead of "absent".
   out.push(`set(${C('stop')}, false)`, `set(${C('tok')}, false)`);
   out.push(`set(${A(S.ATTR_PRICING_VERSION)}, ${str(version)})`, `set(span.cache["L"], {})`);
   usage(out);
-  provider(out, t);
-  model(out, t, fast);
+  if (part !== 'price') {
+    provider(out, t);
+    model(out, t, fast);
+  }
+  if (part === 'lookup') {
+    out.push(`set(${A(S.ATTR_COLLECTOR_RETRY)}, ${C('ref')}) where ${C('stop')} == false`);
+    return out;
+  }
   actual(out, t);
   standInClass(out, t);
   scenarios.forEach((s, i) => scenario(out, t, s, i));
   cheapest(out);
   return out;
 }
+
+/** The pricing half of the complete path: spans whose record reference the lookup half handed on. */
+export const priceCondition = (): string => `IsString(${A(S.ATTR_COLLECTOR_RETRY)}) and IsMatch(${A(S.ATTR_COLLECTOR_RETRY)}, "^[0-9]{12}$")`;
