@@ -24,7 +24,7 @@ import type { ModelEntry, PricePeriod } from '../pricing/types';
 import type { ResolvedConfig } from '../config';
 import { createStandInResolver } from '../pricing/equivalence';
 import { A, bucketOf, int, num, str } from './ottl';
-import { CHUNK_BYTES, universe } from './tables';
+import { universe } from './tables';
 
 const C = (key: string): string => `span.cache[${str(key)}]`;
 const SEP = '\u0001';
@@ -42,6 +42,12 @@ const SAFE_DATED = '^\\x{1}[^\\x{1}-\\x{4}]*\\x{2}[^\\x{1}-\\x{4}]*\\x{4}$';
 const MAX_COUNT = '9007199254740991';
 /** Margin on every limit: a span within it of a tier or window takes the complete path. */
 const MARGIN = 1 - 1e-9;
+/**
+ * Chunk size of the key and record lists. Each span copies every element of both lists into its cache
+ * (per element ~0.15 µs measured), while Index() over a bigger chunk costs little; literal parse time
+ * grows faster than linearly with length, so chunks stay at a size that still starts quickly.
+ */
+const CHUNK_BYTES = 12000;
 /** Fields per scenario in a record: stand-in id, constant infeasible reason, three coefficients. */
 const PER_SLOT = 5;
 const HEAD = 6; // start ns, limit, output-must-be-0 flag, actual coefficients (3)
