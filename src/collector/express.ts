@@ -50,12 +50,14 @@ const MARGIN = 1 - 1e-9;
 const CHUNK_BYTES = 12000;
 /** Fields per scenario in a record: stand-in id, constant infeasible reason, three coefficients. */
 const PER_SLOT = 5;
-const HEAD = 6; // start ns, limit, output-must-be-0 flag, actual coefficients (3)
+const HEAD = 7; // start ns, limit, output-must-be-0 flag, actual coefficients (3), output shape
 
 export interface ExpressTables {
   buckets: number;
   keyChunks: string[];
   recordChunks: string[];
+  /** Per output shape: for each scenario 'm' (stand-in id) 'r' (constant reason) 'c' (cost), or '-'. */
+  shapes: string[];
 }
 
 /** A coefficient in 13 significant digits (relative error < 1e-12, far inside the 1e-9 contract): shorter records, fewer chunks. */
@@ -73,7 +75,7 @@ function tokenOnly(p: PricePeriod): boolean {
 }
 
 /** The express record for an actual model, or undefined when the complete path must price it. */
-function record(pricing: Pricing, e: ModelEntry, stand: ReadonlyArray<ModelEntry | undefined>): string | undefined {
+function record(shapeOf: (shape: string) => number, e: ModelEntry, stand: ReadonlyArray<ModelEntry | undefined>): string | undefined {
   const p = lastPeriod(e);
   if (!p || !tokenOnly(p)) return undefined;
   let from = p.fromMs;
@@ -108,9 +110,10 @@ function record(pricing: Pricing, e: ModelEntry, stand: ReadonlyArray<ModelEntry
   if (!(limit > 0)) return undefined;
   // Start bound in ns as a double, 1 ms late: Double(ns) >= it implies the engine's ms time is past the period start.
   const startNs = from === -Infinity ? '-1e300' : num((from + 1) * 1e6);
-  const fields = [startNs, Number.isFinite(limit) ? String(Math.floor(limit)) : '1e300', outZero ? '1' : '', ...coef(p, 1).map(short)];
+  // Which attributes each scenario gets (model id, reason, cost): one output statement per shape.
+  const shape = slots.map((s) => (s.id ? 'm' : '-') + (s.reason ? 'r' : '-') + (s.coef ? 'c' : '-')).join('');
+  const fields = [startNs, Number.isFinite(limit) ? String(Math.floor(limit)) : '1e300', outZero ? '1' : '', ...coef(p, 1).map(short), String(shapeOf(shape))];
   for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(short) : ['', '', '']));
-  void pricing;
   return fields.join(SEP);
 }
 
@@ -119,6 +122,11 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
   const scenarios = pricing.scenarios;
   const standIn = createStandInResolver(pricing, scenarios);
   const classOps = [...new Set(Object.values(pricing.operationClasses))].map((cls) => Object.entries(pricing.operationClasses).find(([, c]) => c === cls)![0]);
+  const shapes: string[] = [];
+  const shapeOf = (shape: string): number => {
+    if (!shapes.includes(shape)) shapes.push(shape);
+    return shapes.indexOf(shape);
+  };
   const recordOf = new Map<ModelEntry, string | null>();
   const recordFor = (e: ModelEntry): string | undefined => {
     let r = recordOf.get(e);
@@ -126,7 +134,7 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
       const fixed = standIn(e, undefined);
       // A class-less model whose stand-ins follow the operation: the complete path decides.
       const varies = e.class === undefined && classOps.some((op) => standIn(e, op).some((st, s) => st !== fixed[s]));
-      r = (varies ? undefined : record(pricing, e, fixed)) ?? null;
+      r = (varies ? undefined : record(shapeOf, e, fixed)) ?? null;
       recordOf.set(e, r);
     }
     return r ?? undefined;
@@ -177,7 +185,7 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
     const base = k.slice(REF_WIDTH, -1).replace(DATE_SUFFIX_JS, '');
     keyChunks[bucketOf(base, buckets) % buckets] += k;
   }
-  return { buckets, keyChunks, recordChunks: chunks };
+  return { buckets, keyChunks, recordChunks: chunks, shapes };
 }
 
 /** The express group's statements (same gate as the complete groups). */
@@ -251,15 +259,19 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
     out.push(`set(${C('bv')}, ${C(`u${s}`)}) where ${C('bi')} == ${str(id)}`);
   });
   // Outputs only now, all together: a span that failed a check above carries nothing from this group.
-  out.push(`set(${A(S.ATTR_PRICING_VERSION)}, ${str(version)}) where ${C('ok')} == true`);
-  out.push(`set(${A(S.ATTR_COST_USD)}, ${C('a')}) where ${C('ok')} == true`);
-  scenarioIds.forEach((id, s) => {
-    const j = HEAD + s * PER_SLOT;
-    out.push(`set(${A(S.scenarioModelAttr(id))}, ${F(j)}) where ${C('ok')} == true and ${F(j)} != ""`);
-    out.push(`set(${A(S.scenarioInfeasibleAttr(id))}, ${F(j + 1)}) where ${C('ok')} == true and ${F(j + 1)} != ""`);
-    out.push(`set(${A(S.scenarioCostAttr(id))}, ${C(`u${s}`)}) where ${C(`u${s}`)} != nil`);
+  // One merge of a map literal per output shape (a handful), instead of a statement per attribute.
+  out.push(`set(${C('v')}, ${C('a')} - ${C('bv')}) where ${C('ok')} == true`);
+  t.shapes.forEach((shape, k) => {
+    const entries: string[] = [`${str(S.ATTR_PRICING_VERSION)}: ${str(version)}`, `${str(S.ATTR_COST_USD)}: ${C('a')}`];
+    scenarioIds.forEach((id, s) => {
+      const j = HEAD + s * PER_SLOT;
+      const [m, r, c] = shape.slice(3 * s, 3 * s + 3);
+      if (m === 'm') entries.push(`${str(S.scenarioModelAttr(id))}: ${F(j)}`);
+      if (r === 'r') entries.push(`${str(S.scenarioInfeasibleAttr(id))}: ${F(j + 1)}`);
+      if (c === 'c') entries.push(`${str(S.scenarioCostAttr(id))}: ${C(`u${s}`)}`);
+    });
+    entries.push(`${str(S.ATTR_COST_CHEAPEST)}: ${C('bi')}`, `${str(S.ATTR_COST_SAVINGS_USD)}: ${C('v')}`);
+    out.push(`merge_maps(span.attributes, {${entries.join(', ')}}, "upsert") where ${C('ok')} == true and ${F(6)} == ${str(String(k))}`);
   });
-  out.push(`set(${A(S.ATTR_COST_CHEAPEST)}, ${C('bi')}) where ${C('ok')} == true`);
-  out.push(`set(${A(S.ATTR_COST_SAVINGS_USD)}, ${C('a')} - ${C('bv')}) where ${C('ok')} == true`);
   return out;
 }
