@@ -5,17 +5,19 @@
  *
  * Why a separate path: in OTTL, materialising values is what costs (measured on the built collector:
  * ParseJSON of a 600-byte record ~18 µs, a math operator ~0.2 µs, an executed set ~0.1 µs), so the
- * express path reads one pre-computed record per (provider as written, model as written) with one
- * Split, and prices each scenario with one arithmetic expression on pre-scaled coefficients.
+ * express path reads one pre-computed record per (provider, model name) with one Split, and prices
+ * each scenario with one arithmetic expression on pre-scaled coefficients.
  *
  * A span takes the express path only when all of these hold (checked in statement `ok`, and by the
- * record existing at all): provider attribute absent or exactly a provider id; the first model name
- * exactly a known lower-case name; integer token counts (input and output, or embeddings without
- * output), cache reads <= input, no cache writes; span start at or after the record's latest price
+ * record existing at all): provider attribute absent or a provider id (any case, no padding, no
+ * alias); the first model name, lower-cased, a known name or a dated snapshot of one; integer token
+ * counts (input and output, or embeddings without output), cache reads + writes <= input; span start
+ * at or after the record's latest price
  * period (+1 ms); input + output below every tier threshold and context limit of the actual model and
  * the stand-ins (with a margin), so tiers and windows cannot apply; prices per token only (no
  * per-request, image, audio or minimum charges), stand-ins that do not depend on the operation.
- * Results equal the engine's up to floating-point rounding of the pre-scaled coefficients (~1e-15).
+ * Results equal the engine's up to floating-point rounding of the 13-digit pre-scaled coefficients
+ * (relative ~1e-12; the contract is 1e-9).
  */
 import * as S from '../semconv';
 import { CACHE_READ_NAMES, CACHE_WRITE_NAMES, INPUT_NAMES, MODEL_NAMES, OUTPUT_NAMES, PROVIDER_NAMES } from '../pricing/usage';
@@ -48,9 +50,9 @@ const MARGIN = 1 - 1e-9;
  * grows faster than linearly with length, so chunks stay at a size that still starts quickly.
  */
 const CHUNK_BYTES = 12000;
-/** Fields per scenario in a record: stand-in id, constant infeasible reason, three coefficients. */
-const PER_SLOT = 5;
-const HEAD = 7; // start ns, limit, output-must-be-0 flag, actual coefficients (3), output shape
+/** Fields per scenario in a record: stand-in id, constant infeasible reason, four coefficients. */
+const PER_SLOT = 6;
+const HEAD = 8; // start ns, limit, output-must-be-0 flag, actual coefficients (4), output shape
 
 export interface ExpressTables {
   buckets: number;
@@ -63,7 +65,7 @@ export interface ExpressTables {
 /** A coefficient in 13 significant digits (relative error < 1e-12, far inside the 1e-9 contract): shorter records, fewer chunks. */
 const short = (x: number): string => String(Number(x.toPrecision(13)));
 
-type Slot = { id: string; reason: string; coef: [number, number, number] | undefined };
+type Slot = { id: string; reason: string; coef: number[] | undefined };
 
 function lastPeriod(e: ModelEntry): PricePeriod | undefined {
   return e.periods[e.periods.length - 1];
@@ -85,9 +87,10 @@ function record(shapeOf: (shape: string) => number, e: ModelEntry, stand: Readon
     for (const t of q.tiers ?? []) limit = Math.min(limit, (t.min_input_tokens / f) * MARGIN - 1);
   };
   tierLimit(p, 1);
-  const coef = (q: PricePeriod, f: number): [number, number, number] => {
+  // Per token, scaled: uncached input, cache read, cache write, output (absent cache prices = input's).
+  const coef = (q: PricePeriod, f: number): number[] => {
     const pin = q.inputMtok!;
-    return [(f * pin) / 1e6, (f * (q.cachedInputMtok ?? pin)) / 1e6, (f * (q.outputMtok ?? 0)) / 1e6];
+    return [pin, q.cachedInputMtok ?? pin, q.cacheWriteMtok ?? pin, q.outputMtok ?? 0].map((x) => (f * x) / 1e6);
   };
   const slots: Slot[] = [];
   for (const st of stand) {
@@ -113,7 +116,7 @@ function record(shapeOf: (shape: string) => number, e: ModelEntry, stand: Readon
   // Which attributes each scenario gets (model id, reason, cost): one output statement per shape.
   const shape = slots.map((s) => (s.id ? 'm' : '-') + (s.reason ? 'r' : '-') + (s.coef ? 'c' : '-')).join('');
   const fields = [startNs, Number.isFinite(limit) ? String(Math.floor(limit)) : '1e300', outZero ? '1' : '', ...coef(p, 1).map(short), String(shapeOf(shape))];
-  for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(short) : ['', '', '']));
+  for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(short) : ['', '', '', '']));
   return fields.join(SEP);
 }
 
@@ -202,10 +205,13 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   firstString('m', MODEL_NAMES);
   out.push(`set(${C('m')}, ToLowerCase(${C('m')}))`);
   firstString('p', PROVIDER_NAMES);
+  out.push(`set(${C('p')}, ToLowerCase(${C('p')}))`);
   firstPresent('i', INPUT_NAMES);
   firstPresent('o', OUTPUT_NAMES);
   out.push(`set(${C('d')}, 0)`);
   firstPresent('d', CACHE_READ_NAMES);
+  out.push(`set(${C('w')}, 0)`);
+  firstPresent('w', CACHE_WRITE_NAMES);
   out.push(`set(${C('o')}, 0) where ${C('o')} == nil and (${A(S.ATTR_GEN_AI_OPERATION_NAME)} == ${str(S.OPERATION.embeddings)} or (not IsString(${A(S.ATTR_GEN_AI_OPERATION_NAME)}) and ${A(S.ATTR_LLM_REQUEST_TYPE)} == "embedding"))`);
   // Key lookup: the FNV bucket of provider + base name (date suffix removed) picks one chunk of
   // "ref \x01 provider \x02 name \x03|\x04" keys (\x04: the base name of any dated snapshot). (A chain of
@@ -236,17 +242,16 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   out.push(`set(${C('S')}, Split(Substring(${C('y')}, Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('y')} != nil`);
   const F = (j: number): string => `${C('S')}[${int(j)}]`;
   const valid = (k: string): string => `IsInt(${C(k)}) and ${C(k)} >= 0 and ${C(k)} <= ${MAX_COUNT}`;
-  const noWrites = CACHE_WRITE_NAMES.map((n) => `${A(n)} == nil`).join(' and ');
-  out.push(`set(${C('ok')}, true) where ${C('S')} != nil and ${valid('i')} and ${valid('o')} and ${valid('d')} and ${C('d')} <= ${C('i')} and ${noWrites}` +
+  out.push(`set(${C('ok')}, true) where ${C('S')} != nil and ${valid('i')} and ${valid('o')} and ${valid('d')} and ${valid('w')} and ${C('d')} + ${C('w')} <= ${C('i')}` +
     ` and span.start_time_unix_nano >= Double(${F(0)}) and ${C('i')} + ${C('o')} <= Double(${F(1)}) and (${F(2)} == "" or ${C('o')} == 0)`);
-  out.push(`set(${C('u')}, ${C('i')} - ${C('d')}) where ${C('ok')} == true`);
+  out.push(`set(${C('u')}, ${C('i')} - ${C('d')} - ${C('w')}) where ${C('ok')} == true`);
   // Cache reads are absent from most spans: without them one term (two operators, one Double) less;
   // every operator and conversion costs (measured ~0.3-0.5 µs each), so the plain case is its own statement.
-  const plain = (j: number): string => `${C('u')} * Double(${F(j)}) + ${C('o')} * Double(${F(j + 2)})`;
-  const cost = (j: number): string => `${C('u')} * Double(${F(j)}) + ${C('d')} * Double(${F(j + 1)}) + ${C('o')} * Double(${F(j + 2)})`;
+  const plain = (j: number): string => `${C('u')} * Double(${F(j)}) + ${C('o')} * Double(${F(j + 3)})`;
+  const cost = (j: number): string => `${C('u')} * Double(${F(j)}) + ${C('d')} * Double(${F(j + 1)}) + ${C('w')} * Double(${F(j + 2)}) + ${C('o')} * Double(${F(j + 3)})`;
   const priced = (key: string, j: number, guard: string): void => {
-    out.push(`set(${C(key)}, ${plain(j)}) where ${guard} and ${C('d')} == 0`);
-    out.push(`set(${C(key)}, ${cost(j)}) where ${guard} and ${C('d')} > 0`);
+    out.push(`set(${C(key)}, ${plain(j)}) where ${guard} and ${C('d')} == 0 and ${C('w')} == 0`);
+    out.push(`set(${C(key)}, ${cost(j)}) where ${guard} and (${C('d')} > 0 or ${C('w')} > 0)`);
   };
   priced('a', 3, `${C('ok')} == true`);
   // Cheapest so far in two scalars (a list per candidate measured slower); the first strictly cheaper wins.
@@ -271,7 +276,7 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
       if (c === 'c') entries.push(`${str(S.scenarioCostAttr(id))}: ${C(`u${s}`)}`);
     });
     entries.push(`${str(S.ATTR_COST_CHEAPEST)}: ${C('bi')}`, `${str(S.ATTR_COST_SAVINGS_USD)}: ${C('v')}`);
-    out.push(`merge_maps(span.attributes, {${entries.join(', ')}}, "upsert") where ${C('ok')} == true and ${F(6)} == ${str(String(k))}`);
+    out.push(`merge_maps(span.attributes, {${entries.join(', ')}}, "upsert") where ${C('ok')} == true and ${F(7)} == ${str(String(k))}`);
   });
   return out;
 }
