@@ -5,7 +5,7 @@
  * Methods are patched on the resource classes' prototypes (Chat.Completions, Responses, ...), so the
  * SDK's own helpers that call create() internally (parse, stream, runTools) are covered too.
  */
-import { context as otelContext, diag, SpanKind, trace, type Span } from '@opentelemetry/api';
+import { context as otelContext, createNoopMeter, diag, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { getConversationId } from '../context/conversation-id';
 import { ATTR_DUPLICATE, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, OPERATION } from '../semconv';
@@ -47,7 +47,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   protected override _updateMetricInstruments(): void {
-    this.callMetrics = new CallMetrics(this.meter);
+    // A meter that cannot create an instrument must not break setMeterProvider() or the calls.
+    this.callMetrics = guard('creating metric instruments', () => new CallMetrics(this.meter)) ?? new CallMetrics(createNoopMeter());
   }
 
   protected init() {

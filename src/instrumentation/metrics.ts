@@ -1,4 +1,5 @@
-import type { Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Histogram, Meter } from '@opentelemetry/api';
+import { PreSummedCounter } from '../metrics/pre-summed-counter';
 import {
   DURATION_BUCKETS,
   METRIC_CONTEXT_RECYCLED_TOKENS,
@@ -18,9 +19,9 @@ export class CallMetrics {
   readonly duration: Histogram;
   readonly timeToFirstChunk: Histogram;
   readonly contextTokens: Histogram;
-  readonly recycledTokens: Counter;
+  readonly recycledTokens: PreSummedCounter;
   readonly utilization: Histogram;
-  readonly bloated: Counter;
+  readonly bloated: PreSummedCounter;
 
   constructor(meter: Meter) {
     this.tokenUsage = meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
@@ -43,7 +44,8 @@ export class CallMetrics {
       unit: '{token}',
       advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
     });
-    this.recycledTokens = meter.createCounter(METRIC_CONTEXT_RECYCLED_TOKENS, {
+    // Counters are summed here and observed at collection (src/metrics/pre-summed-counter.ts).
+    this.recycledTokens = new PreSummedCounter(meter, METRIC_CONTEXT_RECYCLED_TOKENS, {
       description: 'Input tokens resent unchanged from the previous request of the same conversation',
       unit: '{token}',
     });
@@ -52,7 +54,7 @@ export class CallMetrics {
       unit: '1',
       advice: { explicitBucketBoundaries: UTILIZATION_BUCKETS },
     });
-    this.bloated = meter.createCounter(METRIC_CONTEXT_BLOATED, {
+    this.bloated = new PreSummedCounter(meter, METRIC_CONTEXT_BLOATED, {
       description: 'Requests whose context was bloated, by the rule that fired',
       unit: '{request}',
     });

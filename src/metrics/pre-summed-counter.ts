@@ -1,19 +1,25 @@
 /**
  * A monotonic counter summed in tokentax and reported through an ObservableCounter: what a backend
- * receives is the same cumulative Sum a Counter gives, but a span's many adds (one per scenario for
- * tokentax.cost) cost a Map lookup each instead of the SDK's per-record attribute hashing — the
- * largest single share of tokentax's per-call CPU when measured.
+ * receives is the same cumulative Sum a Counter gives, but an add costs a WeakMap lookup for an
+ * attribute object seen before (callers cache theirs) instead of the SDK's per-record attribute
+ * hashing (measured 4.4 µs per record with 7 attributes, the largest share of tokentax's per-call CPU).
  *
- * Callers pass attribute objects they reuse (cached per model/scenario): series are found by object
- * identity. Series are bounded like the SDK's cardinality limit: past `maxSeries` distinct objects,
- * adds go to one `otel.metric.overflow=true` series, as the SDK itself would report them.
+ * An attribute object not seen before is matched by content, once, so equal sets always share one
+ * series. Series are bounded like the SDK's cardinality limit: past `maxSeries`, adds go to one
+ * `otel.metric.overflow=true` series, as the SDK itself would report them.
  */
 import type { Attributes, Meter, MetricOptions, ObservableResult } from '@opentelemetry/api';
+
+interface Series {
+  readonly attributes: Attributes;
+  value: number;
+}
 
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 
 export class PreSummedCounter {
-  private readonly sums = new Map<Attributes, number>();
+  private readonly byObject = new WeakMap<Attributes, Series>();
+  private readonly byContent = new Map<string, Series>();
 
   constructor(
     meter: Meter,
@@ -22,21 +28,39 @@ export class PreSummedCounter {
     private readonly maxSeries = 2000,
   ) {
     meter.createObservableCounter(name, options).addCallback((result: ObservableResult) => {
-      for (const [attributes, value] of this.sums) result.observe(value, attributes);
+      for (const series of this.byContent.values()) result.observe(series.value, series.attributes);
     });
   }
 
   add(value: number, attributes: Attributes): void {
     if (!(value >= 0) || value === Infinity) return; // as the SDK: a counter ignores negative (and NaN) adds
-    let key = attributes;
-    let sum = this.sums.get(key);
-    if (sum === undefined) {
-      if (this.sums.size >= this.maxSeries) {
-        key = OVERFLOW;
-        sum = this.sums.get(key);
-      }
-      sum ??= 0;
+    let series = this.byObject.get(attributes);
+    if (!series) {
+      series = this.seriesFor(attributes);
+      this.byObject.set(attributes, series);
     }
-    this.sums.set(key, sum + value);
+    series.value += value;
   }
+
+  private seriesFor(attributes: Attributes): Series {
+    const key = contentKey(attributes);
+    let series = this.byContent.get(key);
+    if (series) return series;
+    const full = this.byContent.size >= this.maxSeries;
+    const overflowKey = contentKey(OVERFLOW);
+    series = full ? this.byContent.get(overflowKey) : undefined;
+    if (series) return series;
+    series = { attributes: full ? OVERFLOW : Object.freeze({ ...attributes }), value: 0 };
+    this.byContent.set(full ? overflowKey : key, series);
+    return series;
+  }
+}
+
+/** Order-independent identity of an attribute set (as the SDK hashes it). */
+function contentKey(attributes: Attributes): string {
+  return JSON.stringify(
+    Object.keys(attributes)
+      .sort()
+      .map((k) => [k, attributes[k]]),
+  );
 }

@@ -124,23 +124,16 @@ export class CostEnricher {
   }
 }
 
-/**
- * One metric attribute object per (scenario, provider) map and model: the counter finds its series
- * by object identity. Bounded: past 1,000 models a map's further models share one `_OTHER` object.
- */
+/** Metric attribute objects are cached per (scenario, provider) map and model, bounded: the counter
+ *  finds a cached object's series without hashing its attributes. */
 function cachedAttrs(byModel: Map<string, Attributes>, scenario: string, model: string, provider: string): Attributes {
   let a = byModel.get(model);
   if (!a) {
-    const full = byModel.size >= MAX_MODELS_PER_MAP;
-    const key = full ? OTHER_MODELS : model;
-    a = byModel.get(key) ?? Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: key, [ATTR_METRIC_PROVIDER]: provider });
-    if (!full || !byModel.has(key)) byModel.set(key, a);
+    a = Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: model, [ATTR_METRIC_PROVIDER]: provider });
+    if (byModel.size < 1000) byModel.set(model, a);
   }
   return a;
 }
-
-const MAX_MODELS_PER_MAP = 1000;
-const OTHER_MODELS = '_OTHER';
 
 function resolveConfig(config: CostProcessorOptions['config']): ResolvedConfig {
   if (config && 'bloat' in config && 'prices' in config && 'providerHosts' in config && Array.isArray(config.prices)) {

@@ -232,7 +232,15 @@ describe('fault injection', () => {
       throw new Error('FAULT-metric-record');
     };
     const instrument = { record: boom, add: boom };
-    const meter = { createHistogram: () => instrument, createCounter: () => instrument, createUpDownCounter: () => instrument, createGauge: () => instrument } as unknown as Meter;
+    // Observable instruments take callbacks: one that throws when its callback is added.
+    const observable = { addCallback: boom, removeCallback: boom };
+    const meter = {
+      createHistogram: () => instrument,
+      createCounter: () => instrument,
+      createUpDownCounter: () => instrument,
+      createGauge: () => instrument,
+      createObservableCounter: () => observable,
+    } as unknown as Meter;
     const throwingProvider: MeterProvider = { getMeter: () => meter };
     // The same meter behind the cost processor's tokentax.cost counter.
     const r = await runWith({ meterProvider: throwingProvider, processors: [new TokentaxCostProcessor({ meter })] });

@@ -1,6 +1,7 @@
 /**
  * PreSummedCounter reports what a Counter would: a monotonic cumulative Sum per attribute set (and
- * the right deltas to a delta-temporality reader), ignores negative/NaN adds, and bounds its series.
+ * the right deltas to a delta-temporality reader), one series per attribute set whatever object carries
+ * it, ignores negative/NaN adds, and bounds its series.
  */
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +50,16 @@ describe('PreSummedCounter', () => {
     expect(first.values).toEqual({ [JSON.stringify(a)]: 0.75, [JSON.stringify(b)]: 2 });
     counter.add(1, a);
     expect((await points(reader)).values[JSON.stringify(a)]).toBe(1.75);
+  });
+
+  it('sums equal attribute sets given as different objects (any key order) into one series', async () => {
+    const { reader, counter } = setup();
+    counter.add(1, { scenario: 'cheap', model: 'llama' });
+    counter.add(2, { model: 'llama', scenario: 'cheap' });
+    counter.add(4, b);
+    const { values } = await points(reader);
+    expect(Object.keys(values)).toHaveLength(1);
+    expect(Object.values(values)).toEqual([7]);
   });
 
   it('gives a delta reader the increase since its last collection', async () => {
