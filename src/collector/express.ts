@@ -50,9 +50,11 @@ const MARGIN = 1 - 1e-9;
  * grows faster than linearly with length, so chunks stay at a size that still starts quickly.
  */
 const CHUNK_BYTES = 12000;
-/** Fields per scenario in a record: stand-in id, constant infeasible reason, four coefficients. */
-const PER_SLOT = 6;
-const HEAD = 8; // start ns, limit, output-must-be-0 flag, actual coefficients (4), output shape
+/** Fields per scenario in a record: stand-in id, constant infeasible reason, four coefficients, and the
+ *  window bounds: fits when input + output <= fit; exceeds when input > xm or input + output > xw. */
+const PER_SLOT = 9;
+const NONE = '1e300';
+const HEAD = 9; // start ns, tier limit, output-must-be-0 flag, actual coefficients (4), output shape, all-fit limit
 
 export interface ExpressTables {
   buckets: number;
@@ -65,7 +67,7 @@ export interface ExpressTables {
 /** A coefficient in 13 significant digits (relative error < 1e-12, far inside the 1e-9 contract): shorter records, fewer chunks. */
 const short = (x: number): string => String(Number(x.toPrecision(13)));
 
-type Slot = { id: string; reason: string; coef: number[] | undefined };
+type Slot = { id: string; reason: string; coef: number[] | undefined; fit: number; xm: number; xw: number };
 
 function lastPeriod(e: ModelEntry): PricePeriod | undefined {
   return e.periods[e.periods.length - 1];
@@ -94,29 +96,38 @@ function record(shapeOf: (shape: string) => number, e: ModelEntry, stand: Readon
   };
   const slots: Slot[] = [];
   for (const st of stand) {
-    if (!st) { slots.push({ id: '', reason: S.INFEASIBLE.noModel, coef: undefined }); continue; }
+    const none = { fit: Infinity, xm: Infinity, xw: Infinity };
+    if (!st) { slots.push({ id: '', reason: S.INFEASIBLE.noModel, coef: undefined, ...none }); continue; }
     if (st.id === '' || st.id.includes(SEP)) return undefined;
     const q = lastPeriod(st);
-    if (!q) { slots.push({ id: st.id, reason: S.INFEASIBLE.noPrice, coef: undefined }); continue; }
+    if (!q) { slots.push({ id: st.id, reason: S.INFEASIBLE.noPrice, coef: undefined, ...none }); continue; }
     from = Math.max(from, q.fromMs);
     const f = st.tokenRatio / e.tokenRatio;
-    for (const w of [st.maxInput, st.window]) if (w !== undefined) limit = Math.min(limit, (w / f) * MARGIN - 1);
+    // The engine's window check (fitsWindow, translated counts) with margins both ways: a span between
+    // "surely fits" and "surely exceeds" takes the complete path.
+    const win = { fit: Infinity, xm: Infinity, xw: Infinity };
+    for (const w of [st.maxInput, st.window]) if (w !== undefined) win.fit = Math.min(win.fit, Math.floor((w / f) * MARGIN - 1));
+    if (st.maxInput !== undefined) win.xm = Math.ceil((st.maxInput / f) / MARGIN + 1);
+    if (st.window !== undefined) win.xw = Math.ceil((st.window / f) / MARGIN + 1);
     if (q.perRequest === null && (!q.tokenMetered || (q.inputMtok !== undefined && q.outputMtok !== undefined)) && q.perImage === undefined && q.perAudioMinute === undefined) {
-      slots.push({ id: st.id, reason: S.INFEASIBLE.noPrice, coef: undefined });
+      slots.push({ id: st.id, reason: S.INFEASIBLE.noPrice, coef: undefined, ...win });
       continue;
     }
     if (!tokenOnly(q)) return undefined;
     if (q.outputMtok === undefined) outZero = true;
     tierLimit(q, f);
-    slots.push({ id: st.id, reason: '', coef: coef(q, f) });
+    slots.push({ id: st.id, reason: '', coef: coef(q, f), ...win });
   }
   if (!(limit > 0)) return undefined;
   // Start bound in ns as a double, 1 ms late: Double(ns) >= it implies the engine's ms time is past the period start.
   const startNs = from === -Infinity ? '-1e300' : num((from + 1) * 1e6);
   // Which attributes each scenario gets (model id, reason, cost): one output statement per shape.
   const shape = slots.map((s) => (s.id ? 'm' : '-') + (s.reason ? 'r' : '-') + (s.coef ? 'c' : '-')).join('');
-  const fields = [startNs, Number.isFinite(limit) ? String(Math.floor(limit)) : '1e300', outZero ? '1' : '', ...coef(p, 1).map(short), String(shapeOf(shape))];
-  for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(short) : ['', '', '', '']));
+  const bound = (x: number): string => (Number.isFinite(x) ? String(x) : NONE);
+  const fitAll = Math.min(...slots.map((x) => x.fit));
+  if (!(fitAll > 0)) return undefined;
+  const fields = [startNs, bound(Math.floor(limit)), outZero ? '1' : '', ...coef(p, 1).map(short), String(shapeOf(shape)), bound(fitAll)];
+  for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(short) : ['', '', '', '']), bound(s.fit), bound(s.xm), bound(s.xw));
   return fields.join(SEP);
 }
 
@@ -244,6 +255,13 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   const valid = (k: string): string => `IsInt(${C(k)}) and ${C(k)} >= 0 and ${C(k)} <= ${MAX_COUNT}`;
   out.push(`set(${C('ok')}, true) where ${C('S')} != nil and ${valid('i')} and ${valid('o')} and ${valid('d')} and ${valid('w')} and ${C('d')} + ${C('w')} <= ${C('i')}` +
     ` and span.start_time_unix_nano >= Double(${F(0)}) and ${C('i')} + ${C('o')} <= Double(${F(1)}) and (${F(2)} == "" or ${C('o')} == 0)`);
+  // Above every stand-in's "surely fits" bound: per scenario, surely exceeds (context_window) or bail.
+  out.push(`set(${C('g')}, true) where ${C('ok')} == true and ${C('i')} + ${C('o')} > Double(${F(8)})`);
+  scenarioIds.forEach((_, s) => {
+    const j = HEAD + s * PER_SLOT;
+    out.push(`set(${C(`x${s}`)}, true) where ${C('g')} == true and (${C('i')} > Double(${F(j + 7)}) or ${C('i')} + ${C('o')} > Double(${F(j + 8)}))`);
+    out.push(`set(${C('ok')}, false) where ${C('g')} == true and ${C(`x${s}`)} == nil and ${C('i')} + ${C('o')} > Double(${F(j + 6)})`);
+  });
   out.push(`set(${C('u')}, ${C('i')} - ${C('d')} - ${C('w')}) where ${C('ok')} == true`);
   // Cache reads are absent from most spans: without them one term (two operators, one Double) less;
   // every operator and conversion costs (measured ~0.3-0.5 µs each), so the plain case is its own statement.
@@ -259,7 +277,7 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   out.push(`set(${C('bi')}, ${str(S.CHEAPEST_ACTUAL)}) where ${C('ok')} == true`);
   scenarioIds.forEach((id, s) => {
     const j = HEAD + s * PER_SLOT;
-    priced(`u${s}`, j + 2, `${C('ok')} == true and ${F(j + 2)} != ""`);
+    priced(`u${s}`, j + 2, `${C('ok')} == true and ${F(j + 2)} != "" and ${C(`x${s}`)} == nil`);
     out.push(`set(${C('bi')}, ${str(id)}) where ${C(`u${s}`)} != nil and ${C(`u${s}`)} < ${C('bv')}`);
     out.push(`set(${C('bv')}, ${C(`u${s}`)}) where ${C('bi')} == ${str(id)}`);
   });
@@ -277,6 +295,10 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
     });
     entries.push(`${str(S.ATTR_COST_CHEAPEST)}: ${C('bi')}`, `${str(S.ATTR_COST_SAVINGS_USD)}: ${C('v')}`);
     out.push(`merge_maps(span.attributes, {${entries.join(', ')}}, "upsert") where ${C('ok')} == true and ${F(7)} == ${str(String(k))}`);
+  });
+  scenarioIds.forEach((id, s) => {
+    out.push(`set(${A(S.scenarioInfeasibleAttr(id))}, ${str(S.INFEASIBLE.contextWindow)}) where ${C('ok')} == true and ${C(`x${s}`)} == true`);
+    out.push(`delete_key(span.attributes, ${str(S.scenarioCostAttr(id))}) where ${C('ok')} == true and ${C(`x${s}`)} == true`);
   });
   return out;
 }
