@@ -169,11 +169,12 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
   };
   const keys: string[] = [];
   const prefixes = Object.values(sources.prices.providers).flatMap((p) => p.models.flatMap((m) => m.prefixes ?? []).map((x) => x.toLowerCase()));
-  const names = [...universe(sources, config)].filter((n) => !/[\u0001-\u0003]/.test(n) && n !== '');
+  // Names with a key delimiter (\x01-\x04) stay with the complete path: a needle could match inside them.
+  const names = [...universe(sources, config)].filter((n) => !/[\u0001-\u0004]/.test(n) && n !== '');
   const spellings: Array<[string, string | undefined]> = [['', undefined]];
   for (const id of index.providers()) {
     const p = id.toLowerCase();
-    if (p !== '' && !/[\u0001-\u0003]/.test(p) && p === p.trim() && index.provider(p) === id) spellings.push([p, id]);
+    if (p !== '' && !/[\u0001-\u0004]/.test(p) && p === p.trim() && index.provider(p) === id) spellings.push([p, id]);
   }
   for (const [spelling, id] of spellings) {
     for (const name of names) {

@@ -39,6 +39,14 @@ describe('OTTL spelling', () => {
     }
   });
 
+  it('the express group keeps names with key delimiters out of its key table (a needle could match inside them)', () => {
+    const prices = ['plain-model', 'odd\u0004model', 'odd\u0001model'].map((model) => ({ provider: 'openai', model, inputMtok: 1, outputMtok: 1, class: 'frontier_chat' }));
+    const express = generateTransformProcessor({ config: { env: {}, prices } }).trace_statements[0].statements.join('\n');
+    expect(express).toContain('plain-model');
+    expect(express).not.toContain('odd\\u0004model');
+    expect(express).not.toContain('odd\\u0001model');
+  });
+
   it('a hostile model name in user config stays inside one OTTL string', () => {
     const hostile = 'x") where true\n- set(span.attributes["pwned"], "${env:HOME}';
     const t = generateTransformProcessor({ config: { env: {}, prices: [{ provider: 'openai', model: hostile, inputMtok: 1, outputMtok: 1 }] } });
