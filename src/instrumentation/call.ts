@@ -93,7 +93,8 @@ export class Call {
     if (env.settings.captureContent) inputContent(params, attributes);
 
     const name = this.model ? `${spec.name} ${this.model}` : spec.name;
-    this.span = env.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, start.parent);
+    // The same clock reading starts the span and the duration metric, so the two agree exactly.
+    this.span = env.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime: this.startedAt }, start.parent);
     this.context = trace.setSpan(start.parent, this.span);
 
     if (env.settings.measureContext && spec.measuresContext && env.settings.contextMeter) {

@@ -60,7 +60,7 @@ describe('span completion off the application path', () => {
     const durations = metricPoints(await h.telemetry.metrics(), METRIC_GEN_AI_CLIENT_OPERATION_DURATION);
     const recorded = durations.reduce((sum, p) => sum + p.value.sum, 0);
     const spanSeconds = hrMs(span.duration as [number, number]) / 1000;
-    expect(Math.abs(recorded - spanSeconds)).toBeLessThan(0.002);
+    expect(Math.abs(recorded - spanSeconds)).toBeLessThan(1e-4); // one clock reading starts both
   });
 
   it('measures the request as it was when the call was made, although measured afterwards', async () => {
