@@ -185,17 +185,12 @@ export class Call {
     // An API error message can echo the request (an invalid value, a prompt excerpt): it is content,
     // so by default the status says only the error type and HTTP status.
     const message = guard('reading the error', () => (this.env.settings.captureContent ? errorMessage(error) : statusSummary(error, errorType)));
-    defer(() => {
-      guard('ending a failed call', () => {
-        const attributes: Attributes = { [ATTR_ERROR_TYPE]: errorType };
-        if (partial) this.responseAttributes(partial, attributes);
-        else this.contextAttributes(undefined, attributes);
-        this.span.setAttributes(attributes);
-        this.span.setStatus({ code: SpanStatusCode.ERROR, message });
-        this.record(withAttribute(this.metricAttributes, ATTR_ERROR_TYPE, errorType), attributes, endedAt);
-      });
-      // A span processor or exporter that throws in onEnd must not reach the application.
-      guard('ending the span', () => this.span.end(endedAt));
+    this.completeLater('ending a failed call', endedAt, (attributes) => {
+      attributes[ATTR_ERROR_TYPE] = errorType;
+      if (partial) this.responseAttributes(partial, attributes);
+      else this.contextAttributes(undefined, attributes);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+      return withAttribute(this.metricAttributes, ATTR_ERROR_TYPE, errorType);
     });
   }
 
@@ -214,14 +209,23 @@ export class Call {
   private finish(summary: ResponseSummary | (() => ResponseSummary)): void {
     if (this.ended) return;
     this.ended = true;
-    const endedAt = performance.now();
+    this.completeLater('ending a call', performance.now(), (attributes) => {
+      const read = typeof summary === 'function' ? summary() : summary;
+      this.responseAttributes(read, attributes);
+      return read.model ? withAttribute(this.metricAttributes, ATTR_GEN_AI_RESPONSE_MODEL, read.model) : this.metricAttributes;
+    });
+  }
+
+  /**
+   * Queues the span's completion (./deferred): `fill` adds its attributes and returns the metric
+   * attributes; then the attributes are set, the metrics recorded and the span ended at `endedAt`.
+   */
+  private completeLater(where: string, endedAt: number, fill: (attributes: Attributes) => Attributes): void {
     defer(() => {
-      guard('ending a call', () => {
-        if (typeof summary === 'function') summary = summary();
+      guard(where, () => {
         const attributes: Attributes = {};
-        this.responseAttributes(summary, attributes);
+        const metricAttributes = fill(attributes);
         this.span.setAttributes(attributes);
-        const metricAttributes = summary.model ? withAttribute(this.metricAttributes, ATTR_GEN_AI_RESPONSE_MODEL, summary.model) : this.metricAttributes;
         this.record(metricAttributes, attributes, endedAt);
       });
       // A span processor or exporter that throws in onEnd must not reach the application.
