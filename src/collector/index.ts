@@ -8,7 +8,7 @@
 import { stringify } from 'yaml';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
 import { loadPricing, readPricingSources, type PricingSources } from '../pricing';
-import { costStatements, fastCondition, gateCondition, priceCondition, retryCondition } from './statements';
+import { costStatements, dropInboundRetry, fastCondition, gateCondition, inboundRetryCondition, priceCondition, retryCondition } from './statements';
 import { buildTables } from './tables';
 import { buildExpressTables, expressStatements } from './express';
 import { pipeline, transformProcessor, type TransformProcessorConfig } from './pipeline';
@@ -37,11 +37,13 @@ export function generateTransformProcessor(options: CollectorConfigOptions = {})
 function build(pricing: ReturnType<typeof loadPricing>, sources: PricingSources, config: ResolvedConfig): TransformProcessorConfig {
   const tables = buildTables(pricing, sources, config);
   const express = buildExpressTables(pricing, sources, config);
-  // Four groups: the express one prices the common spans in few cheap statements (express.ts) and
+  // A first group drops a hand-over attribute that came in with the span (it would steer the later
+  // groups). Then four groups: the express one prices the common spans in few cheap statements (express.ts) and
   // leaves the others untouched; the fast one handles spans whose first model name is known as written;
   // the rest (aliases, prefixes, fall-backs to the request or OpenInference name, unknown models) are
   // marked for the complete path: its lookup group, then its pricing group for the spans it found.
   return transformProcessor([
+    { condition: inboundRetryCondition(), statements: [dropInboundRetry()] },
     { condition: gateCondition(), statements: expressStatements(express, pricing.version, pricing.scenarios.map((s) => s.id)) },
     { condition: fastCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, true) },
     { condition: retryCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, false, 'lookup') },

@@ -357,6 +357,11 @@ export function gateCondition(): string {
   return `${A(S.ATTR_PRICING_VERSION)} == nil and ${A(S.ATTR_DUPLICATE)} != true and (${named})`;
 }
 
+/** Spans that arrive carrying the internal hand-over attribute (a client's, or a collector's before
+ *  this one): it is dropped first, so only this processor's own groups can set it. */
+export const inboundRetryCondition = (): string => `${A(S.ATTR_COLLECTOR_RETRY)} != nil`;
+export const dropInboundRetry = (): string => `delete_key(span.attributes, ${str(S.ATTR_COLLECTOR_RETRY)})`;
+
 /** The complete group's condition: spans the fast group handed over. */
 export const retryCondition = (): string => `${A(S.ATTR_COLLECTOR_RETRY)} == true`;
 

@@ -41,7 +41,7 @@ describe('OTTL spelling', () => {
 
   it('the express group keeps names with key delimiters out of its key table (a needle could match inside them)', () => {
     const prices = ['plain-model', 'odd\u0004model', 'odd\u0001model'].map((model) => ({ provider: 'openai', model, inputMtok: 1, outputMtok: 1, class: 'frontier_chat' }));
-    const express = generateTransformProcessor({ config: { env: {}, prices } }).trace_statements[0].statements.join('\n');
+    const express = generateTransformProcessor({ config: { env: {}, prices } }).trace_statements[1].statements.join('\n');
     expect(express).toContain('plain-model');
     expect(express).not.toContain('odd\\u0004model');
     expect(express).not.toContain('odd\\u0001model');
