@@ -7,6 +7,11 @@
  * `${` is escaped later, once, for the collector's own config expansion (see pipeline.ts).
  */
 
+import { DATE_SUFFIX } from '../pricing/match';
+
+/** The engine's dated-snapshot suffix rule as an RE2 pattern for the generated statements. */
+export const DATE_SUFFIX_PATTERN = DATE_SUFFIX.source.replace(/\\d/g, '[0-9]');
+
 /** An OTTL string literal (Go strconv.Unquote syntax) for any JS string. */
 export function str(s: string): string {
   let out = '"';

@@ -12,14 +12,13 @@
 import * as S from '../semconv';
 import { INPUT_NAMES, OUTPUT_NAMES, CACHE_READ_NAMES, CACHE_WRITE_NAMES, PROVIDER_NAMES, MODEL_NAMES } from '../pricing/usage';
 import type { Scenario } from '../contracts';
-import { A, C, int, reEscape, str } from './ottl';
+import { A, C, DATE_SUFFIX_PATTERN as DATE_SUFFIX, int, reEscape, str } from './ottl';
 import { ANY_PROVIDER, DEFAULT_CLASS, KEY_END, KEY_START, REF_WIDTH, escapeKey, type Features, type ModelTables } from './tables';
 
 const MAX_COUNT = '9007199254740991.0';
 /** JavaScript's String.prototype.trim() whitespace, as an RE2 class. */
 const JS_SPACE = '[\\t\\n\\x{0b}\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]';
 const TRIM = `^${JS_SPACE}+|${JS_SPACE}+$`;
-const DATE_SUFFIX = '-([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8})$';
 const KEY_CHARS = '[\\x{1}-\\x{3}]';
 const FAIL = { noPrice: 1, unsupported: 2, missing: 3, invalid: 4 } as const;
 

@@ -15,6 +15,7 @@ import type { Pricing, PricingSources } from '../pricing';
 import type { ModelEntry, PricePeriod } from '../pricing/types';
 import type { ResolvedConfig } from '../config';
 import { createStandInResolver } from '../pricing/equivalence';
+import { DATE_SUFFIX } from '../pricing/match';
 import { bucketOf } from './ottl';
 
 export const KEY_START = '\u0001';
@@ -173,8 +174,6 @@ function pack(texts: string[]): RecordStore {
 export function escapeKey(s: string): string {
   return s.replace(/\u0003/g, '\u0003\u0003').replace(/\u0001/g, '\u0003\u0004').replace(/\u0002/g, '\u0003\u0005');
 }
-
-const DATE_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8})$/;
 
 /** Every lower-case name the index could know: ids and aliases in the data and the user's config. */
 export function universe(sources: PricingSources, config: Partial<ResolvedConfig>): Set<string> {
