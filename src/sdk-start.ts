@@ -64,7 +64,9 @@ async function boundedShutdown(sdk: NodeSDK, timeoutMs: number): Promise<void> {
     timer.unref();
   });
   try {
-    // Spans of calls that just returned are completed first, so the exporters see them.
+    // Calls that just returned are completed before NodeSDK shuts the tracer and meter providers down
+    // side by side: their spans and also their metric records must precede both (the span processor
+    // that drains on shutdown only orders the spans).
     drainPendingCalls();
     await Promise.race([sdk.shutdown().catch((e) => diag.error('tokentax: telemetry shutdown failed', e)), timeout]);
   } finally {

@@ -16,6 +16,7 @@ interface Series {
 }
 
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+const OVERFLOW_KEY = contentKey(OVERFLOW);
 
 export class PreSummedCounter {
   private readonly byObject = new WeakMap<Attributes, Series>();
@@ -47,11 +48,10 @@ export class PreSummedCounter {
     let series = this.byContent.get(key);
     if (series) return series;
     const full = this.byContent.size >= this.maxSeries;
-    const overflowKey = contentKey(OVERFLOW);
-    series = full ? this.byContent.get(overflowKey) : undefined;
+    series = full ? this.byContent.get(OVERFLOW_KEY) : undefined;
     if (series) return series;
     series = { attributes: full ? OVERFLOW : Object.freeze({ ...attributes }), value: 0 };
-    this.byContent.set(full ? overflowKey : key, series);
+    this.byContent.set(full ? OVERFLOW_KEY : key, series);
     return series;
   }
 }
