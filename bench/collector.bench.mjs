@@ -10,6 +10,11 @@
  *  - shipped: collector/config.yaml as generated (memory_limiter, transform, batch, OTLP/gRPC out to a
  *    local sink collector, signal_to_metrics connector -> metrics pipeline -> Prometheus exporter),
  *    the empty arm differing only in transform/tokentax.
+ * Two floor arms on the minimal pipeline, 100% GenAI spans, bound what ANY stock transform
+ * configuration can reach: "write only" sets the 14 cost attributes the engine gives the first span of
+ * the mix as constants, in one merge_maps (no reading, no arithmetic); "six sums + write" also computes
+ * one two-term cost per scenario from the span's token counts with constant prices (no model
+ * matching, cache, reasoning, tiers or cheapest). The generated config must do strictly more than both.
  * Besides spans/s, the collector's own CPU time per span (from /proc) is reported: on this 2-core
  * machine the load generator and the sink share the cores, and CPU per span is the figure other
  * processes disturb least.
@@ -22,6 +27,7 @@ import * as harness from '../collector/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTransformProcessor, generateCollectorConfig } = require('../dist/collector/index.js');
+const { CostEnricher } = require('../dist/pricing/index.js');
 const { parse, stringify } = require('yaml');
 
 const ROUNDS = 3;
@@ -61,6 +67,22 @@ const bodiesFor = (genAiEvery) => Array.from({ length: 8 }, (_, b) => harness.ot
 ));
 
 const EMPTY = { error_mode: 'ignore', trace_statements: [] };
+
+/** The floor arms (see the header): the engine's output for mix[0], written as constants; then with sums. */
+function floorTransforms() {
+  const out = new CostEnricher().enrich(mix[0], Date.now());
+  const literal = (entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ')}}`;
+  const write = (entries) => `merge_maps(span.attributes, ${literal(entries)}, "upsert")`;
+  const sums = Object.keys(out)
+    .filter((k) => k.endsWith('.usd') && k !== 'tokentax.cost.savings.usd')
+    .map((k, i) => `set(span.attributes[${JSON.stringify(k)}], span.attributes["gen_ai.usage.input_tokens"] * ${((i + 1) * 1e-7).toFixed(10)} + span.attributes["gen_ai.usage.output_tokens"] * ${((i + 1) * 4e-7).toFixed(10)})`);
+  const texts = Object.entries(out).filter(([, v]) => typeof v !== 'number');
+  const span = (statements) => ({ error_mode: 'ignore', trace_statements: [{ context: 'span', statements }] });
+  return {
+    writeOnly: { n: Object.keys(out).length, transform: span([write(Object.entries(out))]) },
+    sums: { n: sums.length, transform: span([...sums, write(texts)]) },
+  };
+}
 const quiet = { logs: { level: 'warn' }, metrics: { level: 'none' } };
 
 async function minimalConfig(transform) {
@@ -166,8 +188,17 @@ try {
   console.log(`minimal pipeline: collectors started in ${Date.now() - t0} ms (generated transform: ${counts} statements in ${generated.trace_statements.length} groups)`);
   results.push(await measure('minimal, 100% GenAI spans', minimal, bodiesFor(1)));
   results.push(await measure('minimal, 10% GenAI spans', minimal, bodiesFor(10)));
-  await minimal.empty.stop();
   await minimal.tokentax.stop();
+  running.splice(running.indexOf(minimal.tokentax), 1);
+  const floors = floorTransforms();
+  for (const [label, floor] of [[`floor: write ${floors.writeOnly.n} constants`, floors.writeOnly], [`floor: ${floors.sums.n} two-term sums + write`, floors.sums]]) {
+    const arm = await start(await minimalConfig(floor.transform));
+    running.push(arm);
+    results.push(await measure(`minimal, 100% GenAI, ${label}`, { empty: minimal.empty, tokentax: arm }, bodiesFor(1)));
+    await arm.stop();
+    running.pop();
+  }
+  await minimal.empty.stop();
   running.length = 0;
 
   const sinkCfg = await sinkConfig();
@@ -185,5 +216,6 @@ console.log('|---|---|---|---|---|');
 for (const m of results) {
   console.log(`| ${m.label} | ${Math.round(m.e)} | ${Math.round(m.t)} | ${m.ratio.toFixed(3)} | ${m.cpuE.toFixed(1)} -> ${m.cpuT.toFixed(1)} |`);
 }
-const worst = Math.min(results[0].ratio, results[2].ratio);
-console.log(`goal >= ${GOAL} on 100% GenAI spans (minimal and shipped pipelines): ${worst >= GOAL ? 'MET' : 'NOT MET'} (${results[0].ratio.toFixed(3)} minimal, ${results[2].ratio.toFixed(3)} shipped)`);
+const ratioOf = (label) => results.find((m) => m.label === label).ratio;
+const [minimalRatio, shippedRatio] = [ratioOf('minimal, 100% GenAI spans'), ratioOf('shipped, 100% GenAI spans')];
+console.log(`goal >= ${GOAL} on 100% GenAI spans (minimal and shipped pipelines): ${Math.min(minimalRatio, shippedRatio) >= GOAL ? 'MET' : 'NOT MET'} (${minimalRatio.toFixed(3)} minimal, ${shippedRatio.toFixed(3)} shipped)`);

@@ -2,14 +2,16 @@
 // an in-process `fetch` that answers at once, so the figures are the SDK's own work plus the
 // instrumentation's, for the three payloads of the instrumentation bench. Variants, interleaved in
 // rounds: no instrumentation; tokentax with only spans and metrics; + context measurement; + in-process
-// cost (the default); the contrib instrumentation; OpenLLMetry. CPU µs per call, medians of per-round
+// cost (the default); the contrib instrumentation; OpenLLMetry; and the SDK floor (support/variants.mjs:
+// the same span attributes and metric records as tokentax's, precomputed, written through the SDK with
+// nothing else done; non-streaming payloads). CPU µs per call, medians of per-round
 // differences to the uninstrumented client, in two columns:
 // - on the call's path: from calling create() to its result (this fetch never yields to the event loop
 //   inside a call, so work tokentax defers to a timer runs between calls, not in these windows): what
 //   the application waits for;
 // - in all: the whole loop including that deferred work (the CPU the process spends).
 import { completionBody, scenarios, streamBody } from './support/payloads.mjs';
-import { contribModule, freshOpenAI, median, openllmetryModule, tokentaxModule, version } from './support/variants.mjs';
+import { captureOutput, contribModule, freshOpenAI, median, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const SCALE = Number(process.env.BENCH_CALL_SCALE ?? 2); // calls per round = scenario's calls x SCALE
@@ -19,8 +21,10 @@ const fetch = async (_url, init) =>
     ? new Response(streamBody, { status: 200, headers: { 'content-type': 'text/event-stream' } })
     : new Response(completionBody, { status: 200, headers: { 'content-type': 'application/json' } });
 
+const openai = { providerNames: { 'api.openai.com': 'openai' } };
+let floorOutput; // the captured tokentax output of the scenario being measured
+
 function variants() {
-  const openai = { providerNames: { 'api.openai.com': 'openai' } };
   const mods = {
     none: freshOpenAI(),
     'tokentax spans+metrics': tokentaxModule({ ...openai, measureContext: false, cost: false }),
@@ -28,6 +32,7 @@ function variants() {
     'tokentax default (+cost)': tokentaxModule(openai),
     contrib: contribModule(),
     OpenLLMetry: openllmetryModule(),
+    'SDK floor (same output)': sdkFloorModule(() => floorOutput),
   };
   return Object.fromEntries(Object.entries(mods).map(([k, m]) => [k, new m.OpenAI({ apiKey: 'sk-bench', fetch, maxRetries: 0 })]));
 }
@@ -51,10 +56,12 @@ async function perCall(scenario, client, calls) {
 }
 
 const clients = variants();
-const names = Object.keys(clients);
 console.log(`openai ${version}, Node ${process.version}, in-process fetch, ${ROUNDS} rounds, CPU µs per call, medians of per-round differences`);
 for (const scenario of scenarios) {
   const calls = scenario.calls * SCALE;
+  const streams = scenario.name.includes('stream');
+  floorOutput = streams ? undefined : await captureOutput((c) => scenario.run(c), { tokentax: openai, client: { apiKey: 'sk-bench', fetch, maxRetries: 0 } });
+  const names = Object.keys(clients).filter((n) => !(streams && n.startsWith('SDK floor')));
   for (const n of names) await perCall(scenario, clients[n], Math.ceil(calls / 4)); // warm-up
   const added = { path: Object.fromEntries(names.map((n) => [n, []])), total: Object.fromEntries(names.map((n) => [n, []])) };
   const base = [];

@@ -65,3 +65,80 @@ export const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/**
+ * The floor: what the OpenTelemetry SDK itself costs to carry tokentax's output for one call, with
+ * nothing computed. `output(params)` gives the very attributes a tokentax span of that request
+ * carries (captured from one; see captureOutput) and its metric values; this wrapper only starts the
+ * span with the start attributes, runs the SDK in the span's context, then sets the rest, records the
+ * same histograms and counter (tokentax's own instruments) and ends the span, like a contrib
+ * instrumentation would. No context measurement, no pricing, no deferral: the least any
+ * instrumentation can spend on that output through the SDK. Non-streaming chat only.
+ */
+export function sdkFloorModule(output) {
+  const mod = freshOpenAI();
+  const { trace, SpanKind } = require('@opentelemetry/api');
+  const { CallMetrics } = require(join(root, 'dist', 'instrumentation', 'metrics.js'));
+  const tracer = tracerProvider().getTracer('sdk-floor');
+  const metrics = new CallMetrics(meterProvider.getMeter('sdk-floor'));
+  const proto = mod.OpenAI.Chat.Completions.prototype;
+  const original = proto.create;
+  proto.create = function floorCreate(params, options) {
+    const out = output(params);
+    const startedAt = performance.now();
+    const span = tracer.startSpan(out.name, { kind: SpanKind.CLIENT, attributes: out.start, startTime: startedAt });
+    const result = context.with(trace.setSpan(context.active(), span), () => original.call(this, params, options));
+    result.then(() => {
+      const endedAt = performance.now();
+      span.setAttributes(out.end);
+      const m = out.metricAttributes;
+      metrics.duration.record((endedAt - startedAt) / 1000, m);
+      metrics.tokenUsage.record(out.input, out.inputAttributes);
+      metrics.tokenUsage.record(out.output, out.outputAttributes);
+      metrics.contextTokens.record(out.contextTokens, m);
+      metrics.utilization.record(out.utilization, m);
+      for (const reasons of out.bloatAttributes) metrics.bloated.add(1, reasons);
+      span.end(endedAt);
+    }, () => span.end());
+    return result;
+  };
+  return mod;
+}
+
+/** The attributes and metric values of the tokentax span one call of `run` produces (see sdkFloorModule). */
+export async function captureOutput(run, options) {
+  const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+  const mod = freshOpenAI();
+  const exporter = new InMemorySpanExporter();
+  const t = createTokentax({ enabled: false, ...options.tokentax });
+  t.instrumentation.setTracerProvider(new BasicTracerProvider({ spanProcessors: [...t.spanProcessors, new SimpleSpanProcessor(exporter)] }));
+  t.instrumentation.setMeterProvider(meterProvider);
+  t.instrumentation.manuallyInstrument(mod);
+  t.instrumentation.enable();
+  // The second call: an agent's steady state (turn 2, its context recycled), as in the benches' loops.
+  const client = new mod.OpenAI(options.client);
+  await run(client);
+  await run(client);
+  t.instrumentation.flushPendingSpans();
+  const span = exporter.getFinishedSpans()[1];
+  t.instrumentation.disable();
+  const a = span.attributes;
+  const startKeys = ['gen_ai.operation.name', 'gen_ai.provider.name', 'server.address', 'server.port', 'gen_ai.request.model'];
+  const pick = (keys) => Object.fromEntries(keys.filter((k) => k in a).map((k) => [k, a[k]]));
+  const start = pick(Object.keys(a).filter((k) => startKeys.includes(k) || k.startsWith('gen_ai.request.')));
+  const end = pick(Object.keys(a).filter((k) => !(k in start)));
+  const metricAttributes = { ...pick(startKeys), 'gen_ai.response.model': a['gen_ai.response.model'] };
+  return {
+    name: span.name,
+    start,
+    end,
+    metricAttributes,
+    input: a['gen_ai.usage.input_tokens'],
+    output: a['gen_ai.usage.output_tokens'],
+    inputAttributes: { ...metricAttributes, 'gen_ai.token.type': 'input' },
+    outputAttributes: { ...metricAttributes, 'gen_ai.token.type': 'output' },
+    contextTokens: a['tokentax.context.tokens'],
+    utilization: a['tokentax.context.utilization'],
+    bloatAttributes: (a['tokentax.context.bloat_reasons'] ?? []).map((r) => ({ ...metricAttributes, 'tokentax.bloat.reason': r })),
+  };
+}
