@@ -43,7 +43,7 @@ import { inputContent, outputContent } from './content';
 import type { CallMetrics } from './metrics';
 import type { OperationSpec, ResponseSummary, StreamAccumulator } from './operations';
 import type { Endpoint } from './provider';
-import { defer } from './deferred';
+import { defer, Pass } from './deferred';
 import { guard, reportOnce } from './safe';
 
 export interface CallEnv {
@@ -218,18 +218,22 @@ export class Call {
 
   /**
    * Queues the span's completion (./deferred): `fill` adds its attributes and returns the metric
-   * attributes; then the attributes are set, the metrics recorded and the span ended at `endedAt`.
+   * attributes (in call order); the attributes are then set and the metrics recorded, and last the
+   * span is ended at `endedAt`, each in its own pass of the drain.
    */
   private completeLater(where: string, endedAt: number, fill: (attributes: Attributes) => Attributes): void {
     defer(() => {
-      guard(where, () => {
-        const attributes: Attributes = {};
-        const metricAttributes = fill(attributes);
-        this.span.setAttributes(attributes);
-        this.record(metricAttributes, attributes, endedAt);
-      });
+      const attributes: Attributes = {};
+      const metricAttributes = guard(where, () => fill(attributes));
+      if (metricAttributes) {
+        const record = () => {
+          this.span.setAttributes(attributes);
+          this.record(metricAttributes, attributes, endedAt);
+        };
+        defer(() => guard(where, record), Pass.Record);
+      }
       // A span processor or exporter that throws in onEnd must not reach the application.
-      guard('ending the span', () => this.span.end(endedAt));
+      defer(() => guard('ending the span', () => this.span.end(endedAt)), Pass.End);
     });
   }
 
