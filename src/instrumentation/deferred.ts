@@ -36,7 +36,8 @@ let draining = false;
 
 export function defer(task: () => void, pass: Pass = Pass.Complete): void {
   queues[pass].push(task);
-  if (!scheduled) {
+  // While draining, the running drain takes it (completion queues its record and end): no wake-up.
+  if (!scheduled && !draining) {
     scheduled = true;
     // A timer, not setImmediate: an immediate would run before the application's next request has
     // gone out and delay it; a timer runs while requests wait for their answers. 10 ms, not 1: one
@@ -63,18 +64,15 @@ export function drainPendingCalls(): void {
 }
 
 function runAll(queue: Array<() => void>): void {
-  try {
-    // Index loop, not shift(): O(1) per task; a task may queue more, which this loop also runs.
-    for (let i = 0; i < queue.length; i++) {
-      try {
-        queue[i]();
-      } catch (error) {
-        reportOnce('finishing a call', error);
-      }
+  // Index loop, not shift(): O(1) per task; a task may queue more, which this loop also runs.
+  for (let i = 0; i < queue.length; i++) {
+    try {
+      queue[i]();
+    } catch (error) {
+      reportOnce('finishing a call', error);
     }
-  } finally {
-    queue.length = 0;
   }
+  queue.length = 0;
 }
 
 /** Tasks waiting (for tests and diagnostics). */
