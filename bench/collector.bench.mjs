@@ -28,6 +28,8 @@ import * as harness from '../collector/harness.mjs';
 const require = createRequire(import.meta.url);
 const { generateTransformProcessor, generateCollectorConfig } = require('../dist/collector/index.js');
 const { CostEnricher } = require('../dist/pricing/index.js');
+const { A, num, str } = require('../dist/collector/ottl.js');
+const { ATTR_COST_SAVINGS_USD, ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS } = require('../dist/semconv.js');
 const { parse, stringify } = require('yaml');
 
 const ROUNDS = 3;
@@ -71,11 +73,11 @@ const EMPTY = { error_mode: 'ignore', trace_statements: [] };
 /** The floor arms (see the header): the engine's output for mix[0], written as constants; then with sums. */
 function floorTransforms() {
   const out = new CostEnricher().enrich(mix[0], Date.now());
-  const literal = (entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ')}}`;
+  const literal = (entries) => `{${entries.map(([k, v]) => `${str(k)}: ${typeof v === 'string' ? str(v) : num(v)}`).join(', ')}}`;
   const write = (entries) => `merge_maps(span.attributes, ${literal(entries)}, "upsert")`;
   const sums = Object.keys(out)
-    .filter((k) => k.endsWith('.usd') && k !== 'tokentax.cost.savings.usd')
-    .map((k, i) => `set(span.attributes[${JSON.stringify(k)}], span.attributes["gen_ai.usage.input_tokens"] * ${((i + 1) * 1e-7).toFixed(10)} + span.attributes["gen_ai.usage.output_tokens"] * ${((i + 1) * 4e-7).toFixed(10)})`);
+    .filter((k) => k.endsWith('.usd') && k !== ATTR_COST_SAVINGS_USD)
+    .map((k, i) => `set(${A(k)}, ${A(ATTR_GEN_AI_USAGE_INPUT_TOKENS)} * ${num((i + 1) * 1e-7)} + ${A(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS)} * ${num((i + 1) * 4e-7)})`);
   const texts = Object.entries(out).filter(([, v]) => typeof v !== 'number');
   const span = (statements) => ({ error_mode: 'ignore', trace_statements: [{ context: 'span', statements }] });
   return {

@@ -11,6 +11,7 @@ const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-asyn
 const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = require('@opentelemetry/sdk-metrics');
 const { createTokentax } = require(join(root, 'dist', 'tokentax.js'));
+const S = require(join(root, 'dist', 'semconv.js'));
 
 export const PKG = 'openai-v6'; // the peers support openai < 7
 export const version = require(join(root, 'node_modules', PKG, 'package.json')).version;
@@ -28,14 +29,19 @@ export function freshOpenAI() {
   return require(PKG);
 }
 
-export function tokentaxModule(options = {}) {
+/** A fresh SDK copy patched by tokentax; `processors` run after tokentax's own span processors. */
+function instrumentWithTokentax(options, processors = []) {
   const mod = freshOpenAI();
   const t = createTokentax({ enabled: false, ...options });
-  t.instrumentation.setTracerProvider(tracerProvider(t.spanProcessors));
+  t.instrumentation.setTracerProvider(tracerProvider([...t.spanProcessors, ...processors]));
   t.instrumentation.setMeterProvider(meterProvider);
   t.instrumentation.manuallyInstrument(mod);
   t.instrumentation.enable();
-  return mod;
+  return { mod, instrumentation: t.instrumentation };
+}
+
+export function tokentaxModule(options = {}) {
+  return instrumentWithTokentax(options).mod;
 }
 
 export function contribModule() {
@@ -108,37 +114,33 @@ export function sdkFloorModule(output) {
 /** The attributes and metric values of the tokentax span one call of `run` produces (see sdkFloorModule). */
 export async function captureOutput(run, options) {
   const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-  const mod = freshOpenAI();
   const exporter = new InMemorySpanExporter();
-  const t = createTokentax({ enabled: false, ...options.tokentax });
-  t.instrumentation.setTracerProvider(new BasicTracerProvider({ spanProcessors: [...t.spanProcessors, new SimpleSpanProcessor(exporter)] }));
-  t.instrumentation.setMeterProvider(meterProvider);
-  t.instrumentation.manuallyInstrument(mod);
-  t.instrumentation.enable();
+  const { mod, instrumentation } = instrumentWithTokentax(options.tokentax, [new SimpleSpanProcessor(exporter)]);
   // The second call: an agent's steady state (turn 2, its context recycled), as in the benches' loops.
   const client = new mod.OpenAI(options.client);
   await run(client);
   await run(client);
-  t.instrumentation.flushPendingSpans();
+  instrumentation.flushPendingSpans();
   const span = exporter.getFinishedSpans()[1];
-  t.instrumentation.disable();
+  instrumentation.disable();
   const a = span.attributes;
-  const startKeys = ['gen_ai.operation.name', 'gen_ai.provider.name', 'server.address', 'server.port', 'gen_ai.request.model'];
+  const startKeys = [S.ATTR_GEN_AI_OPERATION_NAME, S.ATTR_GEN_AI_PROVIDER_NAME, S.ATTR_SERVER_ADDRESS, S.ATTR_SERVER_PORT, S.ATTR_GEN_AI_REQUEST_MODEL];
   const pick = (keys) => Object.fromEntries(keys.filter((k) => k in a).map((k) => [k, a[k]]));
   const start = pick(Object.keys(a).filter((k) => startKeys.includes(k) || k.startsWith('gen_ai.request.')));
   const end = pick(Object.keys(a).filter((k) => !(k in start)));
-  const metricAttributes = { ...pick(startKeys), 'gen_ai.response.model': a['gen_ai.response.model'] };
+  const metricAttributes = { ...pick(startKeys), [S.ATTR_GEN_AI_RESPONSE_MODEL]: a[S.ATTR_GEN_AI_RESPONSE_MODEL] };
+  const plus = (key, value) => ({ ...metricAttributes, [key]: value });
   return {
     name: span.name,
     start,
     end,
     metricAttributes,
-    input: a['gen_ai.usage.input_tokens'],
-    output: a['gen_ai.usage.output_tokens'],
-    inputAttributes: { ...metricAttributes, 'gen_ai.token.type': 'input' },
-    outputAttributes: { ...metricAttributes, 'gen_ai.token.type': 'output' },
-    contextTokens: a['tokentax.context.tokens'],
-    utilization: a['tokentax.context.utilization'],
-    bloatAttributes: (a['tokentax.context.bloat_reasons'] ?? []).map((r) => ({ ...metricAttributes, 'tokentax.bloat.reason': r })),
+    input: a[S.ATTR_GEN_AI_USAGE_INPUT_TOKENS],
+    output: a[S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS],
+    inputAttributes: plus(S.ATTR_GEN_AI_TOKEN_TYPE, S.TOKEN_TYPE_INPUT),
+    outputAttributes: plus(S.ATTR_GEN_AI_TOKEN_TYPE, S.TOKEN_TYPE_OUTPUT),
+    contextTokens: a[S.ATTR_CONTEXT_TOKENS],
+    utilization: a[S.ATTR_CONTEXT_UTILIZATION],
+    bloatAttributes: (a[S.ATTR_CONTEXT_BLOAT_REASONS] ?? []).map((r) => plus(S.ATTR_METRIC_BLOAT_REASON, r)),
   };
 }
