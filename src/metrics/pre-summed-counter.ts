@@ -6,7 +6,8 @@
  *
  * An attribute object not seen before is matched by content, once, so equal sets always share one
  * series. Series are bounded like the SDK's cardinality limit: past `maxSeries`, adds go to one
- * `otel.metric.overflow=true` series, as the SDK itself would report them.
+ * `otel.metric.overflow=true` series, as the SDK itself would report them. Counters of one name on one
+ * meter share their series, as Counters of one name share one instrument.
  */
 import type { Attributes, Meter, MetricOptions, ObservableResult } from '@opentelemetry/api';
 
@@ -18,9 +19,22 @@ interface Series {
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 const OVERFLOW_KEY = contentKey(OVERFLOW);
 
+/** The series of one instrument: shared by every PreSummedCounter of that name on that meter. */
+interface Store {
+  readonly byObject: WeakMap<Attributes, Series>;
+  readonly byContent: Map<string, Series>;
+}
+
+/**
+ * Stores by meter, then instrument name. Two instrumentations (or cost processors) in one process get
+ * the same meter; as with two Counters of one name, their adds go to one instrument, observed once
+ * (two callbacks observing the same attributes would keep only the last observation).
+ */
+const stores = new WeakMap<Meter, Map<string, Store>>();
+
 export class PreSummedCounter {
-  private readonly byObject = new WeakMap<Attributes, Series>();
-  private readonly byContent = new Map<string, Series>();
+  private readonly byObject: WeakMap<Attributes, Series>;
+  private readonly byContent: Map<string, Series>;
 
   constructor(
     meter: Meter,
@@ -28,9 +42,18 @@ export class PreSummedCounter {
     options: MetricOptions,
     private readonly maxSeries = 2000,
   ) {
-    meter.createObservableCounter(name, options).addCallback((result: ObservableResult) => {
-      for (const series of this.byContent.values()) result.observe(series.value, series.attributes);
-    });
+    let byName = stores.get(meter);
+    if (!byName) stores.set(meter, (byName = new Map()));
+    let store = byName.get(name);
+    if (!store) {
+      const created: Store = { byObject: new WeakMap(), byContent: new Map() };
+      meter.createObservableCounter(name, options).addCallback((result: ObservableResult) => {
+        for (const series of created.byContent.values()) result.observe(series.value, series.attributes);
+      });
+      byName.set(name, (store = created));
+    }
+    this.byObject = store.byObject;
+    this.byContent = store.byContent;
   }
 
   add(value: number, attributes: Attributes): void {

@@ -28,8 +28,9 @@ async function points(reader: Reader) {
 function setup(temporality?: AggregationTemporality, maxSeries?: number) {
   const reader = new Reader(temporality);
   const provider = new MeterProvider({ readers: [reader] });
-  const counter = new PreSummedCounter(provider.getMeter('t'), 'test.cost', { unit: 'USD' }, maxSeries);
-  return { reader, counter };
+  const meter = provider.getMeter('t');
+  const counter = new PreSummedCounter(meter, 'test.cost', { unit: 'USD' }, maxSeries);
+  return { reader, counter, meter };
 }
 
 describe('PreSummedCounter', () => {
@@ -68,6 +69,17 @@ describe('PreSummedCounter', () => {
     expect((await points(reader)).values[JSON.stringify(a)]).toBe(3);
     counter.add(4, a);
     expect((await points(reader)).values[JSON.stringify(a)]).toBe(4);
+  });
+
+  it('adds up, like one Counter, when two are made with the same name on the same meter', async () => {
+    // Two instrumentations (or cost processors) in one process get the same meter: their counts are
+    // one instrument's, as two Counters of one name would be, not one observation hiding the other.
+    const { reader, counter, meter } = setup();
+    const twin = new PreSummedCounter(meter, 'test.cost', { unit: 'USD' });
+    counter.add(1, a);
+    twin.add(2, a);
+    twin.add(4, b);
+    expect((await points(reader)).values).toEqual({ [JSON.stringify(a)]: 3, [JSON.stringify(b)]: 4 });
   });
 
   it('sends series past its limit to one overflow series, losing no value', async () => {
