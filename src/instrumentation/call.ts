@@ -86,7 +86,7 @@ export class Call {
       [ATTR_SERVER_PORT]: endpoint.port,
     };
     if (this.model) attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.model;
-    this.metricAttributes = Object.assign({}, attributes);
+    this.metricAttributes = env.metrics.attributeSets.base(endpoint, spec.name, this.model);
     if (env.settings.legacyAttributes) attributes[ATTR_GEN_AI_SYSTEM] = endpoint.provider;
     if (start.conversationId) attributes[ATTR_GEN_AI_CONVERSATION_ID] = start.conversationId;
     spec.requestAttributes(params, attributes);
@@ -190,7 +190,7 @@ export class Call {
       if (partial) this.responseAttributes(partial, attributes);
       else this.contextAttributes(undefined, attributes);
       this.span.setStatus({ code: SpanStatusCode.ERROR, message });
-      return withAttribute(this.metricAttributes, ATTR_ERROR_TYPE, errorType);
+      return this.withAttribute(ATTR_ERROR_TYPE, errorType);
     });
   }
 
@@ -212,7 +212,7 @@ export class Call {
     this.completeLater('ending a call', performance.now(), (attributes) => {
       const read = typeof summary === 'function' ? summary() : summary;
       this.responseAttributes(read, attributes);
-      return read.model ? withAttribute(this.metricAttributes, ATTR_GEN_AI_RESPONSE_MODEL, read.model) : this.metricAttributes;
+      return read.model ? this.withAttribute(ATTR_GEN_AI_RESPONSE_MODEL, read.model) : this.metricAttributes;
     });
   }
 
@@ -235,6 +235,11 @@ export class Call {
       // A span processor or exporter that throws in onEnd must not reach the application.
       defer(() => guard('ending the span', () => this.span.end(endedAt)), Pass.End);
     });
+  }
+
+  /** This call's metric attributes plus one (interned: see ./metric-attribute-sets). */
+  private withAttribute(key: string, value: string): Attributes {
+    return this.env.metrics.attributeSets.with(this.metricAttributes, key, value);
   }
 
   private responseAttributes(summary: ResponseSummary, out: Attributes): void {
@@ -290,8 +295,8 @@ export class Call {
       metrics.duration.record((now - this.startedAt) / 1000, metricAttributes);
       const input = span[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
       const output = span[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
-      if (typeof input === 'number') metrics.tokenUsage.record(input, withAttribute(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_INPUT));
-      if (typeof output === 'number') metrics.tokenUsage.record(output, withAttribute(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_OUTPUT));
+      if (typeof input === 'number') metrics.tokenUsage.record(input, metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_INPUT));
+      if (typeof output === 'number') metrics.tokenUsage.record(output, metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_OUTPUT));
       if (this.firstChunkAt !== undefined) metrics.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, metricAttributes);
     }
     const contextTokens = span[ATTR_CONTEXT_TOKENS];
@@ -301,16 +306,8 @@ export class Call {
     const utilization = span[ATTR_CONTEXT_UTILIZATION];
     if (typeof utilization === 'number') metrics.utilization.record(utilization, metricAttributes);
     const reasons = span[ATTR_CONTEXT_BLOAT_REASONS];
-    if (Array.isArray(reasons)) for (const reason of reasons) metrics.bloated.add(1, withAttribute(metricAttributes, ATTR_METRIC_BLOAT_REASON, String(reason)));
+    if (Array.isArray(reasons)) for (const reason of reasons) metrics.bloated.add(1, metrics.attributeSets.with(metricAttributes, ATTR_METRIC_BLOAT_REASON, String(reason)));
   }
-}
-
-/** A copy with one more attribute. Object.assign, not a spread: spreading then adding dotted keys
- *  sends V8 down a slow dictionary path (measured 25 µs vs 0.5 µs). */
-function withAttribute(base: Attributes, key: string, value: string): Attributes {
-  const out: Attributes = Object.assign({}, base);
-  out[key] = value;
-  return out;
 }
 
 /** A copy of the request whose arrays (messages, input items, tools) no later push can change. */

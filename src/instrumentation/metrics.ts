@@ -1,5 +1,6 @@
 import type { Histogram, Meter } from '@opentelemetry/api';
 import { PreSummedCounter } from '../metrics/pre-summed-counter';
+import { MetricAttributeSets } from './metric-attribute-sets';
 import {
   DURATION_BUCKETS,
   METRIC_CONTEXT_RECYCLED_TOKENS,
@@ -22,6 +23,8 @@ export class CallMetrics {
   readonly recycledTokens: PreSummedCounter;
   readonly utilization: Histogram;
   readonly bloated: PreSummedCounter;
+  /** The records' attribute sets, shared across calls. */
+  readonly attributeSets = new MetricAttributeSets();
 
   constructor(meter: Meter) {
     this.tokenUsage = meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
