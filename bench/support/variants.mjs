@@ -80,8 +80,9 @@ export const median = (xs) => {
  * same histograms and counter (tokentax's own instruments) and ends the span, like a contrib
  * instrumentation would. No context measurement, no pricing, no deferral: the least any
  * instrumentation can spend on that output through the SDK. Non-streaming chat only.
+ * `{ metrics: false }`: the span alone, to show what the metric records weigh.
  */
-export function sdkFloorModule(output) {
+export function sdkFloorModule(output, { metrics: withMetrics = true } = {}) {
   const mod = freshOpenAI();
   const { trace, SpanKind } = require('@opentelemetry/api');
   const { CallMetrics } = require(join(root, 'dist', 'instrumentation', 'metrics.js'));
@@ -97,6 +98,7 @@ export function sdkFloorModule(output) {
     result.then(() => {
       const endedAt = performance.now();
       span.setAttributes(out.end);
+      if (!withMetrics) return span.end(endedAt);
       const m = out.metricAttributes;
       metrics.duration.record((endedAt - startedAt) / 1000, m);
       metrics.tokenUsage.record(out.input, out.inputAttributes);
