@@ -9,6 +9,7 @@ import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from './support/payloads.mjs';
+import { bootstrapRatio } from './support/stats.mjs';
 import { captureOutput, contribModule, freshOpenAI, median, meterProvider, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -88,6 +89,7 @@ async function measure(clients, baseURL) {
       added: Object.fromEntries(peers.map((n) => [n, median(added[n])])),
       cpu: Object.fromEntries(peers.map((n) => [n, median(addedCpu[n])])),
       latency: Object.fromEntries(peers.map((n) => [n, median(addedLatency[n])])),
+      rounds: { added, cpu: addedCpu, latency: addedLatency },
     });
   }
   return results;
@@ -112,9 +114,15 @@ async function main() {
     ['added client CPU time (same run; less sensitive to other load)', 'cpu', results, 'base'],
     [`added latency of one call as the application sees it, server answering after ${API_LATENCY_MS} ms`, 'latency', withLatency, 'baseLatency'],
   ];
+  // A ratio to contrib with its 80% bootstrap interval over the rounds: how far this run's reading can be trusted.
+  const ratioCell = (r, key, n, width) => {
+    const { ratio, low, high } = bootstrapRatio(r.rounds[key][n], r.rounds[key].contrib);
+    const interval = Number.isNaN(low) ? '' : ` [${low.toFixed(2)}, ${high.toFixed(2)}]`;
+    return `${ratio.toFixed(2)}${interval}`.padStart(width);
+  };
   for (const [label, key, rows, baseKey] of tables) {
     console.log(`\n${label}`);
-    console.log('scenario                  | base µs/call | tokentax +µs | contrib +µs | OpenLLMetry +µs | tokentax/contrib | tokentax/OpenLLMetry | goal vs contrib | SDK floor/contrib | floor, spans only/contrib');
+    console.log('scenario                  | base µs/call | tokentax +µs | contrib +µs | OpenLLMetry +µs | tokentax/contrib [80% interval] | tokentax/OpenLLMetry | goal vs contrib    | SDK floor/contrib   | floor, spans only/contrib');
     for (const r of rows) {
       const m = r[key];
       // A peer's added time at or below zero is noise swamping it: no ratio can be read from that round.
@@ -122,12 +130,23 @@ async function main() {
       const goal = r.scenario.includes('stream') ? 1.0 : 0.5;
       const pass = ratio <= goal;
       if (key === 'added') ok &&= pass;
+      const floors = [FLOOR, FLOOR_SPANS].filter((f) => f in m).map((f, i) => ratioCell(r, key, f, i ? 25 : 19));
       console.log(
-        `${r.scenario.padEnd(25)} | ${r[baseKey].toFixed(0).padStart(12)} | ${m.tokentax.toFixed(0).padStart(12)} | ${m.contrib.toFixed(0).padStart(11)} | ${m.openllmetry.toFixed(0).padStart(15)} | ${ratio.toFixed(2).padStart(16)} | ${(m.tokentax / m.openllmetry).toFixed(2).padStart(20)} | <= ${goal} ${Number.isNaN(ratio) ? 'n/a (noise)' : pass ? 'met' : 'NOT met'}${[FLOOR, FLOOR_SPANS].map((f) => (f in m && m.contrib > 0 ? ` | ${(m[f] / m.contrib).toFixed(2).padStart(`${f}/contrib`.length + (f === FLOOR ? 4 : 0))}` : '')).join('')}`,
+        [
+          r.scenario.padEnd(25),
+          r[baseKey].toFixed(0).padStart(12),
+          m.tokentax.toFixed(0).padStart(12),
+          m.contrib.toFixed(0).padStart(11),
+          m.openllmetry.toFixed(0).padStart(15),
+          ratioCell(r, key, 'tokentax', 31),
+          (m.tokentax / m.openllmetry).toFixed(2).padStart(20),
+          `<= ${goal} ${Number.isNaN(ratio) ? 'n/a (noise)' : pass ? 'met' : 'NOT met'}`.padEnd(18),
+          ...floors,
+        ].join(' | '),
       );
     }
   }
-  console.log(`\nSDK floor: tokentax's own output for the request (its span's attributes, the same metric records) written
+  console.log(`\n[80% interval]: of the ratio, bootstrapped over the paired rounds. SDK floor: tokentax's own output for the request (its span's attributes, the same metric records) written
 through the SDK with nothing computed or deferred; no instrumentation emitting this span contract adds less.
 "spans only" leaves out the metric records.`);
   await meterProvider.shutdown();
