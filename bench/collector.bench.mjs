@@ -24,6 +24,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import * as harness from '../collector/harness.mjs';
+import { median } from './support/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateTransformProcessor, generateCollectorConfig } = require('../dist/collector/index.js');
@@ -151,8 +152,6 @@ async function load(port, bodies, ms) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return { spans, rate: spans / ((Date.now() - start) / 1000) };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Alternating rounds on two running collectors; medians of spans/s and of collector CPU µs per span. */
 async function measure(label, arms, bodies) {

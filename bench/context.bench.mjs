@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { median } from './support/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,7 +25,6 @@ const ctxPath = `${root}dist/context/index.js`;
 const ctx = require(ctxPath);
 const ROUNDS = 7;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 1) => x.toFixed(d);
 
 // ---- text with a realistic vocabulary (thousands of distinct words, numbers, code) ----

@@ -9,6 +9,7 @@
  *   node bench/enrich.bench.mjs
  */
 import { createRequire } from 'node:module';
+import { median } from './support/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { loadPricing, createCostEngine, TokentaxCostProcessor } = require('../dist/pricing/index.js');
@@ -31,11 +32,6 @@ const spans = [
   { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'my-finetune-x', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 },
 ];
 const t0 = Date.parse('2026-11-01T00:00:00Z');
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function measure(fn, n = SPANS_PER_ROUND) {
   for (let i = 0; i < 20_000; i++) fn(spans[i % spans.length], i); // warm up (JIT, memo)

@@ -9,8 +9,8 @@ import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from './support/payloads.mjs';
-import { bootstrapRatio } from './support/stats.mjs';
-import { captureOutput, contribModule, freshOpenAI, median, meterProvider, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
+import { bootstrapRatio, median } from './support/stats.mjs';
+import { captureOutput, contribModule, freshOpenAI, meterProvider, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);

@@ -13,6 +13,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './support/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', 'package.json'));
@@ -136,7 +137,6 @@ for (let r = 0; r < ROUNDS; r++) {
     byMode[mode].push({ ...s, rate: ROUND_CALLS / ((performance.now() - t) / 1000) });
   }
 }
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const heaps = checkpoints.map((c) => c.heapMb);
 const growth = Math.max(...heaps.slice(1)) - warmHeap;

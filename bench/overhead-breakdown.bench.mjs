@@ -11,7 +11,8 @@
 //   the application waits for;
 // - in all: the whole loop including that deferred work (the CPU the process spends).
 import { completionBody, scenarios, streamBody } from './support/payloads.mjs';
-import { captureOutput, contribModule, freshOpenAI, median, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
+import { median } from './support/stats.mjs';
+import { captureOutput, contribModule, freshOpenAI, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const SCALE = Number(process.env.BENCH_CALL_SCALE ?? 2); // calls per round = scenario's calls x SCALE

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { median } from './support/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { createReport } = require('../dist/report/index.js');
@@ -104,8 +105,6 @@ async function plainParse(path) {
   }
   return spans;
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function peakRss(mode, path) {
   const code =

@@ -1,5 +1,11 @@
-// How far a benchmark's ratio can be trusted on a noisy machine: a bootstrap over the paired rounds.
-import { median } from './variants.mjs';
+// The benchmarks' statistics: medians, and how far a ratio can be trusted on a noisy machine (a
+// bootstrap over the paired rounds).
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /** A small seeded PRNG (mulberry32), so a run's interval does not change when it is printed again. */
 function random(seed) {

@@ -66,11 +66,6 @@ export function openllmetryModule() {
   return mod;
 }
 
-export const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * The floor: what the OpenTelemetry SDK itself costs to carry tokentax's output for one call, with
