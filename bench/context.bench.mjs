@@ -2,9 +2,11 @@
 /**
  * Context measurement cost. Run after `npm run build`:  node bench/context.bench.mjs
  *
- * 1. Import cost of dist/context (and of the whole package when dist/index.js exists), in a child
- *    process: wall time and RSS before/after require, and whether js-tiktoken got loaded (it must not).
- *    Goal: <= 50 ms and <= 20 MB RSS before the first count.
+ * 1. Import cost of the whole package (`import 'tokentax'`, dist/index.js), in a child process: wall
+ *    time and RSS before/after require, and whether js-tiktoken got loaded (it must not). Goal: adds
+ *    <= 50 ms and <= 20 MB RSS before the first count, read on top of @opentelemetry/api (the peer
+ *    dependency, which an application loads for its own OpenTelemetry set-up). Also shown: the same in a
+ *    process that has loaded nothing, and dist/context alone.
  * 2. Cold tokenizer load (o200k_base ranks), in a child process, ours and js-tiktoken's class: reported
  *    on its own.
  * 3. Tokenizer path (usage missing): a 10-turn agent loop on a ~30k-token prompt, fresh meter and cold
@@ -14,7 +16,6 @@
  *    rebuild messages each call). Microseconds per call, median of rounds.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { median } from './support/stats.mjs';
@@ -147,12 +148,11 @@ const big = () => {
   return { operation: 'chat', provider: 'openai', model: 'gpt-4o', params: { model: 'gpt-4o', messages } };
 };
 
-const ctxImport = importCost(ctxPath);
-// The same with its dependencies already loaded (an app using OpenTelemetry has @opentelemetry/api;
-// yaml comes in through ../config): what the context modules themselves cost.
-const ctxOwnImport = importCost(ctxPath, [require.resolve('@opentelemetry/api'), require.resolve('yaml')]);
+const api = require.resolve('@opentelemetry/api');
 const pkgPath = `${root}dist/index.js`;
-const pkgImport = existsSync(pkgPath) ? importCost(pkgPath) : undefined;
+const pkgImport = importCost(pkgPath, [api]);
+const pkgFresh = importCost(pkgPath);
+const ctxImport = importCost(ctxPath);
 const cold = coldLoad("c.preloadEncoding('o200k_base')");
 const coldRef = coldLoad("c.encodeLength('o200k_base', 'x')");
 const tok = tokenizerPath();
@@ -167,13 +167,11 @@ const usage = [
 ];
 
 console.log('context measurement (bench/context.bench.mjs), medians of rounds');
-console.log(`import dist/context: ${fmt(ctxImport.ms)} ms, ${fmt(ctxImport.mb)} MB RSS, js-tiktoken loaded: ${ctxImport.tiktoken}  (goal <= 50 ms, <= 20 MB)`);
-console.log(`  of which the context modules themselves (api and yaml preloaded): ${fmt(ctxOwnImport.ms)} ms, ${fmt(ctxOwnImport.mb)} MB RSS`);
-if (pkgImport) console.log(`import dist/index (whole package): ${fmt(pkgImport.ms)} ms, ${fmt(pkgImport.mb)} MB RSS, js-tiktoken loaded: ${pkgImport.tiktoken}`);
-else console.log('import dist/index: not built yet (no dist/index.js)');
+console.log(`import 'tokentax' (dist/index.js), @opentelemetry/api already loaded: ${fmt(pkgImport.ms)} ms, ${fmt(pkgImport.mb)} MB RSS, js-tiktoken loaded: ${pkgImport.tiktoken}  (goal <= 50 ms, <= 20 MB)`);
+console.log(`  in a process that has loaded nothing (the API included): ${fmt(pkgFresh.ms)} ms, ${fmt(pkgFresh.mb)} MB RSS; dist/context alone: ${fmt(ctxImport.ms)} ms, ${fmt(ctxImport.mb)} MB RSS`);
 console.log(`cold tokenizer load (o200k_base): ${fmt(cold.ms, 0)} ms, +${fmt(cold.mb, 0)} MB RSS (once per process, on the first count); js-tiktoken's Tiktoken class: ${fmt(coldRef.ms, 0)} ms, +${fmt(coldRef.mb, 0)} MB`);
 console.log(`tokenizer path, 10-turn loop ${tok.tokens[0]}..${tok.tokens[9]} tokens: first turn ${fmt(tok.first)} ms (goal <= 60; js-tiktoken whole-text encode of it: ${fmt(tok.reference)} ms), later turns ${fmt(tok.later, 2)} ms median / ${fmt(tok.laterWorst, 2)} ms worst (goal <= 2)`);
 for (const u of usage) console.log(`usage given, ${u.label.includes('only') ? '' : 'measure+complete, '}${u.label}: ${fmt(u.us, 2)} us (min ${fmt(u.min, 2)}, max ${fmt(u.max, 2)})`);
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
-console.log(`goals: import <= 50 ms ${verdict(ctxImport.ms <= 50)}, <= 20 MB ${verdict(ctxImport.mb <= 20)}, no tokenizer at import ${verdict(!ctxImport.tiktoken)}, ` +
+console.log(`goals: import <= 50 ms ${verdict(pkgImport.ms <= 50)}, <= 20 MB ${verdict(pkgImport.mb <= 20)}, no tokenizer at import ${verdict(!pkgImport.tiktoken && !pkgFresh.tiktoken)}, ` +
   `first turn <= 60 ms ${verdict(tok.first <= 60)}, later turns <= 2 ms ${verdict(tok.later <= 2)}`);

@@ -1,6 +1,12 @@
-/** tokentax: the public API. Heavy parts (the NodeSDK starter, pricing data) load on first use. */
+/**
+ * tokentax: the public API. What an instrumented service does not need at start-up (the NodeSDK
+ * starter, pricing data, the report, the demo simulator) loads on first use, so `import 'tokentax'`
+ * stays cheap (bench/context.bench.mjs).
+ */
 import type { StartedSDK } from './sdk-start';
 import type { TokentaxOptions } from './tokentax';
+import type * as Report from './report';
+import type * as Demo from './demo/simulator';
 
 export { OpenAIInstrumentation } from './instrumentation/instrumentation';
 export type { OpenAIInstrumentationConfig } from './instrumentation/config';
@@ -9,8 +15,9 @@ export { withConversation, setConversationId, getConversationId, createContextMe
 export { TokentaxCostProcessor, CostEnrichingExporter, createCostEngine, loadPricing, createModelCatalog } from './pricing';
 export { loadConfig, ConfigError, DEFAULT_BLOAT, type TokentaxConfig, type BloatThresholds } from './config';
 export { JsonlFileExporter, type JsonlFileExporterOptions } from './export/jsonl-file-exporter';
-export { createReport, renderText, renderHtml, ReportInputError, type ReportOptions, type ReportData } from './report';
-export { startSimulator, type Simulator, type SimulatorOptions } from './demo/simulator';
+export { ReportInputError } from './report/errors';
+export type { ReportOptions, ReportData } from './report';
+export type { Simulator, SimulatorOptions } from './demo/simulator';
 export * as semconv from './semconv';
 export { VERSION } from './version';
 
@@ -23,3 +30,21 @@ export function startTokentaxSDK(options?: TokentaxOptions, env?: NodeJS.Process
   return (require('./sdk-start') as typeof import('./sdk-start')).startTokentaxSDK(options, env);
 }
 export type { StartedSDK };
+
+/** Export `name` of a module that is loaded on the first call (the export must be a function). */
+function onFirstCall<M, K extends keyof M>(load: () => M, name: K): M[K] {
+  return ((...args: unknown[]) => (load()[name] as (...a: unknown[]) => unknown)(...args)) as M[K];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const report = (): typeof Report => require('./report');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const demo = (): typeof Demo => require('./demo/simulator');
+
+/** Reads recorded spans and builds the cost report (the `tokentax report` command as a library). */
+export const createReport = onFirstCall(report, 'createReport');
+/** The report for a terminal. */
+export const renderText = onFirstCall(report, 'renderText');
+/** The report as one self-contained HTML file. */
+export const renderHtml = onFirstCall(report, 'renderHtml');
+/** A local OpenAI-compatible API for demos and tests (no network, no account). */
+export const startSimulator = onFirstCall(demo, 'startSimulator');

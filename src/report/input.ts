@@ -10,14 +10,10 @@ import { createInterface } from 'node:readline';
 import { isJaegerDocument, readJaegerDocument } from './read-jaeger';
 import { readOtlpRequest } from './read-otlp';
 import type { SpanSink } from './span-record';
+import { ReportInputError } from './errors';
 
-/** An input that cannot be read at all (missing file, unreachable URL): the CLI exits non-zero. */
-export class ReportInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReportInputError';
-  }
-}
+export { ReportInputError };
+
 
 export interface CorruptLine {
   line: number;
