@@ -13,8 +13,9 @@ import type { Endpoint } from './provider';
 import { ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../semconv';
 
 export class MetricAttributeSets {
-  /** By endpoint (resolved once per base URL and cached: ./provider), then operation and model. */
-  private bases = new WeakMap<Endpoint, Map<string, Attributes>>();
+  /** An endpoint's own attributes (endpoints are resolved once per base URL and cached: ./provider). */
+  private roots = new WeakMap<Endpoint, Attributes>();
+  /** Every set derived from a set by one more attribute, by `key NUL value`. */
   private derived = new WeakMap<Attributes, Map<string, Attributes>>();
   private size = 0;
 
@@ -22,47 +23,42 @@ export class MetricAttributeSets {
 
   /** The set every record of this call starts from; `model` '' (none named) leaves the attribute out. */
   base(endpoint: Endpoint, operation: string, model: string): Attributes {
-    let byCall = this.bases.get(endpoint);
-    if (!byCall) this.bases.set(endpoint, (byCall = new Map()));
-    // NUL occurs in no operation name: one key per (operation, model).
-    const key = `${operation}\0${model}`;
-    let set = byCall.get(key);
-    if (!set) {
+    let root = this.roots.get(endpoint);
+    if (!root) {
       const attributes: Attributes = {
-        [ATTR_GEN_AI_OPERATION_NAME]: operation,
         [ATTR_GEN_AI_PROVIDER_NAME]: endpoint.provider,
         [ATTR_SERVER_ADDRESS]: endpoint.address,
         [ATTR_SERVER_PORT]: endpoint.port,
       };
-      if (model) attributes[ATTR_GEN_AI_REQUEST_MODEL] = model;
-      set = this.remember(Object.freeze(attributes));
-      byCall.set(key, set);
+      this.roots.set(endpoint, (root = this.remember(attributes)));
     }
-    return set;
+    const call = this.with(root, ATTR_GEN_AI_OPERATION_NAME, operation);
+    return model ? this.with(call, ATTR_GEN_AI_REQUEST_MODEL, model) : call;
   }
 
-  /** `base` plus one attribute (token type, response model, error type, bloat reason). */
+  /** `base` plus one attribute (operation, model, token type, response model, error type, bloat reason). */
   with(base: Attributes, key: string, value: string): Attributes {
     let byValue = this.derived.get(base);
     if (!byValue) this.derived.set(base, (byValue = new Map()));
+    // NUL occurs in no attribute name: one slot per (key, value).
     const slot = `${key}\0${value}`;
     let set = byValue.get(slot);
     if (!set) {
+      // Object.assign, not a spread: spreading then adding dotted keys sends V8 down a slow dictionary path.
       const attributes: Attributes = Object.assign({}, base);
       attributes[key] = value;
-      set = this.remember(Object.freeze(attributes));
-      byValue.set(slot, set);
+      byValue.set(slot, (set = this.remember(attributes)));
     }
     return set;
   }
 
-  private remember(set: Attributes): Attributes {
+  private remember(attributes: Attributes): Attributes {
     if (++this.size > this.maxSets) {
-      // Start again: derived maps hang off the old bases and go with them.
-      this.bases = new WeakMap();
+      // Start again: derived maps hang off the old sets and go with them.
+      this.roots = new WeakMap();
       this.derived = new WeakMap();
       this.size = 1;
     }
-    return set;
+    return Object.freeze(attributes);
   }
 }
