@@ -67,7 +67,6 @@ export class Call {
   readonly context: Context;
   private readonly startedAt = performance.now();
   private readonly model: string;
-  private readonly metricAttributes: Attributes;
   private measurement?: ContextMeasurement;
   private measureParams?: Record<string, unknown>;
   private firstChunkAt?: number;
@@ -86,7 +85,6 @@ export class Call {
       [ATTR_SERVER_PORT]: endpoint.port,
     };
     if (this.model) attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.model;
-    this.metricAttributes = env.metrics.attributeSets.base(endpoint, spec.name, this.model);
     if (env.settings.legacyAttributes) attributes[ATTR_GEN_AI_SYSTEM] = endpoint.provider;
     if (start.conversationId) attributes[ATTR_GEN_AI_CONVERSATION_ID] = start.conversationId;
     spec.requestAttributes(params, attributes);
@@ -237,7 +235,13 @@ export class Call {
     });
   }
 
-  /** This call's metric attributes plus one (interned: see ./metric-attribute-sets). */
+  /** This call's metric attributes (interned: ./metric-attribute-sets); read off the call's path only. */
+  private get metricAttributes(): Attributes {
+    const { spec, endpoint } = this.start;
+    return this.env.metrics.attributeSets.base(endpoint, spec.name, this.model);
+  }
+
+  /** This call's metric attributes plus one. */
   private withAttribute(key: string, value: string): Attributes {
     return this.env.metrics.attributeSets.with(this.metricAttributes, key, value);
   }
