@@ -3,8 +3,7 @@
  * starter, pricing data, the report, the demo simulator) loads on first use, so `import 'tokentax'`
  * stays cheap (bench/context.bench.mjs).
  */
-import type { StartedSDK } from './sdk-start';
-import type { TokentaxOptions } from './tokentax';
+import type * as SdkStart from './sdk-start';
 import type * as Report from './report';
 import type * as Demo from './demo/simulator';
 
@@ -21,25 +20,22 @@ export type { Simulator, SimulatorOptions } from './demo/simulator';
 export * as semconv from './semconv';
 export { VERSION } from './version';
 
-/**
- * Starts a NodeSDK (from OTEL_* environment variables) with tokentax, as `tokentax/register` does.
- * Loaded lazily: applications that build their own SDK never load @opentelemetry/sdk-node through us.
- */
-export function startTokentaxSDK(options?: TokentaxOptions, env?: NodeJS.ProcessEnv): StartedSDK | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./sdk-start') as typeof import('./sdk-start')).startTokentaxSDK(options, env);
-}
-export type { StartedSDK };
-
 /** Export `name` of a module that is loaded on the first call (the export must be a function). */
 function onFirstCall<M, K extends keyof M>(load: () => M, name: K): M[K] {
   return ((...args: unknown[]) => (load()[name] as (...a: unknown[]) => unknown)(...args)) as M[K];
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports -- the lazy loads */
+const sdkStart = (): typeof SdkStart => require('./sdk-start');
 const report = (): typeof Report => require('./report');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = (): typeof Demo => require('./demo/simulator');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
+/**
+ * Starts a NodeSDK (from OTEL_* environment variables) with tokentax, as `tokentax/register` does.
+ * Applications that build their own SDK never load @opentelemetry/sdk-node through us.
+ */
+export const startTokentaxSDK = onFirstCall(sdkStart, 'startTokentaxSDK');
+export type { StartedSDK } from './sdk-start';
 /** Reads recorded spans and builds the cost report (the `tokentax report` command as a library). */
 export const createReport = onFirstCall(report, 'createReport');
 /** The report for a terminal. */
