@@ -115,22 +115,21 @@ async function main() {
     [`added latency of one call as the application sees it, server answering after ${API_LATENCY_MS} ms`, 'latency', withLatency, 'baseLatency'],
   ];
   // A ratio to contrib with its 80% bootstrap interval over the rounds: how far this run's reading can be trusted.
-  const ratioCell = (r, key, n, width) => {
-    const { ratio, low, high } = bootstrapRatio(r.rounds[key][n], r.rounds[key].contrib);
-    const interval = Number.isNaN(low) ? '' : ` [${low.toFixed(2)}, ${high.toFixed(2)}]`;
-    return `${ratio.toFixed(2)}${interval}`.padStart(width);
-  };
+  const toContrib = (r, key, n) => bootstrapRatio(r.rounds[key][n], r.rounds[key].contrib);
+  const cell = ({ ratio, low, high }, width) =>
+    `${ratio.toFixed(2)}${Number.isNaN(low) ? '' : ` [${low.toFixed(2)}, ${high.toFixed(2)}]`}`.padStart(width);
   for (const [label, key, rows, baseKey] of tables) {
     console.log(`\n${label}`);
     console.log('scenario                  | base µs/call | tokentax +µs | contrib +µs | OpenLLMetry +µs | tokentax/contrib [80% interval] | tokentax/OpenLLMetry | goal vs contrib    | SDK floor/contrib   | floor, spans only/contrib');
     for (const r of rows) {
       const m = r[key];
-      // A peer's added time at or below zero is noise swamping it: no ratio can be read from that round.
-      const ratio = m.contrib > 0 ? m.tokentax / m.contrib : NaN;
+      // A peer's added time at or below zero is noise swamping it: no ratio can be read (NaN).
+      const tokentax = toContrib(r, key, 'tokentax');
+      const { ratio } = tokentax;
       const goal = r.scenario.includes('stream') ? 1.0 : 0.5;
       const pass = ratio <= goal;
       if (key === 'added') ok &&= pass;
-      const floors = [FLOOR, FLOOR_SPANS].filter((f) => f in m).map((f, i) => ratioCell(r, key, f, i ? 25 : 19));
+      const floors = [FLOOR, FLOOR_SPANS].filter((f) => f in m).map((f, i) => cell(toContrib(r, key, f), i ? 25 : 19));
       console.log(
         [
           r.scenario.padEnd(25),
@@ -138,7 +137,7 @@ async function main() {
           m.tokentax.toFixed(0).padStart(12),
           m.contrib.toFixed(0).padStart(11),
           m.openllmetry.toFixed(0).padStart(15),
-          ratioCell(r, key, 'tokentax', 31),
+          cell(tokentax, 31),
           (m.tokentax / m.openllmetry).toFixed(2).padStart(20),
           `<= ${goal} ${Number.isNaN(ratio) ? 'n/a (noise)' : pass ? 'met' : 'NOT met'}`.padEnd(18),
           ...floors,

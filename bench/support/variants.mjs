@@ -66,7 +66,6 @@ export function openllmetryModule() {
   return mod;
 }
 
-
 /**
  * The floor: what the OpenTelemetry SDK itself costs to carry tokentax's output for one call, with
  * nothing computed. `output(params)` gives the very attributes a tokentax span of that request
