@@ -21,7 +21,12 @@ const needs = [
   {
     ok: () => existsSync(collectorBinaryPath()),
     why: 'no OpenTelemetry Collector binary (build it: bash collector/build.sh)',
-    files: ['test/collector/**', 'test/alerts/collector-path.test.ts', 'test/hardening/collector.test.ts', 'test/report/collector-file.test.ts'],
+    files: [
+      'test/collector/**',
+      'test/alerts/collector-path.test.ts',
+      'test/hardening/collector.test.ts',
+      'test/report/collector-file.test.ts',
+    ],
   },
   {
     ok: () => existsSync(jaegerBinaryPath()),

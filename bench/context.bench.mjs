@@ -30,7 +30,24 @@ const fmt = (x, d = 1) => x.toFixed(d);
 
 // ---- text with a realistic vocabulary (thousands of distinct words, numbers, code) ----
 function makeText(words, seed) {
-  const syl = ['ka', 'lo', 'mi', 'ne', 'tor', 'qua', 'zen', 'bri', 'vel', 'osh', 'ut', 'ram', 'pex', 'dy', 'sil', 'gru'];
+  const syl = [
+    'ka',
+    'lo',
+    'mi',
+    'ne',
+    'tor',
+    'qua',
+    'zen',
+    'bri',
+    'vel',
+    'osh',
+    'ut',
+    'ram',
+    'pex',
+    'dy',
+    'sil',
+    'gru',
+  ];
   let x = seed * 2654435761 + 7;
   const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648), x);
   const out = [];
@@ -59,7 +76,11 @@ const importProbe = (path, preload = []) => `
 
 function importCost(path, preload) {
   const runs = Array.from({ length: 5 }, () => child(importProbe(path, preload)));
-  return { ms: median(runs.map((r) => r.ms)), mb: median(runs.map((r) => r.mb)), tiktoken: runs.some((r) => r.tiktoken) };
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    mb: median(runs.map((r) => r.mb)),
+    tiktoken: runs.some((r) => r.tiktoken),
+  };
 }
 
 // Ours (rank table keyed by byte strings) and, for comparison, js-tiktoken's Tiktoken class.
@@ -79,11 +100,31 @@ function agentLoop(seed) {
     { role: 'system', content: makeText(1600, seed) },
     { role: 'user', content: `Summarise this document:\n${makeText(12000, seed + 1)}` },
   ];
-  const tools = [{ type: 'function', function: { name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } } }];
+  const tools = [
+    {
+      type: 'function',
+      function: {
+        name: 'read_file',
+        description: 'Read a file',
+        parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+      },
+    },
+  ];
   const requests = [];
   for (let turn = 1; turn <= 10; turn++) {
-    requests.push({ operation: 'chat', provider: 'openai', model: 'gpt-4o', params: { model: 'gpt-4o', messages: [...messages], tools } });
-    messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `c${turn}`, type: 'function', function: { name: 'read_file', arguments: `{"path":"src/f${turn}.ts"}` } }] });
+    requests.push({
+      operation: 'chat',
+      provider: 'openai',
+      model: 'gpt-4o',
+      params: { model: 'gpt-4o', messages: [...messages], tools },
+    });
+    messages.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: `c${turn}`, type: 'function', function: { name: 'read_file', arguments: `{"path":"src/f${turn}.ts"}` } },
+      ],
+    });
     messages.push({ role: 'tool', tool_call_id: `c${turn}`, content: makeText(120, seed * 31 + turn) });
   }
   return requests;
@@ -112,14 +153,22 @@ function tokenizerPath() {
   const laterMax = later.filter((_, i) => i % 2 === 1);
   // Reference: js-tiktoken's own whole-text encode of the first prompt's text (no piece memo).
   const tk = require(`${root}dist/context/tokenizer.js`);
-  const text = agentLoop(999)[0].params.messages.map((m) => m.content).join('\n');
+  const text = agentLoop(999)[0]
+    .params.messages.map((m) => m.content)
+    .join('\n');
   const ref = [];
   for (let r = 0; r < 3; r++) {
     const t0 = process.hrtime.bigint();
     tk.encodeLength('o200k_base', text);
     ref.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return { first: median(first), later: median(laterMedians), laterWorst: median(laterMax), tokens, reference: median(ref) };
+  return {
+    first: median(first),
+    later: median(laterMedians),
+    laterWorst: median(laterMax),
+    tokens,
+    reference: median(ref),
+  };
 }
 
 // ---- 4: usage-available path ----
@@ -141,7 +190,15 @@ function usagePath(label, makeReq, api, fresh, completeToo = true) {
   return { label, us: median(per), min: Math.min(...per), max: Math.max(...per) };
 }
 
-const tiny = () => ({ operation: 'chat', provider: 'openai', model: 'gpt-4o-mini', params: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Answer in up to 3 words: Which ocean contains Bouvet Island?' }] } });
+const tiny = () => ({
+  operation: 'chat',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  params: {
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'Answer in up to 3 words: Which ocean contains Bouvet Island?' }],
+  },
+});
 const big = () => {
   const messages = [{ role: 'system', content: makeText(1000, 5) }];
   for (let i = 0; i < 19; i++) messages.push({ role: i % 2 ? 'assistant' : 'user', content: makeText(650, 50 + i) });
@@ -167,11 +224,24 @@ const usage = [
 ];
 
 console.log('context measurement (bench/context.bench.mjs), medians of rounds');
-console.log(`import 'tokentax' (dist/index.js), @opentelemetry/api already loaded: ${fmt(pkgImport.ms)} ms, ${fmt(pkgImport.mb)} MB RSS, js-tiktoken loaded: ${pkgImport.tiktoken}  (goal <= 50 ms, <= 20 MB)`);
-console.log(`  in a process that has loaded nothing (the API included): ${fmt(pkgFresh.ms)} ms, ${fmt(pkgFresh.mb)} MB RSS; dist/context alone: ${fmt(ctxImport.ms)} ms, ${fmt(ctxImport.mb)} MB RSS`);
-console.log(`cold tokenizer load (o200k_base): ${fmt(cold.ms, 0)} ms, +${fmt(cold.mb, 0)} MB RSS (once per process, on the first count); js-tiktoken's Tiktoken class: ${fmt(coldRef.ms, 0)} ms, +${fmt(coldRef.mb, 0)} MB`);
-console.log(`tokenizer path, 10-turn loop ${tok.tokens[0]}..${tok.tokens[9]} tokens: first turn ${fmt(tok.first)} ms (goal <= 60; js-tiktoken whole-text encode of it: ${fmt(tok.reference)} ms), later turns ${fmt(tok.later, 2)} ms median / ${fmt(tok.laterWorst, 2)} ms worst (goal <= 2)`);
-for (const u of usage) console.log(`usage given, ${u.label.includes('only') ? '' : 'measure+complete, '}${u.label}: ${fmt(u.us, 2)} us (min ${fmt(u.min, 2)}, max ${fmt(u.max, 2)})`);
+console.log(
+  `import 'tokentax' (dist/index.js), @opentelemetry/api already loaded: ${fmt(pkgImport.ms)} ms, ${fmt(pkgImport.mb)} MB RSS, js-tiktoken loaded: ${pkgImport.tiktoken}  (goal <= 50 ms, <= 20 MB)`,
+);
+console.log(
+  `  in a process that has loaded nothing (the API included): ${fmt(pkgFresh.ms)} ms, ${fmt(pkgFresh.mb)} MB RSS; dist/context alone: ${fmt(ctxImport.ms)} ms, ${fmt(ctxImport.mb)} MB RSS`,
+);
+console.log(
+  `cold tokenizer load (o200k_base): ${fmt(cold.ms, 0)} ms, +${fmt(cold.mb, 0)} MB RSS (once per process, on the first count); js-tiktoken's Tiktoken class: ${fmt(coldRef.ms, 0)} ms, +${fmt(coldRef.mb, 0)} MB`,
+);
+console.log(
+  `tokenizer path, 10-turn loop ${tok.tokens[0]}..${tok.tokens[9]} tokens: first turn ${fmt(tok.first)} ms (goal <= 60; js-tiktoken whole-text encode of it: ${fmt(tok.reference)} ms), later turns ${fmt(tok.later, 2)} ms median / ${fmt(tok.laterWorst, 2)} ms worst (goal <= 2)`,
+);
+for (const u of usage)
+  console.log(
+    `usage given, ${u.label.includes('only') ? '' : 'measure+complete, '}${u.label}: ${fmt(u.us, 2)} us (min ${fmt(u.min, 2)}, max ${fmt(u.max, 2)})`,
+  );
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
-console.log(`goals: import <= 50 ms ${verdict(pkgImport.ms <= 50)}, <= 20 MB ${verdict(pkgImport.mb <= 20)}, no tokenizer at import ${verdict(!pkgImport.tiktoken && !pkgFresh.tiktoken)}, ` +
-  `first turn <= 60 ms ${verdict(tok.first <= 60)}, later turns <= 2 ms ${verdict(tok.later <= 2)}`);
+console.log(
+  `goals: import <= 50 ms ${verdict(pkgImport.ms <= 50)}, <= 20 MB ${verdict(pkgImport.mb <= 20)}, no tokenizer at import ${verdict(!pkgImport.tiktoken && !pkgFresh.tiktoken)}, ` +
+    `first turn <= 60 ms ${verdict(tok.first <= 60)}, later turns <= 2 ms ${verdict(tok.later <= 2)}`,
+);

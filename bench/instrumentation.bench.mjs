@@ -10,7 +10,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from './support/payloads.mjs';
 import { bootstrapRatio, median } from './support/stats.mjs';
-import { captureOutput, contribModule, freshOpenAI, meterProvider, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
+import {
+  captureOutput,
+  contribModule,
+  freshOpenAI,
+  meterProvider,
+  openllmetryModule,
+  sdkFloorModule,
+  tokentaxModule,
+  version,
+} from './support/variants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
@@ -61,7 +70,9 @@ async function measure(clients, baseURL) {
   const results = [];
   for (const scenario of scenarios) {
     const streams = scenario.name.includes('stream');
-    floorOutput = streams ? undefined : await captureOutput((c) => scenario.run(c), { tokentax: TOKENTAX, client: clientOptions(baseURL) });
+    floorOutput = streams
+      ? undefined
+      : await captureOutput((c) => scenario.run(c), { tokentax: TOKENTAX, client: clientOptions(baseURL) });
     const names = Object.keys(clients).filter((n) => !(streams && (n === FLOOR || n === FLOOR_SPANS)));
     for (const n of names) await timeCalls({ ...scenario, calls: Math.ceil(scenario.calls / 4) }, clients[n]); // warm-up
     const added = Object.fromEntries(names.map((n) => [n, []]));
@@ -107,12 +118,19 @@ async function main() {
   const withLatency = await measure(variants(delayed.baseURL), delayed.baseURL);
   delayed.server.kill();
 
-  console.log(`openai ${version}, Node ${process.version}, ${ROUNDS} rounds, medians of per-round differences to the uninstrumented client`);
+  console.log(
+    `openai ${version}, Node ${process.version}, ${ROUNDS} rounds, medians of per-round differences to the uninstrumented client`,
+  );
   let ok = true;
   const tables = [
     ['added wall-clock time (server answers at once, calls back to back)', 'added', results, 'base'],
     ['added client CPU time (same run; less sensitive to other load)', 'cpu', results, 'base'],
-    [`added latency of one call as the application sees it, server answering after ${API_LATENCY_MS} ms`, 'latency', withLatency, 'baseLatency'],
+    [
+      `added latency of one call as the application sees it, server answering after ${API_LATENCY_MS} ms`,
+      'latency',
+      withLatency,
+      'baseLatency',
+    ],
   ];
   // A ratio to contrib with its 80% bootstrap interval over the rounds: how far this run's reading can be trusted.
   const toContrib = (r, key, n) => bootstrapRatio(r.rounds[key][n], r.rounds[key].contrib);
@@ -120,7 +138,9 @@ async function main() {
     `${ratio.toFixed(2)}${Number.isNaN(low) ? '' : ` [${low.toFixed(2)}, ${high.toFixed(2)}]`}`.padStart(width);
   for (const [label, key, rows, baseKey] of tables) {
     console.log(`\n${label}`);
-    console.log('scenario                  | base µs/call | tokentax +µs | contrib +µs | OpenLLMetry +µs | tokentax/contrib [80% interval] | tokentax/OpenLLMetry | goal vs contrib    | SDK floor/contrib   | floor, spans only/contrib');
+    console.log(
+      'scenario                  | base µs/call | tokentax +µs | contrib +µs | OpenLLMetry +µs | tokentax/contrib [80% interval] | tokentax/OpenLLMetry | goal vs contrib    | SDK floor/contrib   | floor, spans only/contrib',
+    );
     for (const r of rows) {
       const m = r[key];
       // A peer's added time at or below zero is noise swamping it: no ratio can be read (NaN).
@@ -149,7 +169,7 @@ async function main() {
 through the SDK with nothing computed or deferred; no instrumentation emitting this span contract adds less.
 "spans only" leaves out the metric records.`);
   await meterProvider.shutdown();
-  if (!ok) console.log("(goals are reported, not enforced by the exit code: the machine is noisy)");
+  if (!ok) console.log('(goals are reported, not enforced by the exit code: the machine is noisy)');
 }
 
 main().catch((e) => {

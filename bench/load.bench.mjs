@@ -24,7 +24,9 @@ const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } =
 const { createTokentax } = require('./dist/tokentax.js');
 const OpenAIModule = require('openai');
 const { readFileSync } = require('node:fs');
-const openaiVersion = JSON.parse(readFileSync(join(here, '..', 'node_modules', 'openai', 'package.json'), 'utf8')).version;
+const openaiVersion = JSON.parse(
+  readFileSync(join(here, '..', 'node_modules', 'openai', 'package.json'), 'utf8'),
+).version;
 
 const CALLS = Number(process.env.LOAD_CALLS ?? 100_000);
 const EXTRA_PER_CALL = Number(process.env.LOAD_EXTRA_PER_CALL ?? 9);
@@ -44,16 +46,38 @@ const heapMb = () => {
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 let started = 0;
 let ended = 0;
-const counting = { onStart: () => void started++, onEnd: () => void ended++, forceFlush: async () => {}, shutdown: async () => {} };
+const counting = {
+  onStart: () => void started++,
+  onEnd: () => void ended++,
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
 let exported = 0;
-const discard = { export: (spans, done) => { exported += spans.length; done({ code: 0 }); }, shutdown: async () => {}, forceFlush: async () => {} };
-const metricDiscard = { ...discard, export: (_m, done) => done({ code: 0 }), selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE };
+const discard = {
+  export: (spans, done) => {
+    exported += spans.length;
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
+  forceFlush: async () => {},
+};
+const metricDiscard = {
+  ...discard,
+  export: (_m, done) => done({ code: 0 }),
+  selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+};
 
 const tokentax = createTokentax({ providerNames: { '127.0.0.1': 'openai' } });
 const tracerProvider = new BasicTracerProvider({
-  spanProcessors: [counting, ...tokentax.spanProcessors, new BatchSpanProcessor(discard, { maxQueueSize: 20_000, maxExportBatchSize: 2_000, scheduledDelayMillis: 200 })],
+  spanProcessors: [
+    counting,
+    ...tokentax.spanProcessors,
+    new BatchSpanProcessor(discard, { maxQueueSize: 20_000, maxExportBatchSize: 2_000, scheduledDelayMillis: 200 }),
+  ],
 });
-const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: metricDiscard, exportIntervalMillis: 5_000 })] });
+const meterProvider = new MeterProvider({
+  readers: [new PeriodicExportingMetricReader({ exporter: metricDiscard, exportIntervalMillis: 5_000 })],
+});
 tokentax.instrumentation.setTracerProvider(tracerProvider);
 tokentax.instrumentation.setMeterProvider(meterProvider);
 tokentax.instrumentation.manuallyInstrument(OpenAIModule);
@@ -63,7 +87,11 @@ const meter = tokentax.contextMeter;
 
 const server = fork(join(here, 'support', 'load-server.mjs'), { stdio: 'inherit' });
 const { port } = await new Promise((resolve) => server.once('message', resolve));
-const client = new OpenAIModule.OpenAI({ apiKey: 'sk-bench-load', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+const client = new OpenAIModule.OpenAI({
+  apiKey: 'sk-bench-load',
+  baseURL: `http://127.0.0.1:${port}/v1`,
+  maxRetries: 0,
+});
 
 let conversations = 0;
 let extras = true;
@@ -71,19 +99,35 @@ function extraConversations(i) {
   if (!extras) return;
   for (let k = 0; k < EXTRA_PER_CALL; k++) {
     const id = conversations++;
-    const messages = [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: `ticket ${id}: order ${id * 7} is late` }];
-    const m = meter.measure({ operation: 'chat', provider: 'openai', model: 'gpt-4o', params: { model: 'gpt-4o', messages } });
+    const messages = [
+      { role: 'system', content: 'You are a support agent.' },
+      { role: 'user', content: `ticket ${id}: order ${id * 7} is late` },
+    ];
+    const m = meter.measure({
+      operation: 'chat',
+      provider: 'openai',
+      model: 'gpt-4o',
+      params: { model: 'gpt-4o', messages },
+    });
     m.complete((i + k) % 3 === 0 ? undefined : 40);
   }
 }
 
 async function call(i) {
   const id = conversations++;
-  const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `conversation ${id}: what is ${i} squared?` }];
+  const messages = [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: `conversation ${id}: what is ${i} squared?` },
+  ];
   if (i % 2 === 0) {
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
   } else {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true, ...(i % 4 === 1 ? { stream_options: { include_usage: true } } : {}) });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages,
+      stream: true,
+      ...(i % 4 === 1 ? { stream_options: { include_usage: true } } : {}),
+    });
     for await (const _ of stream) void _;
   }
   extraConversations(i);
@@ -97,7 +141,14 @@ const t0 = performance.now();
 async function segment(until) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < until) { await call(next++); done++; } }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < until) {
+        await call(next++);
+        done++;
+      }
+    }),
+  );
   delay.disable();
   return { max: delay.max / 1e6, p99: delay.percentile(99) / 1e6 };
 }
@@ -141,16 +192,28 @@ for (let r = 0; r < ROUNDS; r++) {
 const heaps = checkpoints.map((c) => c.heapMb);
 const growth = Math.max(...heaps.slice(1)) - warmHeap;
 const maxStall = Math.max(...stalls.map((x) => x.max));
-console.log(`calls ${CALLS.toLocaleString('en')} measured (+${(done - CALLS).toLocaleString('en')} in the off/on rounds), plain and streamed, openai ${openaiVersion}; distinct conversations ${conversations.toLocaleString('en')}; concurrency ${CONCURRENCY}`);
-console.log(`throughput after warm-up: ${((CALLS - WARM) / (measuredMs / 1000)).toFixed(0)} calls/s (client, server and tokentax on ${require('node:os').cpus().length} cores), total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `calls ${CALLS.toLocaleString('en')} measured (+${(done - CALLS).toLocaleString('en')} in the off/on rounds), plain and streamed, openai ${openaiVersion}; distinct conversations ${conversations.toLocaleString('en')}; concurrency ${CONCURRENCY}`,
+);
+console.log(
+  `throughput after warm-up: ${((CALLS - WARM) / (measuredMs / 1000)).toFixed(0)} calls/s (client, server and tokentax on ${require('node:os').cpus().length} cores), total ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 console.log('heap after GC (MB) by calls:', checkpoints.map((c) => `${c.calls}:${c.heapMb.toFixed(1)}`).join(' '));
-console.log(`heap growth after warm-up: max ${growth.toFixed(1)} MB (bound ${HEAP_BOUND_MB} MB); final - warm ${(heaps[heaps.length - 1] - warmHeap).toFixed(1)} MB`);
+console.log(
+  `heap growth after warm-up: max ${growth.toFixed(1)} MB (bound ${HEAP_BOUND_MB} MB); final - warm ${(heaps[heaps.length - 1] - warmHeap).toFixed(1)} MB`,
+);
 console.log(`conversations remembered by the meter: ${meter.conversations.toLocaleString('en')}`);
-console.log(`spans started ${spansOk.started.toLocaleString('en')}, ended ${spansOk.ended.toLocaleString('en')}, exported ${exported.toLocaleString('en')}`);
-console.log(`event-loop delay per segment of ${step} calls: max ${maxStall.toFixed(1)} ms (median of segment maxima ${median(stalls.map((x) => x.max)).toFixed(1)} ms, median p99 ${median(stalls.map((x) => x.p99)).toFixed(1)} ms; bound ${STALL_BOUND_MS} ms)`);
+console.log(
+  `spans started ${spansOk.started.toLocaleString('en')}, ended ${spansOk.ended.toLocaleString('en')}, exported ${exported.toLocaleString('en')}`,
+);
+console.log(
+  `event-loop delay per segment of ${step} calls: max ${maxStall.toFixed(1)} ms (median of segment maxima ${median(stalls.map((x) => x.max)).toFixed(1)} ms, median p99 ${median(stalls.map((x) => x.p99)).toFixed(1)} ms; bound ${STALL_BOUND_MS} ms)`,
+);
 for (const mode of ['off', 'on']) {
   const xs = byMode[mode];
-  console.log(`  rounds with tokentax ${mode} (${ROUNDS} x ${ROUND_CALLS} calls): median max delay ${median(xs.map((x) => x.max)).toFixed(1)} ms, median p99 ${median(xs.map((x) => x.p99)).toFixed(1)} ms, median ${median(xs.map((x) => x.rate)).toFixed(0)} calls/s`);
+  console.log(
+    `  rounds with tokentax ${mode} (${ROUNDS} x ${ROUND_CALLS} calls): median max delay ${median(xs.map((x) => x.max)).toFixed(1)} ms, median p99 ${median(xs.map((x) => x.p99)).toFixed(1)} ms, median ${median(xs.map((x) => x.rate)).toFixed(0)} calls/s`,
+  );
 }
 
 const problems = [];

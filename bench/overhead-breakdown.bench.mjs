@@ -12,7 +12,15 @@
 // - in all: the whole loop including that deferred work (the CPU the process spends).
 import { completionBody, scenarios, streamBody } from './support/payloads.mjs';
 import { median } from './support/stats.mjs';
-import { captureOutput, contribModule, freshOpenAI, openllmetryModule, sdkFloorModule, tokentaxModule, version } from './support/variants.mjs';
+import {
+  captureOutput,
+  contribModule,
+  freshOpenAI,
+  openllmetryModule,
+  sdkFloorModule,
+  tokentaxModule,
+  version,
+} from './support/variants.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const SCALE = Number(process.env.BENCH_CALL_SCALE ?? 2); // calls per round = scenario's calls x SCALE
@@ -35,7 +43,9 @@ function variants() {
     OpenLLMetry: openllmetryModule(),
     'SDK floor (same output)': sdkFloorModule(() => floorOutput),
   };
-  return Object.fromEntries(Object.entries(mods).map(([k, m]) => [k, new m.OpenAI({ apiKey: 'sk-bench', fetch, maxRetries: 0 })]));
+  return Object.fromEntries(
+    Object.entries(mods).map(([k, m]) => [k, new m.OpenAI({ apiKey: 'sk-bench', fetch, maxRetries: 0 })]),
+  );
 }
 
 async function perCall(scenario, client, calls) {
@@ -57,14 +67,24 @@ async function perCall(scenario, client, calls) {
 }
 
 const clients = variants();
-console.log(`openai ${version}, Node ${process.version}, in-process fetch, ${ROUNDS} rounds, CPU µs per call, medians of per-round differences`);
+console.log(
+  `openai ${version}, Node ${process.version}, in-process fetch, ${ROUNDS} rounds, CPU µs per call, medians of per-round differences`,
+);
 for (const scenario of scenarios) {
   const calls = scenario.calls * SCALE;
   const streams = scenario.name.includes('stream');
-  floorOutput = streams ? undefined : await captureOutput((c) => scenario.run(c), { tokentax: openai, client: { apiKey: 'sk-bench', fetch, maxRetries: 0 } });
+  floorOutput = streams
+    ? undefined
+    : await captureOutput((c) => scenario.run(c), {
+        tokentax: openai,
+        client: { apiKey: 'sk-bench', fetch, maxRetries: 0 },
+      });
   const names = Object.keys(clients).filter((n) => !(streams && n.startsWith('SDK floor')));
   for (const n of names) await perCall(scenario, clients[n], Math.ceil(calls / 4)); // warm-up
-  const added = { path: Object.fromEntries(names.map((n) => [n, []])), total: Object.fromEntries(names.map((n) => [n, []])) };
+  const added = {
+    path: Object.fromEntries(names.map((n) => [n, []])),
+    total: Object.fromEntries(names.map((n) => [n, []])),
+  };
   const base = [];
   for (let round = 0; round < ROUNDS; round++) {
     const got = {};

@@ -90,14 +90,26 @@ function generate(path, spans) {
         status: { code: 0 },
       });
     }
-    lines.push(JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bench' } }] }, scopeSpans: [{ scope: { name: 'tokentax' }, spans: batch }] }] }));
+    lines.push(
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bench' } }] },
+            scopeSpans: [{ scope: { name: 'tokentax' }, spans: batch }],
+          },
+        ],
+      }),
+    );
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
 async function plainParse(path) {
   let spans = 0;
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const rl = createInterface({
+    input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  });
   for await (const line of rl) {
     if (!line) continue;
     const doc = JSON.parse(line);
@@ -139,11 +151,22 @@ try {
     if (data.spans.read !== SPANS || n !== SPANS) throw new Error('span count mismatch');
   }
   const ratio = median(report) / median(parse);
-  console.log(`plain JSON.parse : median ${Math.round(median(parse)).toLocaleString()} spans/s (${ROUNDS} rounds, min ${Math.round(Math.min(...parse)).toLocaleString()}, max ${Math.round(Math.max(...parse)).toLocaleString()})`);
-  console.log(`tokentax report  : median ${Math.round(median(report)).toLocaleString()} spans/s (min ${Math.round(Math.min(...report)).toLocaleString()}, max ${Math.round(Math.max(...report)).toLocaleString()})`);
+  console.log(
+    `plain JSON.parse : median ${Math.round(median(parse)).toLocaleString()} spans/s (${ROUNDS} rounds, min ${Math.round(Math.min(...parse)).toLocaleString()}, max ${Math.round(Math.max(...parse)).toLocaleString()})`,
+  );
+  console.log(
+    `tokentax report  : median ${Math.round(median(report)).toLocaleString()} spans/s (min ${Math.round(Math.min(...report)).toLocaleString()}, max ${Math.round(Math.max(...report)).toLocaleString()})`,
+  );
   console.log(`ratio report/parse: ${ratio.toFixed(2)}x (goal >= ${GOAL}x) ${ratio >= GOAL ? 'OK' : 'BELOW GOAL'}`);
-  const rss = { parse100: peakRss('parse', file), report100: peakRss('report', file), parse25: peakRss('parse', small), report25: peakRss('report', small) };
-  console.log(`peak RSS, own process: report ${rss.report25.toFixed(0)} MB (25k spans) / ${rss.report100.toFixed(0)} MB (100k spans); plain parse ${rss.parse25.toFixed(0)} / ${rss.parse100.toFixed(0)} MB; file ${mb.toFixed(0)} MB`);
+  const rss = {
+    parse100: peakRss('parse', file),
+    report100: peakRss('report', file),
+    parse25: peakRss('parse', small),
+    report25: peakRss('report', small),
+  };
+  console.log(
+    `peak RSS, own process: report ${rss.report25.toFixed(0)} MB (25k spans) / ${rss.report100.toFixed(0)} MB (100k spans); plain parse ${rss.parse25.toFixed(0)} / ${rss.parse100.toFixed(0)} MB; file ${mb.toFixed(0)} MB`,
+  );
   if (ratio < GOAL) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -17,13 +17,20 @@ export const MANIFEST = join(REPO, 'collector', 'builder-config.yaml');
 
 /** Where collector/build.sh puts the binary for the current manifest (same hash rule). */
 export function jaegerBinaryPath(version = 'v1.76.0') {
-  return join(process.env.TOKENTAX_JAEGER_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'jaeger'), version, 'jaeger');
+  return join(
+    process.env.TOKENTAX_JAEGER_CACHE ??
+      join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'jaeger'),
+    version,
+    'jaeger',
+  );
 }
 
 /** Where collector/build.sh puts the binary for the current manifest (same hash rule). */
 export function collectorBinaryPath() {
   if (process.env.TOKENTAX_COLLECTOR_BIN) return process.env.TOKENTAX_COLLECTOR_BIN;
-  const cache = process.env.TOKENTAX_COLLECTOR_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'otelcol-tokentax');
+  const cache =
+    process.env.TOKENTAX_COLLECTOR_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'otelcol-tokentax');
   const hash = createHash('sha256').update(readFileSync(MANIFEST)).digest('hex').slice(0, 16);
   return join(cache, hash, 'otelcol-tokentax');
 }
@@ -32,7 +39,9 @@ export function collectorBinaryPath() {
 export function findCollector() {
   const bin = collectorBinaryPath();
   if (existsSync(bin)) return { bin };
-  return { missing: `no collector binary at ${bin}: run collector/build.sh (needs Go and the Go module proxy; a cold build takes about 4 minutes on 2 cores)` };
+  return {
+    missing: `no collector binary at ${bin}: run collector/build.sh (needs Go and the Go module proxy; a cold build takes about 4 minutes on 2 cores)`,
+  };
 }
 
 export function freePort() {
@@ -54,11 +63,22 @@ const agent = new Agent(agentOptions);
 /** POSTs a body (string or Buffer) and resolves with {status, body}. */
 export function post(port, path, body, contentType = 'application/json', timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        timeout: timeoutMs,
+        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`POST ${path} timed out`)));
     req.on('error', reject);
     req.end(body);
@@ -76,11 +96,20 @@ export async function startCollector({ bin, config, httpPort, env = {}, startTim
   const configPath = join(dir, 'config.yaml');
   writeFileSync(configPath, config);
   let logs = '';
-  const child = spawn(bin, ['--config', configPath], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => { logs += d; });
-  child.stderr.on('data', (d) => { logs += d; });
+  const child = spawn(bin, ['--config', configPath], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => {
+    logs += d;
+  });
+  child.stderr.on('data', (d) => {
+    logs += d;
+  });
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
   const stop = async () => {
     if (exited === null) {
       child.kill('SIGTERM');
@@ -116,10 +145,17 @@ export function validateConfig(bin, config, env = {}) {
   const configPath = join(dir, 'config.yaml');
   writeFileSync(configPath, config);
   return new Promise((resolve) => {
-    const child = spawn(bin, ['validate', '--config', configPath], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['validate', '--config', configPath], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     child.on('exit', (code) => {
       rmSync(dir, { recursive: true, force: true });
       resolve({ ok: code === 0, output });
@@ -147,21 +183,25 @@ const hex = (n, width) => n.toString(16).padStart(width, '0');
 /** OTLP/JSON ExportTraceServiceRequest body for spans [{name, attributes, startMs, endMs}]. */
 export function otlpTraces(spans, serviceName = 'tokentax-test', traceSeed = 1) {
   return JSON.stringify({
-    resourceSpans: [{
-      resource: { attributes: otlpAttributes({ 'service.name': serviceName }) },
-      scopeSpans: [{
-        scope: { name: 'tokentax-test' },
-        spans: spans.map((s, i) => ({
-          traceId: hex(traceSeed, 16) + hex(i + 1, 16),
-          spanId: hex(i + 1, 16),
-          name: s.name ?? 'chat',
-          kind: 3,
-          startTimeUnixNano: String(BigInt(Math.round(s.startMs)) * 1_000_000n),
-          endTimeUnixNano: String(BigInt(Math.round(s.endMs ?? s.startMs)) * 1_000_000n),
-          attributes: otlpAttributes(s.attributes),
-        })),
-      }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: otlpAttributes({ 'service.name': serviceName }) },
+        scopeSpans: [
+          {
+            scope: { name: 'tokentax-test' },
+            spans: spans.map((s, i) => ({
+              traceId: hex(traceSeed, 16) + hex(i + 1, 16),
+              spanId: hex(i + 1, 16),
+              name: s.name ?? 'chat',
+              kind: 3,
+              startTimeUnixNano: String(BigInt(Math.round(s.startMs)) * 1_000_000n),
+              endTimeUnixNano: String(BigInt(Math.round(s.endMs ?? s.startMs)) * 1_000_000n),
+              attributes: otlpAttributes(s.attributes),
+            })),
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -173,7 +213,8 @@ export function fromAnyValue(v) {
   if ('intValue' in v) return Number(v.intValue);
   if ('doubleValue' in v) return Number(v.doubleValue);
   if ('arrayValue' in v) return (v.arrayValue.values ?? []).map(fromAnyValue);
-  if ('kvlistValue' in v) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, fromAnyValue(kv.value)]));
+  if ('kvlistValue' in v)
+    return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, fromAnyValue(kv.value)]));
   return undefined;
 }
 

@@ -7,12 +7,19 @@ import OpenAI from 'openai';
 import { startSimulator, withConversation } from 'tokentax';
 
 const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
-const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator', baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL });
+const client = new OpenAI({
+  apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator',
+  baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL,
+});
 
 const tools = [
   {
     type: 'function',
-    function: { name: 'search_docs', description: 'Search the documentation', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } },
+    function: {
+      name: 'search_docs',
+      description: 'Search the documentation',
+      parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+    },
   },
 ];
 const messages = [
@@ -31,7 +38,11 @@ await withConversation('support-ticket-4711', async () => {
     }
     for (const call of message.tool_calls) {
       console.log(`turn ${turn}: tool ${call.function.name}(${call.function.arguments})`);
-      messages.push({ role: 'tool', tool_call_id: call.id, content: 'Create the new key, deploy it, then revoke the old one. '.repeat(20) });
+      messages.push({
+        role: 'tool',
+        tool_call_id: call.id,
+        content: 'Create the new key, deploy it, then revoke the old one. '.repeat(20),
+      });
     }
     // A follow-up question keeps the conversation going, as users do.
     if (turn === 1) messages.push({ role: 'user', content: 'And for service accounts?' });

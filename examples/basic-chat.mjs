@@ -9,7 +9,10 @@ import OpenAI from 'openai';
 import { startSimulator } from 'tokentax';
 
 const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
-const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator', baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL });
+const client = new OpenAI({
+  apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator',
+  baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL,
+});
 
 const completion = await client.chat.completions.create({
   model: process.env.MODEL ?? 'gpt-4.1-mini',

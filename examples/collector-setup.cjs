@@ -16,7 +16,10 @@ async function main() {
   const sdk = new NodeSDK({
     serviceName: 'collector-example',
     instrumentations: [tokentax.instrumentation],
-    spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))],
+    spanProcessors: [
+      ...tokentax.spanProcessors,
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` })),
+    ],
     // Traces only here. Without these two lines NodeSDK would also push metrics and logs to the
     // default OTLP endpoint (localhost:4318); for tokentax's metrics see examples/prometheus.
     metricReaders: [],
@@ -26,11 +29,17 @@ async function main() {
 
   const { OpenAI } = require('openai');
   const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
-  const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator', baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL });
+  const client = new OpenAI({
+    apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator',
+    baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL,
+  });
   try {
     const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'where does the money go?' });
     console.log(`embedding of ${res.data[0].embedding.length} dimensions`);
-    const chat = await client.chat.completions.create({ model: process.env.MODEL ?? 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Hello, collector.' }] });
+    const chat = await client.chat.completions.create({
+      model: process.env.MODEL ?? 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'Hello, collector.' }],
+    });
     console.log(chat.choices[0].message.content);
   } finally {
     await simulator?.close();

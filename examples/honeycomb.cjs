@@ -23,7 +23,9 @@ async function main() {
     instrumentations: [tokentax.instrumentation],
     spanProcessors: [
       ...tokentax.spanProcessors,
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, headers: { 'x-honeycomb-team': apiKey } })),
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, headers: { 'x-honeycomb-team': apiKey } }),
+      ),
     ],
     // Traces only here. Without these two lines NodeSDK would also push metrics and logs to the
     // default OTLP endpoint (localhost:4318); for tokentax's metrics see examples/prometheus.
@@ -34,7 +36,10 @@ async function main() {
 
   const { OpenAI } = require('openai');
   const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
-  const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator', baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL });
+  const client = new OpenAI({
+    apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator',
+    baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL,
+  });
   try {
     await withConversation('honeycomb-example', async () => {
       const messages = [{ role: 'user', content: 'Summarise OpenTelemetry in one line.' }];

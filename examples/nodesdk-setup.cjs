@@ -11,7 +11,9 @@ const { createTokentax, JsonlFileExporter, startSimulator } = require('tokentax'
 
 async function main() {
   const tokentax = createTokentax(); // reads $TOKENTAX_CONFIG if set (scenarios, flat prices, ...)
-  const exporter = process.env.TOKENTAX_SPANS_FILE ? new JsonlFileExporter({ path: process.env.TOKENTAX_SPANS_FILE }) : new OTLPTraceExporter();
+  const exporter = process.env.TOKENTAX_SPANS_FILE
+    ? new JsonlFileExporter({ path: process.env.TOKENTAX_SPANS_FILE })
+    : new OTLPTraceExporter();
   const sdk = new NodeSDK({
     serviceName: 'nodesdk-example',
     instrumentations: [tokentax.instrumentation],
@@ -26,7 +28,10 @@ async function main() {
   // Require openai after sdk.start(), so the instrumentation patches it.
   const { OpenAI } = require('openai');
   const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
-  const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator', baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL });
+  const client = new OpenAI({
+    apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator',
+    baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL,
+  });
   try {
     const res = await client.chat.completions.create({
       model: process.env.MODEL ?? 'gpt-4.1-mini',

@@ -8,7 +8,10 @@ import OpenAI from 'openai';
 import { startSimulator } from 'tokentax';
 
 const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
-const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator', baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL });
+const client = new OpenAI({
+  apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator',
+  baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL,
+});
 
 const stream = await client.chat.completions.create({
   model: process.env.MODEL ?? 'gpt-4.1-mini',
@@ -19,7 +22,8 @@ const stream = await client.chat.completions.create({
 let text = '';
 for await (const chunk of stream) {
   text += chunk.choices[0]?.delta?.content ?? '';
-  if (chunk.usage) console.log(`\nusage: ${chunk.usage.prompt_tokens} input, ${chunk.usage.completion_tokens} output tokens`);
+  if (chunk.usage)
+    console.log(`\nusage: ${chunk.usage.prompt_tokens} input, ${chunk.usage.completion_tokens} output tokens`);
 }
 console.log(text);
 await simulator?.close();

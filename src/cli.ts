@@ -66,7 +66,13 @@ Options:
 
 function parse(args: string[], options: ParseArgsConfig['options'], positionals = false) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: positionals, strict: true, allowNegative: true } as ParseArgsConfig);
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: positionals,
+      strict: true,
+      allowNegative: true,
+    } as ParseArgsConfig);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -80,13 +86,19 @@ function progressBar(): ((input: number, read: number, total: number) => void) |
     const share = total > 0 ? Math.min(1, read / total) : 1;
     const width = 30;
     const filled = Math.round(share * width);
-    process.stderr.write(`\r  reading input ${input + 1} [${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.round(share * 100)}%`);
+    process.stderr.write(
+      `\r  reading input ${input + 1} [${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.round(share * 100)}%`,
+    );
     if (share >= 1) process.stderr.write('\r\x1b[K');
   };
 }
 
 async function report(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, { html: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } }, true);
+  const { values, positionals } = parse(
+    args,
+    { html: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+    true,
+  );
   if (values.help) return void process.stdout.write(HELP.report);
   if (positionals.length === 0) throw new UsageError('report needs at least one input file or URL');
   const { createReport, renderHtml, renderText } = require('./report') as typeof import('./report');
@@ -99,10 +111,20 @@ async function report(args: string[]): Promise<void> {
 }
 
 async function demo(args: string[]): Promise<void> {
-  const { values } = parse(args, { out: { type: 'string' }, html: { type: 'boolean' }, model: { type: 'string' }, config: { type: 'string' } });
+  const { values } = parse(args, {
+    out: { type: 'string' },
+    html: { type: 'boolean' },
+    model: { type: 'string' },
+    config: { type: 'string' },
+  });
   if (values.help) return void process.stdout.write(HELP.demo);
   const { runDemo } = require('./demo/run-demo') as typeof import('./demo/run-demo');
-  const result = await runDemo({ outDir: str(values.out), html: values.html !== false, model: str(values.model), configFile: str(values.config) });
+  const result = await runDemo({
+    outDir: str(values.out),
+    html: values.html !== false,
+    model: str(values.model),
+    configFile: str(values.config),
+  });
   process.stdout.write(`\n${result.text}`);
   process.stdout.write(`\nSpans (OTLP JSON lines): ${result.spansFile}\n`);
   if (result.htmlFile) process.stdout.write(`HTML report: ${result.htmlFile} (open it in a browser)\n`);
@@ -121,7 +143,11 @@ async function collectorConfig(args: string[]): Promise<void> {
   } else process.stdout.write(yaml);
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { demo, report, 'collector-config': collectorConfig };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  demo,
+  report,
+  'collector-config': collectorConfig,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -141,11 +167,15 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`tokentax: ${error.message}\n${command && HELP[command] ? HELP[command] : "Run 'tokentax --help' for usage."}\n`);
+      process.stderr.write(
+        `tokentax: ${error.message}\n${command && HELP[command] ? HELP[command] : "Run 'tokentax --help' for usage."}\n`,
+      );
       return 2;
     }
     const known = error instanceof ReportInputError || error instanceof ConfigError;
-    process.stderr.write(`tokentax: ${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
+    process.stderr.write(
+      `tokentax: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`,
+    );
     return 1;
   }
 }

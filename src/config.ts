@@ -126,7 +126,13 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const fromEnv = validate({ bloat: bloatFromEnv(env) }, 'environment');
   const fromCode = validate(code as Record<string, unknown>, 'options');
   const layers = [fromFile, fromEnv, fromCode];
-  const resolved: ResolvedConfig = { prices: [], requestPrices: {}, equivalence: {}, bloat: { ...DEFAULT_BLOAT }, providerHosts: {} };
+  const resolved: ResolvedConfig = {
+    prices: [],
+    requestPrices: {},
+    equivalence: {},
+    bloat: { ...DEFAULT_BLOAT },
+    providerHosts: {},
+  };
   if (file) resolved.file = file;
   for (const layer of layers) {
     if (layer.scenarios) resolved.scenarios = layer.scenarios;
@@ -134,8 +140,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     for (const [provider, models] of Object.entries(layer.requestPrices ?? {})) {
       resolved.requestPrices[provider] = { ...resolved.requestPrices[provider], ...models };
     }
-    if (layer.equivalence?.classes) resolved.equivalence.classes = { ...resolved.equivalence.classes, ...layer.equivalence.classes };
-    if (layer.equivalence?.models) resolved.equivalence.models = { ...resolved.equivalence.models, ...layer.equivalence.models };
+    if (layer.equivalence?.classes)
+      resolved.equivalence.classes = { ...resolved.equivalence.classes, ...layer.equivalence.classes };
+    if (layer.equivalence?.models)
+      resolved.equivalence.models = { ...resolved.equivalence.models, ...layer.equivalence.models };
     Object.assign(resolved.bloat, layer.bloat);
     Object.assign(resolved.providerHosts, layer.providerHosts);
   }
@@ -154,7 +162,12 @@ function readConfigFile(file: string): unknown {
     if (ext === '.json') return JSON.parse(text);
     return parseYaml(text); // YAML is a superset of JSON, so any other extension parses both
   } catch (err) {
-    throw new ConfigError(`file ${file}`, '', ext === '.json' ? 'valid JSON' : 'valid YAML or JSON', (err as Error).message.split('\n')[0]);
+    throw new ConfigError(
+      `file ${file}`,
+      '',
+      ext === '.json' ? 'valid JSON' : 'valid YAML or JSON',
+      (err as Error).message.split('\n')[0],
+    );
   }
 }
 
@@ -177,8 +190,27 @@ function bloatFromEnv(env: Record<string, string | undefined>): Record<string, u
 // --- validation: small explicit checks, each naming the field path ---
 
 const TOP_LEVEL = ['scenarios', 'prices', 'requestPrices', 'equivalence', 'bloat', 'providerHosts'];
-const PRICE_NUMBERS = ['inputMtok', 'cachedInputMtok', 'cacheWriteMtok', 'outputMtok', 'perRequest', 'perAudioMinute'] as const;
-const PRICE_KEYS = new Set<string>(['provider', 'model', 'aliases', 'effectiveFrom', 'perImage', 'window', 'maxInput', 'tokenizer', 'class', 'canonical', ...PRICE_NUMBERS]);
+const PRICE_NUMBERS = [
+  'inputMtok',
+  'cachedInputMtok',
+  'cacheWriteMtok',
+  'outputMtok',
+  'perRequest',
+  'perAudioMinute',
+] as const;
+const PRICE_KEYS = new Set<string>([
+  'provider',
+  'model',
+  'aliases',
+  'effectiveFrom',
+  'perImage',
+  'window',
+  'maxInput',
+  'tokenizer',
+  'class',
+  'canonical',
+  ...PRICE_NUMBERS,
+]);
 
 function validate(raw: unknown, where: string): TokentaxConfig {
   if (raw === null || raw === undefined) return {};
@@ -186,10 +218,13 @@ function validate(raw: unknown, where: string): TokentaxConfig {
   const out: TokentaxConfig = {};
   for (const key of Object.keys(obj)) {
     if (obj[key] === undefined) continue;
-    if (!TOP_LEVEL.includes(key)) throw new ConfigError(where, key, `one of ${TOP_LEVEL.join(', ')}`, `unknown field "${key}"`);
+    if (!TOP_LEVEL.includes(key))
+      throw new ConfigError(where, key, `one of ${TOP_LEVEL.join(', ')}`, `unknown field "${key}"`);
   }
-  if (obj.scenarios !== undefined) out.scenarios = array(obj.scenarios, where, 'scenarios').map((s, i) => scenario(s, where, `scenarios[${i}]`));
-  if (obj.prices !== undefined) out.prices = array(obj.prices, where, 'prices').map((p, i) => price(p, where, `prices[${i}]`));
+  if (obj.scenarios !== undefined)
+    out.scenarios = array(obj.scenarios, where, 'scenarios').map((s, i) => scenario(s, where, `scenarios[${i}]`));
+  if (obj.prices !== undefined)
+    out.prices = array(obj.prices, where, 'prices').map((p, i) => price(p, where, `prices[${i}]`));
   if (obj.requestPrices !== undefined) {
     out.requestPrices = {};
     for (const [provider, models] of Object.entries(record(obj.requestPrices, where, 'requestPrices'))) {
@@ -206,7 +241,9 @@ function validate(raw: unknown, where: string): TokentaxConfig {
     if (e.classes !== undefined) {
       out.equivalence.classes = {};
       for (const [cls, list] of Object.entries(record(e.classes, where, 'equivalence.classes'))) {
-        out.equivalence.classes[cls] = array(list, where, `equivalence.classes.${cls}`).map((x, i) => str(x, where, `equivalence.classes.${cls}[${i}]`));
+        out.equivalence.classes[cls] = array(list, where, `equivalence.classes.${cls}`).map((x, i) =>
+          str(x, where, `equivalence.classes.${cls}[${i}]`),
+        );
       }
     }
     if (e.models !== undefined) {
@@ -230,10 +267,17 @@ function bloat(raw: unknown, where: string): Partial<BloatThresholds> {
   const b = record(raw, where, 'bloat');
   const out: Partial<BloatThresholds> = {};
   for (const key of Object.keys(b)) {
-    if (!(key in DEFAULT_BLOAT)) throw new ConfigError(where, `bloat.${key}`, `one of ${Object.keys(DEFAULT_BLOAT).join(', ')}`, `unknown field "${key}"`);
+    if (!(key in DEFAULT_BLOAT))
+      throw new ConfigError(
+        where,
+        `bloat.${key}`,
+        `one of ${Object.keys(DEFAULT_BLOAT).join(', ')}`,
+        `unknown field "${key}"`,
+      );
   }
   if (b.tokens !== undefined) out.tokens = nonNegative(b.tokens, where, 'bloat.tokens');
-  if (b.recycledMinTokens !== undefined) out.recycledMinTokens = nonNegative(b.recycledMinTokens, where, 'bloat.recycledMinTokens');
+  if (b.recycledMinTokens !== undefined)
+    out.recycledMinTokens = nonNegative(b.recycledMinTokens, where, 'bloat.recycledMinTokens');
   for (const key of ['utilization', 'recycledRatio'] as const) {
     if (b[key] === undefined) continue;
     const n = nonNegative(b[key], where, `bloat.${key}`);
@@ -247,7 +291,8 @@ function scenario(raw: unknown, where: string, path: string): string | Scenario 
   if (typeof raw === 'string' && raw !== '') return raw;
   const s = record(raw, where, path);
   const out: Scenario = { id: str(s.id, where, `${path}.id`), provider: str(s.provider, where, `${path}.provider`) };
-  if (!/^[a-z0-9_-]+$/i.test(out.id)) throw new ConfigError(where, `${path}.id`, 'letters, digits, _ or - (it becomes part of attribute names)', out.id);
+  if (!/^[a-z0-9_-]+$/i.test(out.id))
+    throw new ConfigError(where, `${path}.id`, 'letters, digits, _ or - (it becomes part of attribute names)', out.id);
   if (s.model !== undefined) out.model = str(s.model, where, `${path}.model`);
   return out;
 }
@@ -255,10 +300,15 @@ function scenario(raw: unknown, where: string, path: string): string | Scenario 
 function price(raw: unknown, where: string, path: string): PriceOverride {
   const p = record(raw, where, path);
   for (const key of Object.keys(p)) {
-    if (!PRICE_KEYS.has(key)) throw new ConfigError(where, `${path}.${key}`, `one of ${[...PRICE_KEYS].join(', ')}`, `unknown field "${key}"`);
+    if (!PRICE_KEYS.has(key))
+      throw new ConfigError(where, `${path}.${key}`, `one of ${[...PRICE_KEYS].join(', ')}`, `unknown field "${key}"`);
   }
-  const out: PriceOverride = { provider: str(p.provider, where, `${path}.provider`), model: str(p.model, where, `${path}.model`) };
-  if (p.aliases !== undefined) out.aliases = array(p.aliases, where, `${path}.aliases`).map((a, i) => str(a, where, `${path}.aliases[${i}]`));
+  const out: PriceOverride = {
+    provider: str(p.provider, where, `${path}.provider`),
+    model: str(p.model, where, `${path}.model`),
+  };
+  if (p.aliases !== undefined)
+    out.aliases = array(p.aliases, where, `${path}.aliases`).map((a, i) => str(a, where, `${path}.aliases[${i}]`));
   if (p.effectiveFrom !== undefined) {
     const d = p.effectiveFrom instanceof Date ? p.effectiveFrom.toISOString().slice(0, 10) : p.effectiveFrom; // YAML parses bare dates
     if (typeof d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d))) {
@@ -271,15 +321,24 @@ function price(raw: unknown, where: string, path: string): PriceOverride {
     if (typeof p.perImage === 'number') out.perImage = nonNegative(p.perImage, where, `${path}.perImage`);
     else {
       const img: ImagePrices = {};
-      for (const [k, v] of Object.entries(record(p.perImage, where, `${path}.perImage`))) img[k] = nonNegative(v, where, `${path}.perImage.${k}`);
+      for (const [k, v] of Object.entries(record(p.perImage, where, `${path}.perImage`)))
+        img[k] = nonNegative(v, where, `${path}.perImage.${k}`);
       out.perImage = img;
     }
   }
   if (p.window !== undefined) out.window = positiveInt(p.window, where, `${path}.window`);
   if (p.maxInput !== undefined) out.maxInput = positiveInt(p.maxInput, where, `${path}.maxInput`);
-  for (const key of ['tokenizer', 'class', 'canonical'] as const) if (p[key] !== undefined) out[key] = str(p[key], where, `${path}.${key}`);
+  for (const key of ['tokenizer', 'class', 'canonical'] as const)
+    if (p[key] !== undefined) out[key] = str(p[key], where, `${path}.${key}`);
   const priced = PRICE_NUMBERS.some((k) => out[k] !== undefined) || out.perImage !== undefined;
-  if (!priced && out.window === undefined && out.maxInput === undefined && out.tokenizer === undefined && out.class === undefined && out.canonical === undefined) {
+  if (
+    !priced &&
+    out.window === undefined &&
+    out.maxInput === undefined &&
+    out.tokenizer === undefined &&
+    out.class === undefined &&
+    out.canonical === undefined
+  ) {
     throw new ConfigError(where, path, 'at least one price (inputMtok, outputMtok, perRequest, ...) or model fact', p);
   }
   return out;
@@ -301,12 +360,14 @@ function str(v: unknown, where: string, path: string): string {
 }
 
 function nonNegative(v: unknown, where: string, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(where, path, 'a finite number >= 0', v);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new ConfigError(where, path, 'a finite number >= 0', v);
   return v;
 }
 
 function positiveInt(v: unknown, where: string, path: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(where, path, 'a whole number > 0', v);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+    throw new ConfigError(where, path, 'a whole number > 0', v);
   return v;
 }
 

@@ -7,7 +7,8 @@ import type { Attributes } from '@opentelemetry/api';
 import type { OperationName } from './semconv';
 
 /** Tokenizer families whose token counts differ; ratios between them are pricing data. */
-export type TokenizerFamily = 'o200k' | 'cl100k' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'mistral_tekken' | 'mistral_spm' | string;
+export type TokenizerFamily =
+  'o200k' | 'cl100k' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'mistral_tekken' | 'mistral_spm' | string;
 
 /** What the pricing/model data knows about a model, as far as context measurement needs it. */
 export interface ModelInfo {

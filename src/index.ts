@@ -11,7 +11,13 @@ export { OpenAIInstrumentation } from './instrumentation/instrumentation';
 export type { OpenAIInstrumentationConfig } from './instrumentation/config';
 export { createTokentax, type Tokentax, type TokentaxOptions } from './tokentax';
 export { withConversation, setConversationId, getConversationId, createContextMeter } from './context';
-export { TokentaxCostProcessor, CostEnrichingExporter, createCostEngine, loadPricing, createModelCatalog } from './pricing';
+export {
+  TokentaxCostProcessor,
+  CostEnrichingExporter,
+  createCostEngine,
+  loadPricing,
+  createModelCatalog,
+} from './pricing';
 export { loadConfig, ConfigError, DEFAULT_BLOAT, type TokentaxConfig, type BloatThresholds } from './config';
 export { JsonlFileExporter, type JsonlFileExporterOptions } from './export/jsonl-file-exporter';
 export { ReportInputError } from './report/errors';

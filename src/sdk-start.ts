@@ -19,7 +19,10 @@ export interface StartedSDK {
   shutdown(): Promise<void>;
 }
 
-export function startTokentaxSDK(options: TokentaxOptions = {}, env: NodeJS.ProcessEnv = process.env): StartedSDK | undefined {
+export function startTokentaxSDK(
+  options: TokentaxOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): StartedSDK | undefined {
   if (/^(true|1)$/i.test(env[ENV_DISABLED] ?? '')) return undefined;
   registerEsmHooks();
   const tokentax = createTokentax(options);
@@ -28,7 +31,8 @@ export function startTokentaxSDK(options: TokentaxOptions = {}, env: NodeJS.Proc
     spanProcessors: [...tokentax.spanProcessors, ...spanProcessorsFromEnv()],
   });
   sdk.start();
-  const timeoutMs = Number(env.TOKENTAX_SHUTDOWN_TIMEOUT_MS) > 0 ? Number(env.TOKENTAX_SHUTDOWN_TIMEOUT_MS) : DEFAULT_SHUTDOWN_MS;
+  const timeoutMs =
+    Number(env.TOKENTAX_SHUTDOWN_TIMEOUT_MS) > 0 ? Number(env.TOKENTAX_SHUTDOWN_TIMEOUT_MS) : DEFAULT_SHUTDOWN_MS;
   let done: Promise<void> | undefined;
   const shutdown = () => (done ??= boundedShutdown(sdk, timeoutMs));
   installExitHooks(shutdown);
@@ -38,7 +42,9 @@ export function startTokentaxSDK(options: TokentaxOptions = {}, env: NodeJS.Proc
 /** ESM applications load `openai` through the loader: hook only that package (import-in-the-middle). */
 function registerEsmHooks(): void {
   try {
-    registerLoaderHooks('@opentelemetry/instrumentation/hook.mjs', pathToFileURL(__filename), { data: { include: ['openai'] } });
+    registerLoaderHooks('@opentelemetry/instrumentation/hook.mjs', pathToFileURL(__filename), {
+      data: { include: ['openai'] },
+    });
   } catch (error) {
     diag.warn('tokentax: could not register ESM loader hooks; ESM applications will not be traced', error);
   }
@@ -50,7 +56,9 @@ function registerEsmHooks(): void {
  */
 function spanProcessorsFromEnv(): SpanProcessor[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const utils = require('@opentelemetry/sdk-node/build/src/utils') as { getSpanProcessorsFromEnv(m: unknown): SpanProcessor[] };
+  const utils = require('@opentelemetry/sdk-node/build/src/utils') as {
+    getSpanProcessorsFromEnv(m: unknown): SpanProcessor[];
+  };
   return utils.getSpanProcessorsFromEnv(undefined);
 }
 

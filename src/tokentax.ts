@@ -40,11 +40,20 @@ export function createTokentax(options: TokentaxOptions = {}): Tokentax {
   const contextMeter =
     instrumentationConfig.contextMeter && 'conversations' in instrumentationConfig.contextMeter
       ? (instrumentationConfig.contextMeter as ContextMeterHandle)
-      : createContextMeter({ catalog: costParts.catalog, bloat: config.bloat, tokenizerRatios: costParts.tokenizerRatios });
+      : createContextMeter({
+          catalog: costParts.catalog,
+          bloat: config.bloat,
+          tokenizerRatios: costParts.tokenizerRatios,
+        });
   const instrumentation = new OpenAIInstrumentation({
     ...instrumentationConfig,
     contextMeter,
     providerNames: { ...config.providerHosts, ...(instrumentationConfig.providerNames ?? {}) },
   });
-  return { instrumentation, spanProcessors: [new PendingCallsProcessor(), ...costParts.spanProcessors], contextMeter, config };
+  return {
+    instrumentation,
+    spanProcessors: [new PendingCallsProcessor(), ...costParts.spanProcessors],
+    contextMeter,
+    config,
+  };
 }

@@ -9,7 +9,12 @@ const DELAY_MS = Number(process.argv.find((a) => a.startsWith('--delay='))?.slic
 const server = createServer((req, res) => {
   let streaming = false;
   let body = '';
-  req.on('data', (c) => { if (!streaming) { body += c; if (body.includes('"stream":true')) streaming = true; } });
+  req.on('data', (c) => {
+    if (!streaming) {
+      body += c;
+      if (body.includes('"stream":true')) streaming = true;
+    }
+  });
   req.on('end', () => (DELAY_MS > 0 ? setTimeout(answer, DELAY_MS) : answer()));
   function answer() {
     if (streaming) {

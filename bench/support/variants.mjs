@@ -19,9 +19,15 @@ export const version = require(join(root, 'node_modules', PKG, 'package.json')).
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const discard = { export: (_items, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
 export const meterProvider = new MeterProvider({
-  readers: [new PeriodicExportingMetricReader({ exporter: { ...discard, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE }, exportIntervalMillis: 3_600_000 })],
+  readers: [
+    new PeriodicExportingMetricReader({
+      exporter: { ...discard, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE },
+      exportIntervalMillis: 3_600_000,
+    }),
+  ],
 });
-const tracerProvider = (extra = []) => new BasicTracerProvider({ spanProcessors: [...extra, new BatchSpanProcessor(discard)] });
+const tracerProvider = (extra = []) =>
+  new BasicTracerProvider({ spanProcessors: [...extra, new BatchSpanProcessor(discard)] });
 
 /** A fresh copy of the SDK module, so each variant patches its own classes. */
 export function freshOpenAI() {
@@ -89,19 +95,22 @@ export function sdkFloorModule(output, { metrics: withMetrics = true } = {}) {
     const startedAt = performance.now();
     const span = tracer.startSpan(out.name, { kind: SpanKind.CLIENT, attributes: out.start, startTime: startedAt });
     const result = context.with(trace.setSpan(context.active(), span), () => original.call(this, params, options));
-    result.then(() => {
-      const endedAt = performance.now();
-      span.setAttributes(out.end);
-      if (!withMetrics) return span.end(endedAt);
-      const m = out.metricAttributes;
-      metrics.duration.record((endedAt - startedAt) / 1000, m);
-      metrics.tokenUsage.record(out.input, out.inputAttributes);
-      metrics.tokenUsage.record(out.output, out.outputAttributes);
-      metrics.contextTokens.record(out.contextTokens, m);
-      metrics.utilization.record(out.utilization, m);
-      for (const reasons of out.bloatAttributes) metrics.bloated.add(1, reasons);
-      span.end(endedAt);
-    }, () => span.end());
+    result.then(
+      () => {
+        const endedAt = performance.now();
+        span.setAttributes(out.end);
+        if (!withMetrics) return span.end(endedAt);
+        const m = out.metricAttributes;
+        metrics.duration.record((endedAt - startedAt) / 1000, m);
+        metrics.tokenUsage.record(out.input, out.inputAttributes);
+        metrics.tokenUsage.record(out.output, out.outputAttributes);
+        metrics.contextTokens.record(out.contextTokens, m);
+        metrics.utilization.record(out.utilization, m);
+        for (const reasons of out.bloatAttributes) metrics.bloated.add(1, reasons);
+        span.end(endedAt);
+      },
+      () => span.end(),
+    );
     return result;
   };
   return mod;
@@ -120,7 +129,13 @@ export async function captureOutput(run, options) {
   const span = exporter.getFinishedSpans()[1];
   instrumentation.disable();
   const a = span.attributes;
-  const startKeys = [S.ATTR_GEN_AI_OPERATION_NAME, S.ATTR_GEN_AI_PROVIDER_NAME, S.ATTR_SERVER_ADDRESS, S.ATTR_SERVER_PORT, S.ATTR_GEN_AI_REQUEST_MODEL];
+  const startKeys = [
+    S.ATTR_GEN_AI_OPERATION_NAME,
+    S.ATTR_GEN_AI_PROVIDER_NAME,
+    S.ATTR_SERVER_ADDRESS,
+    S.ATTR_SERVER_PORT,
+    S.ATTR_GEN_AI_REQUEST_MODEL,
+  ];
   const pick = (keys) => Object.fromEntries(keys.filter((k) => k in a).map((k) => [k, a[k]]));
   const start = pick(Object.keys(a).filter((k) => startKeys.includes(k) || k.startsWith('gen_ai.request.')));
   const end = pick(Object.keys(a).filter((k) => !(k in start)));

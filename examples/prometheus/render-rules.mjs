@@ -31,7 +31,9 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--set=')) pairs.push(a.slice(6));
   else if (a === '--thresholds' && i + 1 < args.length) input = JSON.parse(readFileSync(args[++i], 'utf8'));
   else {
-    console.error(`render-prometheus-rules: unknown argument ${JSON.stringify(a)} (use --set name=value or --thresholds file.json)`);
+    console.error(
+      `render-prometheus-rules: unknown argument ${JSON.stringify(a)} (use --set name=value or --thresholds file.json)`,
+    );
     process.exit(2);
   }
 }

@@ -2,6 +2,21 @@
  * Alerting artefacts generated from the names in semconv.ts: Prometheus rules with validated
  * thresholds. (Honeycomb and Jaeger material is static, checked by tests: examples/honeycomb, examples/jaeger.)
  */
-export { renderPrometheusRules, prometheusRuleGroups, ALERTS, RECORDED, type RuleGroup, type RecordingRule, type AlertingRule } from './prometheus-rules';
-export { resolveAlertThresholds, parseThresholdOverrides, AlertThresholdError, DEFAULT_ALERT_THRESHOLDS, type AlertThresholds, type AlertThresholdInput } from './thresholds';
+export {
+  renderPrometheusRules,
+  prometheusRuleGroups,
+  ALERTS,
+  RECORDED,
+  type RuleGroup,
+  type RecordingRule,
+  type AlertingRule,
+} from './prometheus-rules';
+export {
+  resolveAlertThresholds,
+  parseThresholdOverrides,
+  AlertThresholdError,
+  DEFAULT_ALERT_THRESHOLDS,
+  type AlertThresholds,
+  type AlertThresholdInput,
+} from './thresholds';
 export { promMetricName, selector, RULE_METRICS, type PrometheusPath } from './prometheus-names';

@@ -51,7 +51,11 @@ export function promMetricName(metric: { name: string; unit: string; kind: Metri
  * A PromQL selector matching the metric as either path exposes it: the plain name when both agree,
  * else a __name__ regex, so one rule file serves in-process and collector users alike.
  */
-export function selector(metric: { name: string; unit: string; kind: MetricKind }, series = '', matchers: string[] = []): string {
+export function selector(
+  metric: { name: string; unit: string; kind: MetricKind },
+  series = '',
+  matchers: string[] = [],
+): string {
   const names = [...new Set((['sdk', 'collector'] as const).map((p) => promMetricName(metric, p) + series))];
   if (names.length === 1) return matchers.length ? `${names[0]}{${matchers.join(', ')}}` : names[0];
   return `{${[`__name__=~"${names.join('|')}"`, ...matchers].join(', ')}}`;

@@ -118,7 +118,10 @@ export function prometheusRuleGroups(input: AlertThresholdInput | AlertThreshold
       labels: { severity: 'warning' },
       annotations: {
         summary: `p90 input tokens of ${model} in ${service} is {{ $value | humanize }} (threshold ${t.inputTokensP90})`,
-        ...runbook(ALERTS.inputTokens, 'Find the largest requests (tokentax.context.size_bucket, tokentax.context.history_tokens on the spans) and trim history, tool definitions or retrieved documents.'),
+        ...runbook(
+          ALERTS.inputTokens,
+          'Find the largest requests (tokentax.context.size_bucket, tokentax.context.history_tokens on the spans) and trim history, tool definitions or retrieved documents.',
+        ),
       },
     },
     {
@@ -128,7 +131,10 @@ export function prometheusRuleGroups(input: AlertThresholdInput | AlertThreshold
       labels: { severity: 'warning' },
       annotations: {
         summary: `p90 context window use of ${model} in ${service} is {{ $value | humanizePercentage }} (threshold ${pct(t.utilization)})`,
-        ...runbook(ALERTS.utilization, 'Requests are close to the model\'s context window: summarise or truncate history before calls start failing, or move to a model with a larger window.'),
+        ...runbook(
+          ALERTS.utilization,
+          "Requests are close to the model's context window: summarise or truncate history before calls start failing, or move to a model with a larger window.",
+        ),
       },
     },
     {
@@ -138,7 +144,10 @@ export function prometheusRuleGroups(input: AlertThresholdInput | AlertThreshold
       labels: { severity: 'warning' },
       annotations: {
         summary: `{{ $value | humanizePercentage }} of the input tokens sent to ${model} in ${service} repeat the previous turn (threshold ${pct(t.recycledRatio)})`,
-        ...runbook(ALERTS.recycled, 'Conversations resend almost everything each turn: use prompt caching, server-side state (previous_response_id) or summarise old turns.'),
+        ...runbook(
+          ALERTS.recycled,
+          'Conversations resend almost everything each turn: use prompt caching, server-side state (previous_response_id) or summarise old turns.',
+        ),
       },
     },
     {
@@ -150,7 +159,10 @@ export function prometheusRuleGroups(input: AlertThresholdInput | AlertThreshold
         summary:
           `${service} spends {{ printf "%.2f" $value }} USD/h more than scenario {{ $labels.${SCENARIO} }} ({{ $labels.${COST_PROVIDER} }}) would` +
           ` for its models {{ range printf "${RECORDED.costPerHourActualByModel}{${JOB}=%q}" $labels.${JOB} | query }}{{ .Labels.${COST_MODEL} }} {{ end }}(threshold ${t.savingsUsdPerHour} USD/h)`,
-        ...runbook(ALERTS.savings, 'Compare quality on the cheaper scenario (tokentax report) before switching; the scenario models are in the tokentax.cost.<scenario>.model span attributes.'),
+        ...runbook(
+          ALERTS.savings,
+          'Compare quality on the cheaper scenario (tokentax report) before switching; the scenario models are in the tokentax.cost.<scenario>.model span attributes.',
+        ),
       },
     },
     {
@@ -162,7 +174,10 @@ export function prometheusRuleGroups(input: AlertThresholdInput | AlertThreshold
       labels: { severity: 'warning' },
       annotations: {
         summary: `Spend on {{ $labels.${COST_MODEL} }} ({{ $labels.${COST_PROVIDER} }}) in ${service} rose to {{ printf "%.2f" $value }} USD/h, more than ${t.costSurgeFactor}x the rate ${t.costSurgeBaseline} earlier`,
-        ...runbook(ALERTS.costSurge, 'Look for a deploy, a retry loop or a conversation that keeps growing: sort recent spans by tokentax.cost.usd and tokentax.context.tokens.'),
+        ...runbook(
+          ALERTS.costSurge,
+          'Look for a deploy, a retry loop or a conversation that keeps growing: sort recent spans by tokentax.cost.usd and tokentax.context.tokens.',
+        ),
       },
     },
   ];
@@ -198,7 +213,7 @@ export const RULES_HEADER = [
   '# tokentax Prometheus rules: context bloat and cost. GENERATED from src/semconv.ts by',
   '#   node examples/prometheus/render-rules.mjs [--set name=value ...] > tokentax-rules.yml',
   '# Edit thresholds with --set (see examples/prometheus/README.md), not by hand.',
-  '# Works for both paths: in-process @opentelemetry/exporter-prometheus and the Collector\'s prometheus exporter.',
+  "# Works for both paths: in-process @opentelemetry/exporter-prometheus and the Collector's prometheus exporter.",
 ];
 
 export function renderPrometheusRules(input: AlertThresholdInput | AlertThresholds = {}): string {

@@ -84,12 +84,14 @@ function nonNegative(v: unknown, field: string): number {
 
 function ratio(v: unknown, field: string): number {
   const n = toNumber(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new AlertThresholdError(field, 'a number greater than 0 and at most 1', v);
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new AlertThresholdError(field, 'a number greater than 0 and at most 1', v);
   return n;
 }
 
 function duration(v: unknown, field: string, allowZero: boolean): string {
-  if (typeof v !== 'string' || !DURATION.test(v)) throw new AlertThresholdError(field, 'a Prometheus duration such as "5m" or "1h"', v);
+  if (typeof v !== 'string' || !DURATION.test(v))
+    throw new AlertThresholdError(field, 'a Prometheus duration such as "5m" or "1h"', v);
   if (!allowZero && !/[1-9]/.test(v)) throw new AlertThresholdError(field, 'a duration longer than 0', v);
   return v;
 }
@@ -97,20 +99,29 @@ function duration(v: unknown, field: string, allowZero: boolean): string {
 const FOR_KEYS = Object.keys(DEFAULT_ALERT_THRESHOLDS.for) as Array<keyof AlertThresholds['for']>;
 const KEYS = Object.keys(DEFAULT_ALERT_THRESHOLDS).concat('runbookBaseUrl');
 
-export type AlertThresholdInput = Partial<Omit<Record<keyof AlertThresholds, unknown>, 'for'>> & { for?: Partial<Record<string, unknown>> };
+export type AlertThresholdInput = Partial<Omit<Record<keyof AlertThresholds, unknown>, 'for'>> & {
+  for?: Partial<Record<string, unknown>>;
+};
 
 /** Defaults overlaid with `input`, validated; throws AlertThresholdError on the first bad field. */
 export function resolveAlertThresholds(input: AlertThresholdInput = {}): AlertThresholds {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AlertThresholdError('(root)', 'an object', input);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new AlertThresholdError('(root)', 'an object', input);
   for (const key of Object.keys(input)) {
-    if (!KEYS.includes(key)) throw new AlertThresholdError(key, `one of ${KEYS.join(', ')} (unknown field)`, (input as Record<string, unknown>)[key]);
+    if (!KEYS.includes(key))
+      throw new AlertThresholdError(
+        key,
+        `one of ${KEYS.join(', ')} (unknown field)`,
+        (input as Record<string, unknown>)[key],
+      );
   }
   const d = DEFAULT_ALERT_THRESHOLDS;
   const pick = (k: keyof AlertThresholds): unknown => (input[k] === undefined ? d[k] : input[k]);
   const forIn = input.for ?? {};
   if (typeof forIn !== 'object' || forIn === null) throw new AlertThresholdError('for', 'an object', forIn);
   for (const key of Object.keys(forIn)) {
-    if (!(FOR_KEYS as string[]).includes(key)) throw new AlertThresholdError(`for.${key}`, `one of ${FOR_KEYS.join(', ')} (unknown field)`, forIn[key]);
+    if (!(FOR_KEYS as string[]).includes(key))
+      throw new AlertThresholdError(`for.${key}`, `one of ${FOR_KEYS.join(', ')} (unknown field)`, forIn[key]);
   }
   const forOut = {} as AlertThresholds['for'];
   for (const k of FOR_KEYS) forOut[k] = duration(forIn[k] ?? d.for[k], `for.${k}`, true);

@@ -20,7 +20,14 @@
  * (relative ~1e-12; the contract is 1e-9).
  */
 import * as S from '../semconv';
-import { CACHE_READ_NAMES, CACHE_WRITE_NAMES, INPUT_NAMES, MODEL_NAMES, OUTPUT_NAMES, PROVIDER_NAMES } from '../pricing/usage';
+import {
+  CACHE_READ_NAMES,
+  CACHE_WRITE_NAMES,
+  INPUT_NAMES,
+  MODEL_NAMES,
+  OUTPUT_NAMES,
+  PROVIDER_NAMES,
+} from '../pricing/usage';
 import type { Pricing, PricingSources } from '../pricing';
 import type { ModelEntry, PricePeriod } from '../pricing/types';
 import type { ResolvedConfig } from '../config';
@@ -73,11 +80,22 @@ function lastPeriod(e: ModelEntry): PricePeriod | undefined {
 
 /** Per-token prices of a period with nothing else (no flat, image, audio or minimum parts). */
 function tokenOnly(p: PricePeriod): boolean {
-  return p.tokenMetered && p.inputMtok !== undefined && p.perRequest === undefined && p.perImage === undefined && p.perAudioMinute === undefined && !(p.minUsd > 0);
+  return (
+    p.tokenMetered &&
+    p.inputMtok !== undefined &&
+    p.perRequest === undefined &&
+    p.perImage === undefined &&
+    p.perAudioMinute === undefined &&
+    !(p.minUsd > 0)
+  );
 }
 
 /** The express record for an actual model, or undefined when the complete path must price it. */
-function record(shapeOf: (shape: string) => number, e: ModelEntry, stand: ReadonlyArray<ModelEntry | undefined>): string | undefined {
+function record(
+  shapeOf: (shape: string) => number,
+  e: ModelEntry,
+  stand: ReadonlyArray<ModelEntry | undefined>,
+): string | undefined {
   const p = lastPeriod(e);
   if (!p || !tokenOnly(p)) return undefined;
   let from = p.fromMs;
@@ -95,19 +113,31 @@ function record(shapeOf: (shape: string) => number, e: ModelEntry, stand: Readon
   const slots: Slot[] = [];
   for (const st of stand) {
     const none = { fit: Infinity, xm: Infinity, xw: Infinity };
-    if (!st) { slots.push({ id: '', reason: S.INFEASIBLE.noModel, coef: undefined, ...none }); continue; }
+    if (!st) {
+      slots.push({ id: '', reason: S.INFEASIBLE.noModel, coef: undefined, ...none });
+      continue;
+    }
     if (st.id === '' || st.id.includes(SEP)) return undefined;
     const q = lastPeriod(st);
-    if (!q) { slots.push({ id: st.id, reason: S.INFEASIBLE.noPrice, coef: undefined, ...none }); continue; }
+    if (!q) {
+      slots.push({ id: st.id, reason: S.INFEASIBLE.noPrice, coef: undefined, ...none });
+      continue;
+    }
     from = Math.max(from, q.fromMs);
     const f = st.tokenRatio / e.tokenRatio;
     // The engine's window check (fitsWindow, translated counts) with margins both ways: a span between
     // "surely fits" and "surely exceeds" takes the complete path.
     const win = { fit: Infinity, xm: Infinity, xw: Infinity };
-    for (const w of [st.maxInput, st.window]) if (w !== undefined) win.fit = Math.min(win.fit, Math.floor((w / f) * MARGIN - 1));
-    if (st.maxInput !== undefined) win.xm = Math.ceil((st.maxInput / f) / MARGIN + 1);
-    if (st.window !== undefined) win.xw = Math.ceil((st.window / f) / MARGIN + 1);
-    if (q.perRequest === null && (!q.tokenMetered || (q.inputMtok !== undefined && q.outputMtok !== undefined)) && q.perImage === undefined && q.perAudioMinute === undefined) {
+    for (const w of [st.maxInput, st.window])
+      if (w !== undefined) win.fit = Math.min(win.fit, Math.floor((w / f) * MARGIN - 1));
+    if (st.maxInput !== undefined) win.xm = Math.ceil(st.maxInput / f / MARGIN + 1);
+    if (st.window !== undefined) win.xw = Math.ceil(st.window / f / MARGIN + 1);
+    if (
+      q.perRequest === null &&
+      (!q.tokenMetered || (q.inputMtok !== undefined && q.outputMtok !== undefined)) &&
+      q.perImage === undefined &&
+      q.perAudioMinute === undefined
+    ) {
       slots.push({ id: st.id, reason: S.INFEASIBLE.noPrice, coef: undefined, ...win });
       continue;
     }
@@ -124,16 +154,37 @@ function record(shapeOf: (shape: string) => number, e: ModelEntry, stand: Readon
   const bound = (x: number): string => (Number.isFinite(x) ? String(x) : NONE);
   const fitAll = Math.min(...slots.map((x) => x.fit));
   if (!(fitAll > 0)) return undefined;
-  const fields = [startNs, bound(Math.floor(limit)), outZero ? '1' : '', ...coef(p, 1).map(short), String(shapeOf(shape)), bound(fitAll)];
-  for (const s of slots) fields.push(s.id, s.reason, ...(s.coef ? s.coef.map(short) : ['', '', '', '']), bound(s.fit), bound(s.xm), bound(s.xw));
+  const fields = [
+    startNs,
+    bound(Math.floor(limit)),
+    outZero ? '1' : '',
+    ...coef(p, 1).map(short),
+    String(shapeOf(shape)),
+    bound(fitAll),
+  ];
+  for (const s of slots)
+    fields.push(
+      s.id,
+      s.reason,
+      ...(s.coef ? s.coef.map(short) : ['', '', '', '']),
+      bound(s.fit),
+      bound(s.xm),
+      bound(s.xw),
+    );
   return fields.join(SEP);
 }
 
-export function buildExpressTables(pricing: Pricing, sources: PricingSources, config: Partial<ResolvedConfig>): ExpressTables {
+export function buildExpressTables(
+  pricing: Pricing,
+  sources: PricingSources,
+  config: Partial<ResolvedConfig>,
+): ExpressTables {
   const index = pricing.index;
   const scenarios = pricing.scenarios;
   const standIn = createStandInResolver(pricing, scenarios);
-  const classOps = [...new Set(Object.values(pricing.operationClasses))].map((cls) => Object.entries(pricing.operationClasses).find(([, c]) => c === cls)![0]);
+  const classOps = [...new Set(Object.values(pricing.operationClasses))].map(
+    (cls) => Object.entries(pricing.operationClasses).find(([, c]) => c === cls)![0],
+  );
   const shapes: string[] = [];
   const shapeOf = (shape: string): number => {
     if (!shapes.includes(shape)) shapes.push(shape);
@@ -157,14 +208,22 @@ export function buildExpressTables(pricing: Pricing, sources: PricingSources, co
   const refOf = (text: string): string => {
     let ref = textRef.get(text);
     if (ref !== undefined) return ref;
-    if (cur.length > 0 && Buffer.byteLength(cur) + Buffer.byteLength(text) > CHUNK_BYTES) { chunks.push(cur); cur = ''; }
-    ref = String(chunks.length).padStart(3, '0') + String(Buffer.byteLength(cur)).padStart(5, '0') + String(Buffer.byteLength(text)).padStart(4, '0');
+    if (cur.length > 0 && Buffer.byteLength(cur) + Buffer.byteLength(text) > CHUNK_BYTES) {
+      chunks.push(cur);
+      cur = '';
+    }
+    ref =
+      String(chunks.length).padStart(3, '0') +
+      String(Buffer.byteLength(cur)).padStart(5, '0') +
+      String(Buffer.byteLength(text)).padStart(4, '0');
     cur += text;
     textRef.set(text, ref);
     return ref;
   };
   const keys: string[] = [];
-  const prefixes = Object.values(sources.prices.providers).flatMap((p) => p.models.flatMap((m) => m.prefixes ?? []).map((x) => x.toLowerCase()));
+  const prefixes = Object.values(sources.prices.providers).flatMap((p) =>
+    p.models.flatMap((m) => m.prefixes ?? []).map((x) => x.toLowerCase()),
+  );
   // Names with a key delimiter (\x01-\x04) stay with the complete path: a needle could match inside them.
   const names = [...universe(sources, config)].filter((n) => !/[\u0001-\u0004]/.test(n) && n !== '');
   const spellings: Array<[string, string | undefined]> = [['', undefined]];
@@ -220,7 +279,9 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   firstPresent('d', CACHE_READ_NAMES);
   out.push(`set(${C('w')}, 0)`);
   firstPresent('w', CACHE_WRITE_NAMES);
-  out.push(`set(${C('o')}, 0) where ${C('o')} == nil and (${A(S.ATTR_GEN_AI_OPERATION_NAME)} == ${str(S.OPERATION.embeddings)} or (not IsString(${A(S.ATTR_GEN_AI_OPERATION_NAME)}) and ${A(S.ATTR_LLM_REQUEST_TYPE)} == "embedding"))`);
+  out.push(
+    `set(${C('o')}, 0) where ${C('o')} == nil and (${A(S.ATTR_GEN_AI_OPERATION_NAME)} == ${str(S.OPERATION.embeddings)} or (not IsString(${A(S.ATTR_GEN_AI_OPERATION_NAME)}) and ${A(S.ATTR_LLM_REQUEST_TYPE)} == "embedding"))`,
+  );
   // Key lookup: the FNV bucket of provider + base name (date suffix removed) picks one chunk of
   // "ref \x01 provider \x02 name \x03|\x04" keys (\x04: the base name of any dated snapshot). (A chain of
   // `set(chunk) where bucket == j` statements measured slower than this list: each statement costs more.)
@@ -233,10 +294,14 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   out.push(`set(${C('T')}, [${t.keyChunks.map(str).join(', ')}])`);
   out.push(`set(${C('t')}, ${C('T')}[${C('h')}])`);
   const lookup = (name: string, end: string, safe: string, guard: string): void => {
-    out.push(`set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C(name)}, ${str(end)}], "")) where ${guard}`);
+    out.push(
+      `set(${C('k')}, Concat([${str(KEY_START)}, ${C('p')}, ${str(KEY_MID)}, ${C(name)}, ${str(end)}], "")) where ${guard}`,
+    );
     out.push(`set(${C('x')}, Index(${C('t')}, ${C('k')})) where ${guard}`);
     // A name or provider containing a key delimiter could match across keys: such spans go the complete way.
-    out.push(`set(${C('r')}, Substring(${C('t')}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${guard} and ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C('k')}, ${str(safe)})`);
+    out.push(
+      `set(${C('r')}, Substring(${C('t')}, ${C('x')} - ${int(REF_WIDTH)}, ${int(REF_WIDTH)})) where ${guard} and ${C('x')} >= ${int(REF_WIDTH)} and IsMatch(${C('k')}, ${str(safe)})`,
+    );
   };
   lookup('m', KEY_END, SAFE, `${C('t')} != nil`);
   // Not known by its full name but dated: the base name's dated key.
@@ -247,23 +312,32 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
   out.push(`set(${C('c')}, Int(Substring(${C('r')}, 0, 3))) where ${C('r')} != nil`);
   out.push(`set(${C('R')}, [${t.recordChunks.map(str).join(', ')}]) where ${C('r')} != nil`);
   out.push(`set(${C('y')}, ${C('R')}[${C('c')}]) where ${C('r')} != nil`);
-  out.push(`set(${C('S')}, Split(Substring(${C('y')}, Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('y')} != nil`);
+  out.push(
+    `set(${C('S')}, Split(Substring(${C('y')}, Int(Substring(${C('r')}, 3, 5)), Int(Substring(${C('r')}, 8, 4))), ${str(SEP)})) where ${C('y')} != nil`,
+  );
   const F = (j: number): string => `${C('S')}[${int(j)}]`;
   const valid = (k: string): string => `IsInt(${C(k)}) and ${C(k)} >= 0 and ${C(k)} <= ${MAX_COUNT}`;
-  out.push(`set(${C('ok')}, true) where ${C('S')} != nil and ${valid('i')} and ${valid('o')} and ${valid('d')} and ${valid('w')} and ${C('d')} + ${C('w')} <= ${C('i')}` +
-    ` and span.start_time_unix_nano >= Double(${F(0)}) and ${C('i')} + ${C('o')} <= Double(${F(1)}) and (${F(2)} == "" or ${C('o')} == 0)`);
+  out.push(
+    `set(${C('ok')}, true) where ${C('S')} != nil and ${valid('i')} and ${valid('o')} and ${valid('d')} and ${valid('w')} and ${C('d')} + ${C('w')} <= ${C('i')}` +
+      ` and span.start_time_unix_nano >= Double(${F(0)}) and ${C('i')} + ${C('o')} <= Double(${F(1)}) and (${F(2)} == "" or ${C('o')} == 0)`,
+  );
   // Above every stand-in's "surely fits" bound: per scenario, surely exceeds (context_window) or bail.
   out.push(`set(${C('g')}, true) where ${C('ok')} == true and ${C('i')} + ${C('o')} > Double(${F(8)})`);
   scenarioIds.forEach((_, s) => {
     const j = HEAD + s * PER_SLOT;
-    out.push(`set(${C(`x${s}`)}, true) where ${C('g')} == true and (${C('i')} > Double(${F(j + 7)}) or ${C('i')} + ${C('o')} > Double(${F(j + 8)}))`);
-    out.push(`set(${C('ok')}, false) where ${C('g')} == true and ${C(`x${s}`)} == nil and ${C('i')} + ${C('o')} > Double(${F(j + 6)})`);
+    out.push(
+      `set(${C(`x${s}`)}, true) where ${C('g')} == true and (${C('i')} > Double(${F(j + 7)}) or ${C('i')} + ${C('o')} > Double(${F(j + 8)}))`,
+    );
+    out.push(
+      `set(${C('ok')}, false) where ${C('g')} == true and ${C(`x${s}`)} == nil and ${C('i')} + ${C('o')} > Double(${F(j + 6)})`,
+    );
   });
   out.push(`set(${C('u')}, ${C('i')} - ${C('d')} - ${C('w')}) where ${C('ok')} == true`);
   // Cache reads are absent from most spans: without them one term (two operators, one Double) less;
   // every operator and conversion costs (measured ~0.3-0.5 µs each), so the plain case is its own statement.
   const plain = (j: number): string => `${C('u')} * Double(${F(j)}) + ${C('o')} * Double(${F(j + 3)})`;
-  const cost = (j: number): string => `${C('u')} * Double(${F(j)}) + ${C('d')} * Double(${F(j + 1)}) + ${C('w')} * Double(${F(j + 2)}) + ${C('o')} * Double(${F(j + 3)})`;
+  const cost = (j: number): string =>
+    `${C('u')} * Double(${F(j)}) + ${C('d')} * Double(${F(j + 1)}) + ${C('w')} * Double(${F(j + 2)}) + ${C('o')} * Double(${F(j + 3)})`;
   const priced = (key: string, j: number, guard: string): void => {
     out.push(`set(${C(key)}, ${plain(j)}) where ${guard} and ${C('d')} == 0 and ${C('w')} == 0`);
     out.push(`set(${C(key)}, ${cost(j)}) where ${guard} and (${C('d')} > 0 or ${C('w')} > 0)`);
@@ -291,11 +365,17 @@ export function expressStatements(t: ExpressTables, version: string, scenarioIds
       if (c === 'c') entries.push(`${str(S.scenarioCostAttr(id))}: ${C(`u${s}`)}`);
     });
     entries.push(`${str(S.ATTR_COST_CHEAPEST)}: ${C('bi')}`, `${str(S.ATTR_COST_SAVINGS_USD)}: ${C('v')}`);
-    out.push(`merge_maps(span.attributes, {${entries.join(', ')}}, "upsert") where ${C('ok')} == true and ${F(7)} == ${str(String(k))}`);
+    out.push(
+      `merge_maps(span.attributes, {${entries.join(', ')}}, "upsert") where ${C('ok')} == true and ${F(7)} == ${str(String(k))}`,
+    );
   });
   scenarioIds.forEach((id, s) => {
-    out.push(`set(${A(S.scenarioInfeasibleAttr(id))}, ${str(S.INFEASIBLE.contextWindow)}) where ${C('ok')} == true and ${C(`x${s}`)} == true`);
-    out.push(`delete_key(span.attributes, ${str(S.scenarioCostAttr(id))}) where ${C('ok')} == true and ${C(`x${s}`)} == true`);
+    out.push(
+      `set(${A(S.scenarioInfeasibleAttr(id))}, ${str(S.INFEASIBLE.contextWindow)}) where ${C('ok')} == true and ${C(`x${s}`)} == true`,
+    );
+    out.push(
+      `delete_key(span.attributes, ${str(S.scenarioCostAttr(id))}) where ${C('ok')} == true and ${C(`x${s}`)} == true`,
+    );
   });
   return out;
 }

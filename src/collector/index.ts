@@ -8,7 +8,15 @@
 import { stringify } from 'yaml';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
 import { loadPricing, readPricingSources, type PricingSources } from '../pricing';
-import { costStatements, dropInboundRetry, fastCondition, gateCondition, inboundRetryCondition, priceCondition, retryCondition } from './statements';
+import {
+  costStatements,
+  dropInboundRetry,
+  fastCondition,
+  gateCondition,
+  inboundRetryCondition,
+  priceCondition,
+  retryCondition,
+} from './statements';
 import { buildTables } from './tables';
 import { buildExpressTables, expressStatements } from './express';
 import { pipeline, transformProcessor, type TransformProcessorConfig } from './pipeline';
@@ -34,7 +42,11 @@ export function generateTransformProcessor(options: CollectorConfigOptions = {})
   return build(pricing, sources, config);
 }
 
-function build(pricing: ReturnType<typeof loadPricing>, sources: PricingSources, config: ResolvedConfig): TransformProcessorConfig {
+function build(
+  pricing: ReturnType<typeof loadPricing>,
+  sources: PricingSources,
+  config: ResolvedConfig,
+): TransformProcessorConfig {
   const tables = buildTables(pricing, sources, config);
   const express = buildExpressTables(pricing, sources, config);
   // A first group drops a hand-over attribute that came in with the span (it would steer the later
@@ -44,10 +56,23 @@ function build(pricing: ReturnType<typeof loadPricing>, sources: PricingSources,
   // marked for the complete path: its lookup group, then its pricing group for the spans it found.
   return transformProcessor([
     { condition: inboundRetryCondition(), statements: [dropInboundRetry()] },
-    { condition: gateCondition(), statements: expressStatements(express, pricing.version, pricing.scenarios.map((s) => s.id)) },
+    {
+      condition: gateCondition(),
+      statements: expressStatements(
+        express,
+        pricing.version,
+        pricing.scenarios.map((s) => s.id),
+      ),
+    },
     { condition: fastCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, true) },
-    { condition: retryCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, false, 'lookup') },
-    { condition: priceCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, false, 'price') },
+    {
+      condition: retryCondition(),
+      statements: costStatements(tables, pricing.version, pricing.scenarios, false, 'lookup'),
+    },
+    {
+      condition: priceCondition(),
+      statements: costStatements(tables, pricing.version, pricing.scenarios, false, 'price'),
+    },
   ]);
 }
 

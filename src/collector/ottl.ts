@@ -21,10 +21,18 @@ export function str(s: string): string {
     else if (ch === '"') out += '\\"';
     // C0/C1 controls, and characters the collector's YAML parser (libyaml rules) reads as line breaks
     // or rejects (NEL, U+2028, U+2029, BOM, U+FFFE/U+FFFF): escaped, so the statement survives YAML.
-    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff || code === 0xfffe || code === 0xffff) {
+    else if (
+      code < 0x20 ||
+      (code >= 0x7f && code <= 0x9f) ||
+      code === 0x2028 ||
+      code === 0x2029 ||
+      code === 0xfeff ||
+      code === 0xfffe ||
+      code === 0xffff
+    ) {
       out += `\\u${code.toString(16).padStart(4, '0')}`;
-    }
-    else if (code >= 0xd800 && code <= 0xdfff) out += '\\ufffd'; // a lone surrogate cannot be UTF-8; OTLP carries U+FFFD
+    } else if (code >= 0xd800 && code <= 0xdfff)
+      out += '\\ufffd'; // a lone surrogate cannot be UTF-8; OTLP carries U+FFFD
     else out += ch;
   }
   return `${out}"`;

@@ -19,23 +19,38 @@ export interface TransformProcessorConfig {
 }
 
 /** Groups run in order on every span; each group's statements only where its condition holds. */
-export function transformProcessor(groups: Array<{ condition: string; statements: string[] }>): TransformProcessorConfig {
+export function transformProcessor(
+  groups: Array<{ condition: string; statements: string[] }>,
+): TransformProcessorConfig {
   return {
     // ignore: a statement that fails (it should not: every path is guarded) is logged and skipped,
     // never dropping the span.
     error_mode: 'ignore',
-    trace_statements: groups.map((g) => ({ context: 'span', conditions: [escapeConfmap(g.condition)], statements: g.statements.map(escapeConfmap) })),
+    trace_statements: groups.map((g) => ({
+      context: 'span',
+      conditions: [escapeConfmap(g.condition)],
+      statements: g.statements.map(escapeConfmap),
+    })),
   };
 }
 
 /** Metrics from the enriched spans: cost per scenario, token usage, context size. */
 export function metricsConnector(scenarios: readonly Scenario[]): Record<string, unknown> {
-  const cost = (id: string, usdAttr: string, modelAttr: string, providerAttr: { key: string; default_value?: string; optional?: boolean }) => ({
+  const cost = (
+    id: string,
+    usdAttr: string,
+    modelAttr: string,
+    providerAttr: { key: string; default_value?: string; optional?: boolean },
+  ) => ({
     name: S.METRIC_COST,
     description: 'What the GenAI calls cost (actual) and would cost in each scenario, in USD',
     unit: 'USD',
     conditions: [`IsDouble(${A(usdAttr)})`],
-    attributes: [{ key: S.ATTR_METRIC_SCENARIO, default_value: id }, { key: modelAttr, default_value: 'unknown' }, providerAttr],
+    attributes: [
+      { key: S.ATTR_METRIC_SCENARIO, default_value: id },
+      { key: modelAttr, default_value: 'unknown' },
+      providerAttr,
+    ],
     sum: { value: A(usdAttr), monotonic: true },
   });
   const tokens = (attr: string, type: string) => ({
@@ -43,14 +58,26 @@ export function metricsConnector(scenarios: readonly Scenario[]): Record<string,
     description: 'Tokens used per GenAI call (from spans)',
     unit: '{token}',
     conditions: [`IsInt(${A(attr)})`],
-    attributes: [{ key: S.ATTR_GEN_AI_TOKEN_TYPE, default_value: type }, { key: S.ATTR_GEN_AI_REQUEST_MODEL, default_value: 'unknown' }, { key: S.ATTR_GEN_AI_PROVIDER_NAME, default_value: 'unknown' }],
+    attributes: [
+      { key: S.ATTR_GEN_AI_TOKEN_TYPE, default_value: type },
+      { key: S.ATTR_GEN_AI_REQUEST_MODEL, default_value: 'unknown' },
+      { key: S.ATTR_GEN_AI_PROVIDER_NAME, default_value: 'unknown' },
+    ],
     histogram: { buckets: S.TOKEN_USAGE_BUCKETS, value: A(attr) },
   });
   return {
     error_mode: 'ignore',
     spans: [
-      cost(S.CHEAPEST_ACTUAL, S.ATTR_COST_USD, S.ATTR_GEN_AI_RESPONSE_MODEL, { key: S.ATTR_GEN_AI_PROVIDER_NAME, default_value: 'unknown' }),
-      ...scenarios.map((s) => cost(s.id, S.scenarioCostAttr(s.id), S.scenarioModelAttr(s.id), { key: S.ATTR_METRIC_PROVIDER, default_value: s.provider })),
+      cost(S.CHEAPEST_ACTUAL, S.ATTR_COST_USD, S.ATTR_GEN_AI_RESPONSE_MODEL, {
+        key: S.ATTR_GEN_AI_PROVIDER_NAME,
+        default_value: 'unknown',
+      }),
+      ...scenarios.map((s) =>
+        cost(s.id, S.scenarioCostAttr(s.id), S.scenarioModelAttr(s.id), {
+          key: S.ATTR_METRIC_PROVIDER,
+          default_value: s.provider,
+        }),
+      ),
       tokens(S.ATTR_GEN_AI_USAGE_INPUT_TOKENS, S.TOKEN_TYPE_INPUT),
       tokens(S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, S.TOKEN_TYPE_OUTPUT),
       {
@@ -58,7 +85,10 @@ export function metricsConnector(scenarios: readonly Scenario[]): Record<string,
         description: 'Estimated input tokens of each GenAI request (tokentax context measurement)',
         unit: '{token}',
         conditions: [`IsInt(${A(S.ATTR_CONTEXT_TOKENS)})`],
-        attributes: [{ key: S.ATTR_CONTEXT_SIZE_BUCKET, default_value: 'unknown' }, { key: S.ATTR_CONTEXT_BLOAT, default_value: false }],
+        attributes: [
+          { key: S.ATTR_CONTEXT_SIZE_BUCKET, default_value: 'unknown' },
+          { key: S.ATTR_CONTEXT_BLOAT, default_value: false },
+        ],
         histogram: { buckets: S.TOKEN_USAGE_BUCKETS, value: A(S.ATTR_CONTEXT_TOKENS) },
       },
     ],
@@ -78,11 +108,21 @@ export function metricLabelsProcessor(scenarios: readonly Scenario[]): Record<st
     statements.push(`set(${dp(S.ATTR_METRIC_MODEL)}, ${dp(k)}) where ${dp(k)} != nil`);
     statements.push(`delete_key(datapoint.attributes, ${JSON.stringify(k)})`);
   }
-  statements.push(`set(${dp(S.ATTR_METRIC_PROVIDER)}, ${dp(providerFrom)}) where ${dp(S.ATTR_METRIC_SCENARIO)} != nil and ${dp(providerFrom)} != nil`);
-  statements.push(`delete_key(datapoint.attributes, ${JSON.stringify(providerFrom)}) where ${dp(S.ATTR_METRIC_SCENARIO)} != nil`);
+  statements.push(
+    `set(${dp(S.ATTR_METRIC_PROVIDER)}, ${dp(providerFrom)}) where ${dp(S.ATTR_METRIC_SCENARIO)} != nil and ${dp(providerFrom)} != nil`,
+  );
+  statements.push(
+    `delete_key(datapoint.attributes, ${JSON.stringify(providerFrom)}) where ${dp(S.ATTR_METRIC_SCENARIO)} != nil`,
+  );
   return {
     error_mode: 'ignore',
-    metric_statements: [{ context: 'datapoint', conditions: [`metric.name == ${JSON.stringify(S.METRIC_COST)}`], statements: statements.map(escapeConfmap) }],
+    metric_statements: [
+      {
+        context: 'datapoint',
+        conditions: [`metric.name == ${JSON.stringify(S.METRIC_COST)}`],
+        statements: statements.map(escapeConfmap),
+      },
+    ],
   };
 }
 
@@ -118,10 +158,28 @@ export function pipeline(transform: TransformProcessorConfig, scenarios: readonl
     service: {
       // The collector's own metrics (queue sizes, refused spans): loopback, port by environment so
       // several collectors can share a host.
-      telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: '${env:TOKENTAX_COLLECTOR_TELEMETRY_PORT:-8888}' } } } }] } },
+      telemetry: {
+        metrics: {
+          readers: [
+            {
+              pull: {
+                exporter: { prometheus: { host: '127.0.0.1', port: '${env:TOKENTAX_COLLECTOR_TELEMETRY_PORT:-8888}' } },
+              },
+            },
+          ],
+        },
+      },
       pipelines: {
-        traces: { receivers: ['otlp'], processors: ['memory_limiter', 'transform/tokentax', 'batch'], exporters: ['otlp/backend', 'signal_to_metrics'] },
-        metrics: { receivers: ['otlp', 'signal_to_metrics'], processors: ['memory_limiter', 'transform/tokentax_metrics', 'batch'], exporters: ['prometheus'] },
+        traces: {
+          receivers: ['otlp'],
+          processors: ['memory_limiter', 'transform/tokentax', 'batch'],
+          exporters: ['otlp/backend', 'signal_to_metrics'],
+        },
+        metrics: {
+          receivers: ['otlp', 'signal_to_metrics'],
+          processors: ['memory_limiter', 'transform/tokentax_metrics', 'batch'],
+          exporters: ['prometheus'],
+        },
       },
     },
   };

@@ -93,7 +93,19 @@ export interface Features {
 }
 
 export function featuresOf(texts: string[]): Features {
-  const f: Features = { periods: 1, tiers: 0, tokens: false, perRequest: false, image: false, imageMap: false, audio: false, audioMin: false, minUsd: false, window: false, maxInput: false };
+  const f: Features = {
+    periods: 1,
+    tiers: 0,
+    tokens: false,
+    perRequest: false,
+    image: false,
+    imageMap: false,
+    audio: false,
+    audioMin: false,
+    minUsd: false,
+    window: false,
+    maxInput: false,
+  };
   for (const text of texts) {
     const o = JSON.parse(text) as { w?: number; m?: number; P: Array<Record<string, unknown> & { t?: unknown[] }> };
     f.periods = Math.max(f.periods, o.P.length);
@@ -162,7 +174,11 @@ function pack(texts: string[]): RecordStore {
       cur = '';
     }
     const offset = Buffer.byteLength(cur);
-    refs.push(String(chunks.length).padStart(3, '0') + String(offset).padStart(5, '0') + String(Buffer.byteLength(t)).padStart(4, '0'));
+    refs.push(
+      String(chunks.length).padStart(3, '0') +
+        String(offset).padStart(5, '0') +
+        String(Buffer.byteLength(t)).padStart(4, '0'),
+    );
     cur += t;
   }
   if (cur.length > 0) chunks.push(cur);
@@ -172,7 +188,10 @@ function pack(texts: string[]): RecordStore {
 
 /** Table-key encoding of a name (the generated OTTL applies the same to span values). */
 export function escapeKey(s: string): string {
-  return s.replace(/\u0003/g, '\u0003\u0003').replace(/\u0001/g, '\u0003\u0004').replace(/\u0002/g, '\u0003\u0005');
+  return s
+    .replace(/\u0003/g, '\u0003\u0003')
+    .replace(/\u0001/g, '\u0003\u0004')
+    .replace(/\u0002/g, '\u0003\u0005');
 }
 
 /** Every lower-case name the index could know: ids and aliases in the data and the user's config. */
@@ -196,7 +215,8 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
   const contexts = new Map(providers.map((p, i) => [p, String(i).padStart(2, '0')]));
   const providerNames = new Map<string, string>();
   for (const p of providers) providerNames.set(p.toLowerCase(), p);
-  for (const [alias, id] of Object.entries(sources.prices.provider_aliases ?? {})) if (contexts.has(id)) providerNames.set(alias.toLowerCase(), id);
+  for (const [alias, id] of Object.entries(sources.prices.provider_aliases ?? {}))
+    if (contexts.has(id)) providerNames.set(alias.toLowerCase(), id);
 
   // Records: one per distinct (model, stand-ins) text, shared by every key that resolves to it.
   const scenarios = pricing.scenarios;
@@ -217,10 +237,26 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
   const classes = new Set<string>([DEFAULT_CLASS, ...Object.values(pricing.operationClasses)]);
   const classStandIns = new Map<string, number[]>();
   const template = index.entries()[0];
-  const probe = (cls: string): ModelEntry => ({ ...template, provider: '', id: '\u0000probe', canonical: undefined, class: cls, openWeight: false, periods: [] } as ModelEntry);
+  const probe = (cls: string): ModelEntry =>
+    ({
+      ...template,
+      provider: '',
+      id: '\u0000probe',
+      canonical: undefined,
+      class: cls,
+      openWeight: false,
+      periods: [],
+    }) as ModelEntry;
   // One operation per class (undefined = the default class) to detect operation-dependent stand-ins.
-  const classOps: Array<string | undefined> = [undefined, ...new Map(Object.entries(pricing.operationClasses).map(([op, cls]) => [cls, op])).values()];
-  for (const cls of classes) classStandIns.set(cls, standIn(probe(cls), undefined).map((e, s) => standInRef(s, e)));
+  const classOps: Array<string | undefined> = [
+    undefined,
+    ...new Map(Object.entries(pricing.operationClasses).map(([op, cls]) => [cls, op])).values(),
+  ];
+  for (const cls of classes)
+    classStandIns.set(
+      cls,
+      standIn(probe(cls), undefined).map((e, s) => standInRef(s, e)),
+    );
 
   const recordTexts: string[] = [];
   const recordOf = new Map<string, number>();
@@ -232,7 +268,10 @@ export function buildTables(pricing: Pricing, sources: PricingSources, config: P
     // A class-less model's stand-in may follow the operation's class: compare one operation per class
     // (the engine's rules before the class are operation-independent, so "varies" means "by class").
     const fixed = standIn(e, undefined);
-    const varies = e.class === undefined ? scenarios.map((_, s) => classOps.some((op) => standIn(e, op)[s] !== fixed[s])) : scenarios.map(() => false);
+    const varies =
+      e.class === undefined
+        ? scenarios.map((_, s) => classOps.some((op) => standIn(e, op)[s] !== fixed[s]))
+        : scenarios.map(() => false);
     o.s = fixed.map((st, s) => (varies[s] ? STAND_IN_BY_CLASS : standInRef(s, st)));
     const text = JSON.stringify(o);
     r = recordOf.get(text);

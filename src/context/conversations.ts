@@ -66,7 +66,9 @@ export class ConversationTracker {
     if (read.conversationId) return { key: read.conversationId, chainStart: false };
     if (read.previousResponseId) {
       const known = this.responses.get(read.previousResponseId);
-      return known ? { key: known, chainStart: false } : { key: `rs_${shortHash(read.previousResponseId)}`, chainStart: true };
+      return known
+        ? { key: known, chainStart: false }
+        : { key: `rs_${shortHash(read.previousResponseId)}`, chainStart: true };
     }
     if (!read.conversational) return undefined;
     const fp = fingerprint(read);

@@ -99,7 +99,8 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     }
   };
 
-  const ruleFor = (model: string, info: ModelInfo | undefined): CountingRule => countingRule(info?.tokenizer, model, ratios);
+  const ruleFor = (model: string, info: ModelInfo | undefined): CountingRule =>
+    countingRule(info?.tokenizer, model, ratios);
 
   const countSegment = (s: Segment, rule: CountingRule): number => {
     if (s.text.length === 0) return s.fixedTokens;
@@ -199,7 +200,8 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
       read = parsed;
       base[ATTR_CONTEXT_MESSAGES] = read.messageCount;
       if (read.serverState) base[ATTR_CONTEXT_SERVER_STATE] = true;
-      const tracked = read.conversational || (request.operation === OPERATION.textCompletion && !!request.conversationId);
+      const tracked =
+        read.conversational || (request.operation === OPERATION.textCompletion && !!request.conversationId);
       const key = tracked ? tracker.keyFor(read, request.conversationId) : undefined;
       if (key) {
         const fingerprinted = !request.conversationId && !read.conversationId && !read.previousResponseId;

@@ -84,7 +84,16 @@ export function responseItemSegment(item: unknown): Segment | undefined {
   if (typeof item === 'string') return makeSegment('input', item, MESSAGE_OVERHEAD);
   if (!isRecord(item)) return undefined;
   if (item.type === 'item_reference') return undefined;
-  const guard = [item.type, item.role, item.content, item.arguments, item.output, item.input, item.summary, lengthOf(item.content)];
+  const guard = [
+    item.type,
+    item.role,
+    item.content,
+    item.arguments,
+    item.output,
+    item.input,
+    item.summary,
+    lengthOf(item.content),
+  ];
   return cachedSegment(item, guard, () => {
     const texts: string[] = [];
     const type = str(item.type);

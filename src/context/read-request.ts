@@ -79,16 +79,23 @@ function readResponses(params: Record<string, unknown>): ReadRequest {
 /** Prompts (completions) or inputs (embeddings): strings, token arrays, or arrays of either. */
 function readPlain(input: unknown): ReadRequest {
   const segments: Segment[] = [];
-  const items: unknown[] =
-    Array.isArray(input) && input.length > 0 && typeof input[0] !== 'number' ? input : [input];
+  const items: unknown[] = Array.isArray(input) && input.length > 0 && typeof input[0] !== 'number' ? input : [input];
   let count = 0;
   for (const item of items) {
     if (typeof item === 'string') segments.push(makeSegment('input', item, 0));
-    else if (Array.isArray(item)) segments.push(makeSegment('input', '', item.length)); // token ids
+    else if (Array.isArray(item))
+      segments.push(makeSegment('input', '', item.length)); // token ids
     else continue;
     count++;
   }
-  return { segments, messageCount: count, requestOverhead: 0, conversational: false, serverState: false, openingEnd: 0 };
+  return {
+    segments,
+    messageCount: count,
+    requestOverhead: 0,
+    conversational: false,
+    serverState: false,
+    openingEnd: 0,
+  };
 }
 
 /** Segments of a request, or undefined for operations without a text context (images, audio). */

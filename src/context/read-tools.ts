@@ -49,9 +49,8 @@ function renderObject(schema: Record<string, unknown>): string {
 
 function renderFunction(fn: FunctionDef): string {
   const head = fn.description ? `// ${fn.description}\n` : '';
-  const params = isRecord(fn.parameters) && isRecord(fn.parameters.properties)
-    ? `_: ${renderObject(fn.parameters)}`
-    : '';
+  const params =
+    isRecord(fn.parameters) && isRecord(fn.parameters.properties) ? `_: ${renderObject(fn.parameters)}` : '';
   return `${head}type ${fn.name} = (${params}) => any;\n\n`;
 }
 

@@ -39,7 +39,9 @@ const PIECE_CACHE_MAX = 200_000;
 const loaded = new Map<EncodingName, LoadedEncoding>();
 
 const B64 = new Int16Array(128).fill(-1);
-'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (B64[c.charCodeAt(0)] = i));
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  .split('')
+  .forEach((c, i) => (B64[c.charCodeAt(0)] = i));
 
 /** base64 -> a string of byte values (a Buffer per token was 4x slower for 200k tokens). */
 function base64ToBytes(b64: string): string {
@@ -61,9 +63,9 @@ function base64ToBytes(b64: string): string {
 
 function rankFile(name: EncodingName): RankFile {
   // require() inside the function keeps the ranks (MBs of data) out of the import path.
-  const mod = (name === 'cl100k_base'
-    ? require('js-tiktoken/ranks/cl100k_base')
-    : require('js-tiktoken/ranks/o200k_base')) as RankFile & { default?: RankFile };
+  const mod = (
+    name === 'cl100k_base' ? require('js-tiktoken/ranks/cl100k_base') : require('js-tiktoken/ranks/o200k_base')
+  ) as RankFile & { default?: RankFile };
   return mod.default ?? mod;
 }
 
@@ -105,7 +107,8 @@ function countPiece(bytes: string, ranks: Map<string, number>): number {
   if (ranks.has(bytes)) return 1;
   if (bytes.length > MAX_PIECE_BYTES) {
     let total = 0;
-    for (let i = 0; i < bytes.length; i += MAX_PIECE_BYTES) total += countPiece(bytes.slice(i, i + MAX_PIECE_BYTES), ranks);
+    for (let i = 0; i < bytes.length; i += MAX_PIECE_BYTES)
+      total += countPiece(bytes.slice(i, i + MAX_PIECE_BYTES), ranks);
     return total;
   }
   const bounds: number[] = [];
@@ -164,7 +167,9 @@ export function countTokens(name: EncodingName, text: string): number {
 }
 
 /** The type of js-tiktoken's Tiktoken class, as far as the reference count needs it. */
-type TiktokenClass = new (ranks: unknown) => { encode(text: string, allowed: string[], disallowed: string[]): number[] };
+type TiktokenClass = new (ranks: unknown) => {
+  encode(text: string, allowed: string[], disallowed: string[]): number[];
+};
 const references = new Map<EncodingName, InstanceType<TiktokenClass>>();
 
 /**
@@ -182,7 +187,8 @@ export function encodeLength(name: EncodingName, text: string): number {
 }
 
 // Older OpenAI models use cl100k_base; everything from gpt-4o on uses o200k_base.
-const CL100K_MODELS = /^(gpt-3\.5|gpt-35|gpt-4(-|$)(?!o)|text-embedding-(ada-002|3-)|davinci-002|babbage-002|text-davinci)/;
+const CL100K_MODELS =
+  /^(gpt-3\.5|gpt-35|gpt-4(-|$)(?!o)|text-embedding-(ada-002|3-)|davinci-002|babbage-002|text-davinci)/;
 
 /** The encoding a model name implies when the catalog does not know the model. */
 export function encodingForModelName(model: string | undefined): EncodingName {
@@ -204,5 +210,8 @@ export function countingRule(
   if (family === 'cl100k' || family === 'cl100k_base') return { encoding: 'cl100k_base', ratio: 1 };
   if (family === undefined) return { encoding: encodingForModelName(model), ratio: 1 };
   const ratio = ratios[family];
-  return { encoding: 'o200k_base', ratio: typeof ratio === 'number' && ratio > 0 && Number.isFinite(ratio) ? ratio : 1 };
+  return {
+    encoding: 'o200k_base',
+    ratio: typeof ratio === 'number' && ratio > 0 && Number.isFinite(ratio) ? ratio : 1,
+  };
 }

@@ -51,12 +51,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   // the default OTLP endpoint, and the demo sends nothing anywhere but the simulator and the file.
   const provider = new traceNode.NodeTracerProvider({
     resource: resources.resourceFromAttributes({ 'service.name': 'tokentax-demo' }),
-    spanProcessors: [...tokentax.spanProcessors, new tracing.BatchSpanProcessor(new JsonlFileExporter({ path: spansFile, append: false }))],
+    spanProcessors: [
+      ...tokentax.spanProcessors,
+      new tracing.BatchSpanProcessor(new JsonlFileExporter({ path: spansFile, append: false })),
+    ],
   });
   provider.register();
-  const unregister = registerInstrumentations({ instrumentations: [tokentax.instrumentation], tracerProvider: provider });
+  const unregister = registerInstrumentations({
+    instrumentations: [tokentax.instrumentation],
+    tracerProvider: provider,
+  });
   try {
-    log(real ? `tokentax demo: running the workload against ${baseURL ?? 'https://api.openai.com/v1'} (OPENAI_API_KEY is set; this is billed)` : `tokentax demo: running the workload against the local simulator at ${baseURL}`);
+    log(
+      real
+        ? `tokentax demo: running the workload against ${baseURL ?? 'https://api.openai.com/v1'} (OPENAI_API_KEY is set; this is billed)`
+        : `tokentax demo: running the workload against the local simulator at ${baseURL}`,
+    );
     // Loaded after the instrumentation is registered, so the instrumentation patches it (as with --import tokentax/register).
     let OpenAI: new (o: Record<string, unknown>) => ChatClient;
     try {
@@ -65,8 +75,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     } catch {
       throw new Error('the demo needs the openai package: npm install openai');
     }
-    const client = new OpenAI({ apiKey: real ? env.OPENAI_API_KEY : 'sk-demo-simulator', baseURL, maxRetries: real ? 2 : 0 });
-    const models: WorkloadModels = options.model ? { agent: options.model, rag: options.model, classify: options.model, embed: DEFAULT_MODELS.embed } : DEFAULT_MODELS;
+    const client = new OpenAI({
+      apiKey: real ? env.OPENAI_API_KEY : 'sk-demo-simulator',
+      baseURL,
+      maxRetries: real ? 2 : 0,
+    });
+    const models: WorkloadModels = options.model
+      ? { agent: options.model, rag: options.model, classify: options.model, embed: DEFAULT_MODELS.embed }
+      : DEFAULT_MODELS;
     const calls = await runWorkload(client, models, DEFAULT_SIZE);
     log(`tokentax demo: ${calls} calls made; spans written to ${spansFile}`);
   } finally {

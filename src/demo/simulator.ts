@@ -28,7 +28,10 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-const WORDS = 'the answer depends on the context you send and the model you pick so measure before you choose a provider'.split(' ');
+const WORDS =
+  'the answer depends on the context you send and the model you pick so measure before you choose a provider'.split(
+    ' ',
+  );
 
 export function estimateTokens(value: unknown): number {
   const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
@@ -87,9 +90,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Simula
       return sendJSON(res, 200, embeddings(body));
     case '/audio/transcriptions':
     case '/audio/translations':
-      return sendJSON(res, 200, { text: answer(12), usage: { type: 'duration', seconds: Math.max(1, Math.round(raw.length / 16000)) } });
+      return sendJSON(res, 200, {
+        text: answer(12),
+        usage: { type: 'duration', seconds: Math.max(1, Math.round(raw.length / 16000)) },
+      });
     case '/images/generations':
-      return sendJSON(res, 200, { created: now(), data: Array.from({ length: body.n ?? 1 }, () => ({ url: 'http://127.0.0.1/image.png' })) });
+      return sendJSON(res, 200, {
+        created: now(),
+        data: Array.from({ length: body.n ?? 1 }, () => ({ url: 'http://127.0.0.1/image.png' })),
+      });
     default:
       return sendJSON(res, 404, { error: { message: `Unknown path ${path}`, type: 'invalid_request_error' } });
   }
@@ -101,13 +110,24 @@ function chat(body: Record<string, any>, res: ServerResponse, options: Simulator
   const words = answerWords(body, options);
   const text = wantsTool ? '' : answer(words);
   const toolCalls = wantsTool
-    ? [{ id: `call_${id()}`, type: 'function', function: { name: body.tools[0]?.function?.name ?? 'tool', arguments: '{"query":"context"}' } }]
+    ? [
+        {
+          id: `call_${id()}`,
+          type: 'function',
+          function: { name: body.tools[0]?.function?.name ?? 'tool', arguments: '{"query":"context"}' },
+        },
+      ]
     : undefined;
   const output = wantsTool ? 12 : estimateTokens(text);
   const usage = usageBlock(input, output, options, 'chat');
   const base = { id: `chatcmpl-${id()}`, created: now(), model: servedModel(body.model), system_fingerprint: null };
   if (!body.stream) {
-    const message = { role: 'assistant', content: wantsTool ? null : text, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) };
+    const message = {
+      role: 'assistant',
+      content: wantsTool ? null : text,
+      refusal: null,
+      ...(toolCalls ? { tool_calls: toolCalls } : {}),
+    };
     return sendJSON(res, 200, {
       ...base,
       object: 'chat.completion',
@@ -116,22 +136,39 @@ function chat(body: Record<string, any>, res: ServerResponse, options: Simulator
     });
   }
   const events: unknown[] = [];
-  const chunk = (delta: unknown, finish: string | null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  const chunk = (delta: unknown, finish: string | null) => ({
+    ...base,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
   events.push(chunk({ role: 'assistant', content: '' }, null));
   if (toolCalls) events.push(chunk({ tool_calls: toolCalls.map((t, index) => ({ index, ...t })) }, null));
   else for (const piece of pieces(text, options.streamChunks)) events.push(chunk({ content: piece }, null));
   events.push(chunk({}, wantsTool ? 'tool_calls' : 'stop'));
   if (body.stream_options?.include_usage) events.push({ ...base, object: 'chat.completion.chunk', choices: [], usage });
-  sendSSE(res, events.map((e) => ({ data: e })), true);
+  sendSSE(
+    res,
+    events.map((e) => ({ data: e })),
+    true,
+  );
 }
 
 function responses(body: Record<string, any>, res: ServerResponse, options: SimulatorOptions): void {
-  const input = estimateTokens(body.input) + (body.instructions ? estimateTokens(body.instructions) : 0) + (body.tools ? estimateTokens(body.tools) : 0);
+  const input =
+    estimateTokens(body.input) +
+    (body.instructions ? estimateTokens(body.instructions) : 0) +
+    (body.tools ? estimateTokens(body.tools) : 0);
   const text = answer(options.answerWords ?? 24);
   const output = estimateTokens(text);
   const u = usageBlock(input, output, options, 'responses');
   const respId = `resp_${id()}`;
-  const item = { id: `msg_${id()}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+  const item = {
+    id: `msg_${id()}`,
+    type: 'message',
+    status: 'completed',
+    role: 'assistant',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  };
   const response = (status: string, withOutput: boolean) => ({
     id: respId,
     object: 'response',
@@ -145,9 +182,11 @@ function responses(body: Record<string, any>, res: ServerResponse, options: Simu
   if (!body.stream) return sendJSON(res, 200, response('completed', true));
   let seq = 0;
   const events: Array<{ event: string; data: unknown }> = [];
-  const push = (type: string, data: Record<string, unknown>) => events.push({ event: type, data: { type, sequence_number: seq++, ...data } });
+  const push = (type: string, data: Record<string, unknown>) =>
+    events.push({ event: type, data: { type, sequence_number: seq++, ...data } });
   push('response.created', { response: response('in_progress', false) });
-  for (const delta of pieces(text, options.streamChunks)) push('response.output_text.delta', { item_id: item.id, output_index: 0, content_index: 0, delta });
+  for (const delta of pieces(text, options.streamChunks))
+    push('response.output_text.delta', { item_id: item.id, output_index: 0, content_index: 0, delta });
   push('response.output_text.done', { item_id: item.id, output_index: 0, content_index: 0, text });
   push('response.completed', { response: response('completed', true) });
   sendSSE(res, events, false);
@@ -157,8 +196,11 @@ function completions(body: Record<string, any>, res: ServerResponse, options: Si
   const text = answer(options.answerWords ?? 24);
   const usage = usageBlock(estimateTokens(body.prompt), estimateTokens(text), options, 'chat');
   const base = { id: `cmpl-${id()}`, object: 'text_completion', created: now(), model: servedModel(body.model) };
-  if (!body.stream) return sendJSON(res, 200, { ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: 'stop' }], usage });
-  const events = pieces(text, options.streamChunks).map((t) => ({ data: { ...base, choices: [{ index: 0, text: t, logprobs: null, finish_reason: null as string | null }] } }));
+  if (!body.stream)
+    return sendJSON(res, 200, { ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: 'stop' }], usage });
+  const events = pieces(text, options.streamChunks).map((t) => ({
+    data: { ...base, choices: [{ index: 0, text: t, logprobs: null, finish_reason: null as string | null }] },
+  }));
   events.push({ data: { ...base, choices: [{ index: 0, text: '', logprobs: null, finish_reason: 'stop' }] } });
   sendSSE(res, events, true);
 }
@@ -177,14 +219,25 @@ function embeddings(body: Record<string, any>): unknown {
 function usageBlock(input: number, output: number, options: SimulatorOptions, shape: 'chat' | 'responses') {
   const cached = input >= 1024 ? Math.floor(input * (options.cachedShare ?? 0)) : 0;
   if (shape === 'responses') {
-    return { input_tokens: input, input_tokens_details: { cached_tokens: cached }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output };
+    return {
+      input_tokens: input,
+      input_tokens_details: { cached_tokens: cached },
+      output_tokens: output,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: input + output,
+    };
   }
   return {
     prompt_tokens: input,
     completion_tokens: output,
     total_tokens: input + output,
     prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -192,7 +245,9 @@ function answerWords(body: Record<string, any>, options: SimulatorOptions): numb
   const words = options.answerWords ?? 24;
   const max = body.max_completion_tokens ?? body.max_tokens;
   // About 0.75 words a token, as English text runs.
-  return options.honorMaxTokens && typeof max === 'number' && max > 0 ? Math.min(words, Math.max(1, Math.floor(max * 0.75))) : words;
+  return options.honorMaxTokens && typeof max === 'number' && max > 0
+    ? Math.min(words, Math.max(1, Math.floor(max * 0.75)))
+    : words;
 }
 
 function pieces(text: string, chunks?: number): string[] {
@@ -207,7 +262,8 @@ function answer(words: number): string {
   return Array.from({ length: words }, (_, i) => WORDS[i % WORDS.length]).join(' ');
 }
 
-const lastRole = (messages: unknown): unknown => (Array.isArray(messages) ? (messages[messages.length - 1] as { role?: unknown })?.role : undefined);
+const lastRole = (messages: unknown): unknown =>
+  Array.isArray(messages) ? (messages[messages.length - 1] as { role?: unknown })?.role : undefined;
 const servedModel = (model: unknown): string => (typeof model === 'string' ? model : 'unknown');
 const now = (): number => Math.floor(Date.now() / 1000);
 let counter = 0;

@@ -7,7 +7,11 @@ import { withConversation } from '../context';
 
 /** The subset of the `openai` client the workload uses (any major 4-7). */
 export interface ChatClient {
-  chat: { completions: { create(body: Record<string, unknown>): Promise<{ choices: Array<{ message?: { content?: string | null } }> }> } };
+  chat: {
+    completions: {
+      create(body: Record<string, unknown>): Promise<{ choices: Array<{ message?: { content?: string | null } }> }>;
+    };
+  };
   embeddings: { create(body: Record<string, unknown>): Promise<unknown> };
 }
 
@@ -19,7 +23,12 @@ export interface WorkloadModels {
   embed: string;
 }
 
-export const DEFAULT_MODELS: WorkloadModels = { agent: 'gpt-4.1', rag: 'gpt-4.1-mini', classify: 'gpt-4.1-nano', embed: 'text-embedding-3-small' };
+export const DEFAULT_MODELS: WorkloadModels = {
+  agent: 'gpt-4.1',
+  rag: 'gpt-4.1-mini',
+  classify: 'gpt-4.1-nano',
+  embed: 'text-embedding-3-small',
+};
 
 export interface WorkloadSize {
   agentTurns: number;
@@ -30,9 +39,28 @@ export interface WorkloadSize {
   classifications: number;
 }
 
-export const DEFAULT_SIZE: WorkloadSize = { agentTurns: 10, repoFiles: 40, ragQuestions: 8, ragChunks: 6, classifications: 40 };
+export const DEFAULT_SIZE: WorkloadSize = {
+  agentTurns: 10,
+  repoFiles: 40,
+  ragQuestions: 8,
+  ragChunks: 6,
+  classifications: 40,
+};
 
-const IDENT = ['order', 'invoice', 'customer', 'payment', 'ledger', 'refund', 'shipment', 'account', 'session', 'token', 'quota', 'report'];
+const IDENT = [
+  'order',
+  'invoice',
+  'customer',
+  'payment',
+  'ledger',
+  'refund',
+  'shipment',
+  'account',
+  'session',
+  'token',
+  'quota',
+  'report',
+];
 
 function sourceFile(i: number): string {
   const a = IDENT[i % IDENT.length];
@@ -56,7 +84,9 @@ function paragraph(seed: number, sentences: number): string {
   for (let s = 0; s < sentences; s++) {
     const a = IDENT[(seed + s) % IDENT.length];
     const b = IDENT[(seed * 3 + s * 5) % IDENT.length];
-    out.push(`The ${a} service records each ${b} event with its amount, currency and timestamp, and reconciles them nightly against section ${seed}.${s}.`);
+    out.push(
+      `The ${a} service records each ${b} event with its amount, currency and timestamp, and reconciles them nightly against section ${seed}.${s}.`,
+    );
   }
   return out.join(' ');
 }
@@ -64,14 +94,20 @@ function paragraph(seed: number, sentences: number): string {
 async function codingAgent(client: ChatClient, model: string, size: WorkloadSize): Promise<void> {
   const repo = Array.from({ length: size.repoFiles }, (_, i) => sourceFile(i)).join('\n\n');
   const messages: Array<{ role: string; content: string }> = [
-    { role: 'system', content: 'You are a coding agent. Answer with a short plan and the next edit. The repository follows.\n\n' + repo },
+    {
+      role: 'system',
+      content: 'You are a coding agent. Answer with a short plan and the next edit. The repository follows.\n\n' + repo,
+    },
     { role: 'user', content: 'The refund totals are off by one cent on some invoices. Find the cause and fix it.' },
   ];
   await withConversation('demo-coding-agent', async () => {
     for (let turn = 1; turn <= size.agentTurns; turn++) {
       const res = await client.chat.completions.create({ model, messages, max_tokens: 400 });
       messages.push({ role: 'assistant', content: res.choices[0]?.message?.content ?? '' });
-      messages.push({ role: 'user', content: `Tool result (turn ${turn}): test output and the file you asked for:\n${sourceFile(100 + turn)}` });
+      messages.push({
+        role: 'user',
+        content: `Tool result (turn ${turn}): test output and the file you asked for:\n${sourceFile(100 + turn)}`,
+      });
     }
   });
 }
@@ -83,7 +119,10 @@ async function rag(client: ChatClient, models: WorkloadModels, size: WorkloadSiz
       // A provider without this embedding model still runs the rest of the flow.
       await client.embeddings.create({ model: models.embed, input: question }).catch(() => undefined);
     }
-    const chunks = Array.from({ length: size.ragChunks }, (_, c) => `[chunk ${q}.${c}]\n${paragraph(q * 10 + c, 40)}`).join('\n\n');
+    const chunks = Array.from(
+      { length: size.ragChunks },
+      (_, c) => `[chunk ${q}.${c}]\n${paragraph(q * 10 + c, 40)}`,
+    ).join('\n\n');
     await client.chat.completions.create({
       model: models.rag,
       messages: [
@@ -110,7 +149,11 @@ async function classify(client: ChatClient, model: string, size: WorkloadSize): 
 }
 
 /** Runs the three flows in turn; returns the number of API calls made. */
-export async function runWorkload(client: ChatClient, models: WorkloadModels = DEFAULT_MODELS, size: WorkloadSize = DEFAULT_SIZE): Promise<number> {
+export async function runWorkload(
+  client: ChatClient,
+  models: WorkloadModels = DEFAULT_MODELS,
+  size: WorkloadSize = DEFAULT_SIZE,
+): Promise<number> {
   await codingAgent(client, models.agent, size);
   await rag(client, models, size);
   await classify(client, models.classify, size);

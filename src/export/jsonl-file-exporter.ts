@@ -32,7 +32,9 @@ export class JsonlFileExporter implements SpanExporter {
   constructor(options: JsonlFileExporterOptions) {
     this.path = options.path;
     const append = options.append ?? true;
-    this.ready = mkdir(dirname(this.path), { recursive: true }).then(() => (append ? undefined : writeFile(this.path, '')));
+    this.ready = mkdir(dirname(this.path), { recursive: true }).then(() =>
+      append ? undefined : writeFile(this.path, ''),
+    );
     this.pending = this.ready.catch(() => undefined);
   }
 

@@ -53,7 +53,12 @@ export function toKeyValues(attributes: Attributes | undefined): OtlpKeyValue[] 
 }
 
 function event(e: TimedEvent) {
-  return { timeUnixNano: hrToNanos(e.time), name: e.name, attributes: toKeyValues(e.attributes), droppedAttributesCount: e.droppedAttributesCount ?? 0 };
+  return {
+    timeUnixNano: hrToNanos(e.time),
+    name: e.name,
+    attributes: toKeyValues(e.attributes),
+    droppedAttributesCount: e.droppedAttributesCount ?? 0,
+  };
 }
 
 /** OTLP span flags: W3C trace flags in the low byte, plus "is the parent/link remote" bits (8, 9). */

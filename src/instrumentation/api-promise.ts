@@ -20,7 +20,10 @@ const isAPIPromise = (v: unknown): v is APIPromiseLike =>
   typeof (v as APIPromiseLike).responsePromise?.then === 'function';
 
 const isStream = (v: unknown): v is { iterator: unknown; controller?: unknown } =>
-  !!v && typeof v === 'object' && typeof (v as { iterator?: unknown }).iterator === 'function' && Symbol.asyncIterator in v;
+  !!v &&
+  typeof v === 'object' &&
+  typeof (v as { iterator?: unknown }).iterator === 'function' &&
+  Symbol.asyncIterator in v;
 
 export function observe(result: unknown, call: Call): void {
   if (isAPIPromise(result)) observeAPIPromise(result, call);

@@ -4,7 +4,15 @@
  * Only what must be read at that moment happens on the application's path (the response summary,
  * the end time); measuring, completing, recording and ending run just after (./deferred).
  */
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { ContextMeasurement } from '../contracts';
 import {
   ATTR_CONTEXT_BLOAT_REASONS,
@@ -92,7 +100,11 @@ export class Call {
 
     const name = this.model ? `${spec.name} ${this.model}` : spec.name;
     // The same clock reading starts the span and the duration metric, so the two agree exactly.
-    this.span = env.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime: this.startedAt }, start.parent);
+    this.span = env.tracer.startSpan(
+      name,
+      { kind: SpanKind.CLIENT, attributes, startTime: this.startedAt },
+      start.parent,
+    );
     this.context = trace.setSpan(start.parent, this.span);
 
     if (env.settings.measureContext && spec.measuresContext && env.settings.contextMeter) {
@@ -182,7 +194,9 @@ export class Call {
     const errorType = guard('reading the error', () => errorTypeOf(error)) ?? '_OTHER';
     // An API error message can echo the request (an invalid value, a prompt excerpt): it is content,
     // so by default the status says only the error type and HTTP status.
-    const message = guard('reading the error', () => (this.env.settings.captureContent ? errorMessage(error) : statusSummary(error, errorType)));
+    const message = guard('reading the error', () =>
+      this.env.settings.captureContent ? errorMessage(error) : statusSummary(error, errorType),
+    );
     this.completeLater('ending a failed call', endedAt, (attributes) => {
       attributes[ATTR_ERROR_TYPE] = errorType;
       if (partial) this.responseAttributes(partial, attributes);
@@ -251,7 +265,8 @@ export class Call {
     if (summary.model) out[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
     if (summary.finishReasons) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
     if (summary.conversationId && !this.start.conversationId) out[ATTR_GEN_AI_CONVERSATION_ID] = summary.conversationId;
-    if (this.firstChunkAt !== undefined) out[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
+    if (this.firstChunkAt !== undefined)
+      out[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
     const usage = summary.usage ?? {};
     let estimated = false;
     let input = usage.input;
@@ -263,7 +278,9 @@ export class Call {
     let output = usage.output;
     const meter = this.env.settings.contextMeter;
     if (output === undefined && summary.outputText !== undefined && meter && this.start.spec.measuresContext) {
-      output = guard('output token estimate', () => meter.countText(this.model, summary.outputText ?? '', this.start.endpoint.provider));
+      output = guard('output token estimate', () =>
+        meter.countText(this.model, summary.outputText ?? '', this.start.endpoint.provider),
+      );
       estimated = output !== undefined;
     }
     if (input !== undefined) out[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = input;
@@ -299,9 +316,18 @@ export class Call {
       metrics.duration.record((now - this.startedAt) / 1000, metricAttributes);
       const input = span[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
       const output = span[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
-      if (typeof input === 'number') metrics.tokenUsage.record(input, metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_INPUT));
-      if (typeof output === 'number') metrics.tokenUsage.record(output, metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_OUTPUT));
-      if (this.firstChunkAt !== undefined) metrics.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, metricAttributes);
+      if (typeof input === 'number')
+        metrics.tokenUsage.record(
+          input,
+          metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_INPUT),
+        );
+      if (typeof output === 'number')
+        metrics.tokenUsage.record(
+          output,
+          metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_OUTPUT),
+        );
+      if (this.firstChunkAt !== undefined)
+        metrics.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, metricAttributes);
     }
     const contextTokens = span[ATTR_CONTEXT_TOKENS];
     if (typeof contextTokens === 'number') metrics.contextTokens.record(contextTokens, metricAttributes);
@@ -310,7 +336,9 @@ export class Call {
     const utilization = span[ATTR_CONTEXT_UTILIZATION];
     if (typeof utilization === 'number') metrics.utilization.record(utilization, metricAttributes);
     const reasons = span[ATTR_CONTEXT_BLOAT_REASONS];
-    if (Array.isArray(reasons)) for (const reason of reasons) metrics.bloated.add(1, metrics.attributeSets.with(metricAttributes, ATTR_METRIC_BLOAT_REASON, String(reason)));
+    if (Array.isArray(reasons))
+      for (const reason of reasons)
+        metrics.bloated.add(1, metrics.attributeSets.with(metricAttributes, ATTR_METRIC_BLOAT_REASON, String(reason)));
   }
 }
 

@@ -28,12 +28,17 @@ type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 /** The method a tokentax wrapper replaced, restored on disable(). */
 const REPLACED = Symbol.for('tokentax.replaced');
 
-type Wrapped = AnyFunction & { [TOKENTAX_WRAPPER]?: true; [REPLACED]?: AnyFunction; __original?: AnyFunction; __wrapped?: boolean };
+type Wrapped = AnyFunction & {
+  [TOKENTAX_WRAPPER]?: true;
+  [REPLACED]?: AnyFunction;
+  __original?: AnyFunction;
+  __wrapped?: boolean;
+};
 
 export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
   // `declare`: the base constructor sets these (setConfig, _updateMetricInstruments) before field initialisers would run.
-  private declare settings: Settings;
-  private declare callMetrics: CallMetrics;
+  declare private settings: Settings;
+  declare private callMetrics: CallMetrics;
   /** Module exports patched by hand (manuallyInstrument), for unpatching on disable(). */
   private readonly manual = new Set<unknown>();
 
@@ -48,7 +53,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
 
   protected override _updateMetricInstruments(): void {
     // A meter that cannot create an instrument must not break setMeterProvider() or the calls.
-    this.callMetrics = guard('creating metric instruments', () => new CallMetrics(this.meter)) ?? new CallMetrics(createNoopMeter());
+    this.callMetrics =
+      guard('creating metric instruments', () => new CallMetrics(this.meter)) ?? new CallMetrics(createNoopMeter());
   }
 
   protected init() {
@@ -106,7 +112,12 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       // later peer wraps around it (and is then recognised as a duplicate), never removes it.
       const wrapper = this.wrapMethod(current, spec);
       wrapper[REPLACED] = current;
-      Object.defineProperty(proto, spec.method, { configurable: true, writable: true, enumerable: false, value: wrapper });
+      Object.defineProperty(proto, spec.method, {
+        configurable: true,
+        writable: true,
+        enumerable: false,
+        value: wrapper,
+      });
     }
   }
 
@@ -118,7 +129,12 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       const current = proto?.[spec.method] as Wrapped | undefined;
       // If a peer wrapped around ours since, leave it: ours passes calls through while disabled.
       if (proto && current?.[TOKENTAX_WRAPPER] && current[REPLACED]) {
-        Object.defineProperty(proto, spec.method, { configurable: true, writable: true, enumerable: false, value: current[REPLACED] });
+        Object.defineProperty(proto, spec.method, {
+          configurable: true,
+          writable: true,
+          enumerable: false,
+          value: current[REPLACED],
+        });
       }
     }
   }
@@ -214,14 +230,21 @@ function foreignGenAISpan(span: Span | undefined, model: unknown): Span | undefi
     instrumentationScope?: { name?: string };
   };
   // An application's own agent span (invoke_agent, often INTERNAL) must not count as a duplicate.
-  if (readable.kind !== SpanKind.CLIENT || readable.instrumentationScope?.name === INSTRUMENTATION_NAME) return undefined;
+  if (readable.kind !== SpanKind.CLIENT || readable.instrumentationScope?.name === INSTRUMENTATION_NAME)
+    return undefined;
   const attributes = readable.attributes ?? {};
   const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
-  const sameCall = typeof operation === 'string' && MODEL_OPERATIONS.has(operation) && attributes[ATTR_GEN_AI_REQUEST_MODEL] === model;
+  const sameCall =
+    typeof operation === 'string' && MODEL_OPERATIONS.has(operation) && attributes[ATTR_GEN_AI_REQUEST_MODEL] === model;
   return sameCall ? span : undefined;
 }
 
-const MODEL_OPERATIONS = new Set<string>([OPERATION.chat, OPERATION.textCompletion, OPERATION.embeddings, OPERATION.generateContent]);
+const MODEL_OPERATIONS = new Set<string>([
+  OPERATION.chat,
+  OPERATION.textCompletion,
+  OPERATION.embeddings,
+  OPERATION.generateContent,
+]);
 
 /** Instrumentations known to record gen_ai.client.* metrics themselves (so tokentax must not). */
 const GENAI_METRIC_RECORDERS = new Set(['@opentelemetry/instrumentation-openai']);
@@ -244,4 +267,3 @@ function conversationOfParams(body: Record<string, unknown>): string | undefined
   if (c && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string') return (c as { id: string }).id;
   return undefined;
 }
-

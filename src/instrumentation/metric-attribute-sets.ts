@@ -10,7 +10,13 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { Endpoint } from './provider';
-import { ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../semconv';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '../semconv';
 
 export class MetricAttributeSets {
   /** An endpoint's own attributes (endpoints are resolved once per base URL and cached: ./provider). */

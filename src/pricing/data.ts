@@ -34,7 +34,11 @@ export interface PricingSources {
 export const DATA_DIR = join(__dirname, '..', '..', 'src', 'pricing', 'data');
 
 export function readPricingSources(dataDir: string = DATA_DIR): PricingSources {
-  const files = { prices: join(dataDir, 'prices.json'), ratios: join(dataDir, 'tokenizer-ratios.json'), equivalence: join(dataDir, 'equivalence.json') };
+  const files = {
+    prices: join(dataDir, 'prices.json'),
+    ratios: join(dataDir, 'tokenizer-ratios.json'),
+    equivalence: join(dataDir, 'equivalence.json'),
+  };
   const read = <T>(file: string): T => {
     let text: string;
     try {
@@ -48,7 +52,11 @@ export function readPricingSources(dataDir: string = DATA_DIR): PricingSources {
       throw new PricingDataError(file, '', 'valid JSON', (err as Error).message);
     }
   };
-  const sources: PricingSources = { prices: read(files.prices), ratios: read(files.ratios), equivalence: read(files.equivalence) };
+  const sources: PricingSources = {
+    prices: read(files.prices),
+    ratios: read(files.ratios),
+    equivalence: read(files.equivalence),
+  };
   // A corrupt file fails here naming the file and field, never later as a TypeError or a NaN cost.
   validatePricingSources(sources, files);
   return sources;
@@ -70,17 +78,22 @@ export function loadPricing(options: LoadPricingOptions = {}): Pricing {
   const today = new Date().toISOString().slice(0, 10);
   for (const o of config.prices ?? []) applyPriceOverride(prices, o, config.file, today);
   for (const [provider, models] of Object.entries(config.requestPrices ?? {})) {
-    for (const [model, usd] of Object.entries(models)) applyRequestPrice(prices, provider, model, usd, config.file, today);
+    for (const [model, usd] of Object.entries(models))
+      applyRequestPrice(prices, provider, model, usd, config.file, today);
   }
   const index = buildIndex(prices, sources.ratios.families);
   const eq = sources.equivalence;
   const classes = { ...eq.classes, ...config.equivalence?.classes };
   const modelEquivalence: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...eq.models, ...config.equivalence?.models })) modelEquivalence[k.toLowerCase()] = v.toLowerCase();
+  for (const [k, v] of Object.entries({ ...eq.models, ...config.equivalence?.models }))
+    modelEquivalence[k.toLowerCase()] = v.toLowerCase();
   const scenarios = resolveScenarios(config.scenarios, eq.scenarios);
   for (const s of scenarios) {
     // Not fatal (the data may simply lack the provider), but a typo would silently give no_model.
-    if (!index.providers().includes(s.provider)) diag.warn(`tokentax: scenario "${s.id}" names provider "${s.provider}", which the pricing data does not know; it will be infeasible (no_model)`);
+    if (!index.providers().includes(s.provider))
+      diag.warn(
+        `tokentax: scenario "${s.id}" names provider "${s.provider}", which the pricing data does not know; it will be infeasible (no_model)`,
+      );
   }
   return {
     version: prices.version,
@@ -142,12 +155,28 @@ function applyPriceOverride(prices: PricesFile, o: PriceOverride, file: string |
   }
 }
 
-function applyRequestPrice(prices: PricesFile, provider: string, model: string, usd: number, file: string | undefined, today: string): void {
+function applyRequestPrice(
+  prices: PricesFile,
+  provider: string,
+  model: string,
+  usd: number,
+  file: string | undefined,
+  today: string,
+): void {
   ensureProvider(prices, provider);
   const m = findModel(prices, provider, model);
-  const period: PricePeriodData = { per_request: usd, source: file ? `user config ${file}` : 'user config', retrieved: today };
+  const period: PricePeriodData = {
+    per_request: usd,
+    source: file ? `user config ${file}` : 'user config',
+    retrieved: today,
+  };
   if (!m) {
-    prices.providers[provider].models.push({ id: model, aliases: [model.toLowerCase()], tokenizer: 'o200k', prices: [period] });
+    prices.providers[provider].models.push({
+      id: model,
+      aliases: [model.toLowerCase()],
+      tokenizer: 'o200k',
+      prices: [period],
+    });
     return;
   }
   m.prices = [period];

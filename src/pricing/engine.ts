@@ -42,19 +42,26 @@ interface ScenarioNames {
 
 function unpricedReason(failure: number): string {
   switch (failure) {
-    case PriceFailure.MissingUsage: return UNPRICED.missingUsage;
-    case PriceFailure.InvalidUsage: return UNPRICED.invalidUsage;
-    case PriceFailure.UnsupportedUnit: return UNPRICED.unsupportedUnit;
-    default: return UNPRICED.noPrice;
+    case PriceFailure.MissingUsage:
+      return UNPRICED.missingUsage;
+    case PriceFailure.InvalidUsage:
+      return UNPRICED.invalidUsage;
+    case PriceFailure.UnsupportedUnit:
+      return UNPRICED.unsupportedUnit;
+    default:
+      return UNPRICED.noPrice;
   }
 }
 
 function infeasibleReason(failure: number): string {
   switch (failure) {
     case PriceFailure.MissingUsage:
-    case PriceFailure.InvalidUsage: return INFEASIBLE.missingUsage;
-    case PriceFailure.UnsupportedUnit: return INFEASIBLE.unsupportedOperation;
-    default: return INFEASIBLE.noPrice;
+    case PriceFailure.InvalidUsage:
+      return INFEASIBLE.missingUsage;
+    case PriceFailure.UnsupportedUnit:
+      return INFEASIBLE.unsupportedOperation;
+    default:
+      return INFEASIBLE.noPrice;
   }
 }
 
@@ -62,7 +69,12 @@ function infeasibleReason(failure: number): string {
 export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[] = pricing.scenarios): PriceSpan {
   const index = pricing.index;
   const version = pricing.version;
-  const names: ScenarioNames[] = scenarios.map((s) => ({ id: s.id, usd: scenarioCostAttr(s.id), model: scenarioModelAttr(s.id), infeasible: scenarioInfeasibleAttr(s.id) }));
+  const names: ScenarioNames[] = scenarios.map((s) => ({
+    id: s.id,
+    usd: scenarioCostAttr(s.id),
+    model: scenarioModelAttr(s.id),
+    infeasible: scenarioInfeasibleAttr(s.id),
+  }));
   const standIns = createStandInResolver(pricing, scenarios);
   const u = newUsage(); // scratch, reused: the engine is synchronous and never re-entered
   let reported = false;
@@ -175,7 +187,10 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     } catch (err) {
       if (!reported) {
         reported = true;
-        diag.error('tokentax: the cost engine failed on a span; such spans get tokentax.cost.unpriced=internal_error', err);
+        diag.error(
+          'tokentax: the cost engine failed on a span; such spans get tokentax.cost.unpriced=internal_error',
+          err,
+        );
       }
       return { [ATTR_PRICING_VERSION]: version, [ATTR_COST_UNPRICED]: UNPRICED.internalError };
     }

@@ -19,7 +19,10 @@ const DEFAULT_CLASS = 'frontier_chat';
 
 export type StandIns = ReadonlyArray<ModelEntry | undefined>;
 
-export function createStandInResolver(pricing: Pricing, scenarios: readonly Scenario[]): (actual: ModelEntry, operation: string | undefined) => StandIns {
+export function createStandInResolver(
+  pricing: Pricing,
+  scenarios: readonly Scenario[],
+): (actual: ModelEntry, operation: string | undefined) => StandIns {
   const memo = new Map<ModelEntry, Map<string, StandIns>>();
   const NO_OP = '';
 
@@ -27,7 +30,9 @@ export function createStandInResolver(pricing: Pricing, scenarios: readonly Scen
     const index = pricing.index;
     if (s.model) return index.lookup(s.provider, s.model);
     let cls = actual.class;
-    const mapped = pricing.modelEquivalence[actual.id.toLowerCase()] ?? (actual.canonical ? pricing.modelEquivalence[actual.canonical] : undefined);
+    const mapped =
+      pricing.modelEquivalence[actual.id.toLowerCase()] ??
+      (actual.canonical ? pricing.modelEquivalence[actual.canonical] : undefined);
     if (mapped !== undefined && pricing.classes[mapped]) {
       cls = mapped;
     } else {

@@ -60,7 +60,8 @@ export function buildIndex(prices: PricesFile, families: Record<string, number>)
   }
   const providerAliases = new Map<string, string>();
   for (const id of byProvider.keys()) providerAliases.set(id, id);
-  for (const [alias, id] of Object.entries(prices.provider_aliases ?? {})) if (byProvider.has(id)) providerAliases.set(alias.toLowerCase(), id);
+  for (const [alias, id] of Object.entries(prices.provider_aliases ?? {}))
+    if (byProvider.has(id)) providerAliases.set(alias.toLowerCase(), id);
 
   const providerMemo = new Map<string, string | null>();
   const memo = new Map<string, Map<string, ModelEntry | null>>();
@@ -168,6 +169,10 @@ function toPeriod(p: PricePeriodData): PricePeriod {
     minAudioMinutes: (p.min_audio_seconds ?? 0) / 60,
     minUsd: p.min_usd ?? 0,
     tiers: p.tiers?.slice().sort((a, b) => a.min_input_tokens - b.min_input_tokens),
-    tokenMetered: p.input_mtok !== undefined || p.output_mtok !== undefined || p.cached_input_mtok !== undefined || p.cache_write_mtok !== undefined,
+    tokenMetered:
+      p.input_mtok !== undefined ||
+      p.output_mtok !== undefined ||
+      p.cached_input_mtok !== undefined ||
+      p.cache_write_mtok !== undefined,
   };
 }

@@ -77,10 +77,20 @@ export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, to
     const pWrite = tier?.cache_write_mtok ?? period.cacheWriteMtok ?? pIn;
     const pOut = tier?.output_mtok ?? period.outputMtok;
     const uncached = input - read - write;
-    if ((uncached > 0 && pIn === undefined) || (read > 0 && pRead === undefined) || (write > 0 && pWrite === undefined) || (output > 0 && pOut === undefined)) {
+    if (
+      (uncached > 0 && pIn === undefined) ||
+      (read > 0 && pRead === undefined) ||
+      (write > 0 && pWrite === undefined) ||
+      (output > 0 && pOut === undefined)
+    ) {
       return -PriceFailure.UnsupportedUnit;
     }
-    usd += ((uncached > 0 ? uncached * pIn! : 0) + (read > 0 ? read * pRead! : 0) + (write > 0 ? write * pWrite! : 0) + (output > 0 ? output * pOut! : 0)) / 1e6;
+    usd +=
+      ((uncached > 0 ? uncached * pIn! : 0) +
+        (read > 0 ? read * pRead! : 0) +
+        (write > 0 ? write * pWrite! : 0) +
+        (output > 0 ? output * pOut! : 0)) /
+      1e6;
   }
   if (period.perRequest === null) return -PriceFailure.NoPrice;
   if (period.perRequest !== undefined) usd += period.perRequest;
@@ -93,7 +103,8 @@ export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, to
   }
   if (period.perAudioMinute !== undefined) {
     if (u.audioMinutes < 0) return u.audioMinutes === MISSING ? -PriceFailure.MissingUsage : -PriceFailure.InvalidUsage;
-    const minutes = u.audioMinutes > 0 && u.audioMinutes < period.minAudioMinutes ? period.minAudioMinutes : u.audioMinutes;
+    const minutes =
+      u.audioMinutes > 0 && u.audioMinutes < period.minAudioMinutes ? period.minAudioMinutes : u.audioMinutes;
     usd += period.perAudioMinute * minutes;
   }
   return usd < period.minUsd ? period.minUsd : usd;

@@ -47,7 +47,13 @@ export interface CostProcessorOptions {
 export class CostEnricher {
   private engine: PriceSpan | undefined;
   /** Per scenario: its attribute names and cached metric attributes by stand-in model. */
-  private scenarios: Array<{ id: string; provider: string; usd: string; model: string; metricAttrs: Map<string, Attributes> }> = [];
+  private scenarios: Array<{
+    id: string;
+    provider: string;
+    usd: string;
+    model: string;
+    metricAttrs: Map<string, Attributes>;
+  }> = [];
   private failed = false;
   private metricFailureReported = false;
   private counter: PreSummedCounter | undefined;
@@ -75,8 +81,15 @@ export class CostEnricher {
   private load(): PriceSpan | undefined {
     try {
       const given = this.options.pricing;
-      const pricing = typeof given === 'function' ? given() : (given ?? loadPricing({ config: resolveConfig(this.options.config) }));
-      this.scenarios = pricing.scenarios.map((s: Scenario) => ({ id: s.id, provider: s.provider, usd: scenarioCostAttr(s.id), model: scenarioModelAttr(s.id), metricAttrs: new Map() }));
+      const pricing =
+        typeof given === 'function' ? given() : (given ?? loadPricing({ config: resolveConfig(this.options.config) }));
+      this.scenarios = pricing.scenarios.map((s: Scenario) => ({
+        id: s.id,
+        provider: s.provider,
+        usd: scenarioCostAttr(s.id),
+        model: scenarioModelAttr(s.id),
+        metricAttrs: new Map(),
+      }));
       this.engine = createCostEngine(pricing);
       return this.engine;
     } catch (err) {
@@ -108,12 +121,16 @@ export class CostEnricher {
       if (typeof actual === 'number') {
         let byModel = this.actualAttrs.get(provider);
         if (!byModel) this.actualAttrs.set(provider, (byModel = new Map()));
-        counter.add(actual, cachedAttrs(byModel, CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
+        counter.add(
+          actual,
+          cachedAttrs(byModel, CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider),
+        );
       }
       for (const s of this.scenarios) {
         const usd = cost[s.usd];
         const model = cost[s.model];
-        if (typeof usd === 'number' && typeof model === 'string') counter.add(usd, cachedAttrs(s.metricAttrs, s.id, model, s.provider));
+        if (typeof usd === 'number' && typeof model === 'string')
+          counter.add(usd, cachedAttrs(s.metricAttrs, s.id, model, s.provider));
       }
     } catch (err) {
       // Once, not per span: a broken meter would otherwise log on every call.
@@ -129,7 +146,11 @@ export class CostEnricher {
 function cachedAttrs(byModel: Map<string, Attributes>, scenario: string, model: string, provider: string): Attributes {
   let a = byModel.get(model);
   if (!a) {
-    a = Object.freeze({ [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: model, [ATTR_METRIC_PROVIDER]: provider });
+    a = Object.freeze({
+      [ATTR_METRIC_SCENARIO]: scenario,
+      [ATTR_METRIC_MODEL]: model,
+      [ATTR_METRIC_PROVIDER]: provider,
+    });
     if (byModel.size < 1000) byModel.set(model, a);
   }
   return a;
@@ -178,7 +199,10 @@ export class TokentaxCostProcessor implements SpanProcessor {
 export class CostEnrichingExporter implements SpanExporter {
   private readonly enricher: CostEnricher;
 
-  constructor(private readonly exporter: SpanExporter, options: CostProcessorOptions = {}) {
+  constructor(
+    private readonly exporter: SpanExporter,
+    options: CostProcessorOptions = {},
+  ) {
     this.enricher = new CostEnricher(options);
   }
 
@@ -189,7 +213,9 @@ export class CostEnrichingExporter implements SpanExporter {
         const cost = this.enricher.enrich(span.attributes, hrToMs(span.startTime));
         if (!cost) return span;
         // A view over the original span: prototype methods (spanContext) keep working.
-        return Object.create(span, { attributes: { value: { ...span.attributes, ...cost }, enumerable: true } }) as ReadableSpan;
+        return Object.create(span, {
+          attributes: { value: { ...span.attributes, ...cost }, enumerable: true },
+        }) as ReadableSpan;
       });
     } catch (err) {
       diag.debug('tokentax: spans exported without cost', err);

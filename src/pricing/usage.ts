@@ -39,12 +39,37 @@ import {
   OPERATION,
 } from '../semconv';
 
-export const INPUT_NAMES = [ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_PROMPT_TOKENS, ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT] as const;
-export const OUTPUT_NAMES = [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_GEN_AI_USAGE_COMPLETION_TOKENS, ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION] as const;
-export const CACHE_READ_NAMES = [ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OPENLLMETRY, ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_READ] as const;
-export const CACHE_WRITE_NAMES = [ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OPENLLMETRY, ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE] as const;
-export const PROVIDER_NAMES = [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_SYSTEM, ATTR_OPENINFERENCE_PROVIDER, ATTR_OPENINFERENCE_SYSTEM] as const;
-export const MODEL_NAMES = [ATTR_GEN_AI_RESPONSE_MODEL, ATTR_GEN_AI_REQUEST_MODEL, ATTR_OPENINFERENCE_MODEL_NAME] as const;
+export const INPUT_NAMES = [
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT,
+] as const;
+export const OUTPUT_NAMES = [
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION,
+] as const;
+export const CACHE_READ_NAMES = [
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OPENLLMETRY,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_READ,
+] as const;
+export const CACHE_WRITE_NAMES = [
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OPENLLMETRY,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE,
+] as const;
+export const PROVIDER_NAMES = [
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_OPENINFERENCE_PROVIDER,
+  ATTR_OPENINFERENCE_SYSTEM,
+] as const;
+export const MODEL_NAMES = [
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_OPENINFERENCE_MODEL_NAME,
+] as const;
 
 /** Token counts: a number >= 0, MISSING (-1) when no attribute is present, INVALID (-2) when one is unusable. */
 export const MISSING = -1;
@@ -70,8 +95,17 @@ export interface SpanUsage {
 
 export function newUsage(): SpanUsage {
   return {
-    input: MISSING, output: MISSING, cacheRead: MISSING, cacheWrite: MISSING, images: MISSING, audioMinutes: MISSING,
-    imageQuality: undefined, imageSize: undefined, operation: undefined, attributes: {}, extrasRead: false,
+    input: MISSING,
+    output: MISSING,
+    cacheRead: MISSING,
+    cacheWrite: MISSING,
+    images: MISSING,
+    audioMinutes: MISSING,
+    imageQuality: undefined,
+    imageSize: undefined,
+    operation: undefined,
+    attributes: {},
+    extrasRead: false,
   };
 }
 
@@ -143,7 +177,8 @@ export function readExtras(u: SpanUsage): void {
  * present but unusable, or cached parts larger than the input they are part of).
  */
 export function tokenState(u: SpanUsage): 'ok' | 'missing' | 'invalid' {
-  if (u.input === INVALID || u.output === INVALID || u.cacheRead === INVALID || u.cacheWrite === INVALID) return 'invalid';
+  if (u.input === INVALID || u.output === INVALID || u.cacheRead === INVALID || u.cacheWrite === INVALID)
+    return 'invalid';
   if (u.input === MISSING || u.output === MISSING) return 'missing';
   const read = u.cacheRead > 0 ? u.cacheRead : 0;
   const write = u.cacheWrite > 0 ? u.cacheWrite : 0;

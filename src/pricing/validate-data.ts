@@ -29,7 +29,10 @@ export interface DataFileNames {
 }
 
 /** Throws PricingDataError naming the file and field of the first problem found. */
-export function validatePricingSources(sources: { prices: unknown; ratios: unknown; equivalence: unknown }, files: DataFileNames): void {
+export function validatePricingSources(
+  sources: { prices: unknown; ratios: unknown; equivalence: unknown },
+  files: DataFileNames,
+): void {
   validatePrices(sources.prices, files.prices);
   validateRatios(sources.ratios, files.ratios);
   validateEquivalence(sources.equivalence, files.equivalence);
@@ -40,17 +43,24 @@ function checks(file: string) {
     throw new PricingDataError(file, path, expected, got);
   };
   const obj = (v: unknown, path: string): Record<string, unknown> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(path, 'an object', v);
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : fail(path, 'an object', v);
   const arr = (v: unknown, path: string): unknown[] => (Array.isArray(v) ? v : fail(path, 'a list', v));
   const str: Check = (v, path) => void (typeof v === 'string' && v !== '' ? v : fail(path, 'a non-empty string', v));
-  const num: Check = (v, path) => void (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(path, 'a finite number >= 0', v));
-  const optional = (check: Check): Check => (v, path) => {
-    if (v !== undefined) check(v, path);
-  };
+  const num: Check = (v, path) =>
+    void (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(path, 'a finite number >= 0', v));
+  const optional =
+    (check: Check): Check =>
+    (v, path) => {
+      if (v !== undefined) check(v, path);
+    };
   const strings: Check = (v, path) => arr(v, path).forEach((s, i) => str(s, `${path}[${i}]`));
-  const recordOf = (check: Check): Check => (v, path) => {
-    for (const [k, x] of Object.entries(obj(v, path))) check(x, `${path}.${k}`);
-  };
+  const recordOf =
+    (check: Check): Check =>
+    (v, path) => {
+      for (const [k, x] of Object.entries(obj(v, path))) check(x, `${path}.${k}`);
+    };
   return { fail, obj, arr, str, num, optional, strings, recordOf };
 }
 
@@ -74,17 +84,23 @@ function validatePrices(raw: unknown, file: string): void {
       c.optional(c.strings)(model.prefixes, `${mp}.prefixes`);
       for (const k of ['canonical', 'class', 'tokenizer']) c.optional(c.str)(model[k], `${mp}.${k}`);
       for (const k of ['window', 'max_input']) c.optional(c.num)(model[k], `${mp}.${k}`);
-      c.arr(model.prices, `${mp}.prices`).forEach((period, j) => validatePeriod(c, c.obj(period, `${mp}.prices[${j}]`), `${mp}.prices[${j}]`));
+      c.arr(model.prices, `${mp}.prices`).forEach((period, j) =>
+        validatePeriod(c, c.obj(period, `${mp}.prices[${j}]`), `${mp}.prices[${j}]`),
+      );
     });
   }
 }
 
 function validatePeriod(c: ReturnType<typeof checks>, p: Record<string, unknown>, path: string): void {
   const from = p.effective_from;
-  if (from !== undefined && (typeof from !== 'string' || !DATE.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`)))) {
+  if (
+    from !== undefined &&
+    (typeof from !== 'string' || !DATE.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`)))
+  ) {
     c.fail(`${path}.effective_from`, 'a date YYYY-MM-DD', from);
   }
-  for (const k of [...TOKEN_PRICES, 'per_audio_minute', 'min_audio_seconds', 'min_usd']) c.optional(c.num)(p[k], `${path}.${k}`);
+  for (const k of [...TOKEN_PRICES, 'per_audio_minute', 'min_audio_seconds', 'min_usd'])
+    c.optional(c.num)(p[k], `${path}.${k}`);
   if (p.per_request !== null) c.optional(c.num)(p.per_request, `${path}.per_request`);
   if (typeof p.per_image !== 'number') c.optional(c.recordOf(c.num))(p.per_image, `${path}.per_image`);
   else c.num(p.per_image, `${path}.per_image`);

@@ -6,7 +6,14 @@
 import type { Scenario } from '../contracts';
 import type { Pricing } from '../pricing';
 import { MODEL_NAMES, firstString, newUsage, readUsage, tokenState } from '../pricing/usage';
-import { ATTR_CONTEXT_RECYCLED_TOKENS, ATTR_CONTEXT_TURN, ATTR_CONVERSATION_KEY, ATTR_DUPLICATE, ATTR_GEN_AI_CONVERSATION_ID, INFEASIBLE } from '../semconv';
+import {
+  ATTR_CONTEXT_RECYCLED_TOKENS,
+  ATTR_CONTEXT_TURN,
+  ATTR_CONVERSATION_KEY,
+  ATTR_DUPLICATE,
+  ATTR_GEN_AI_CONVERSATION_ID,
+  INFEASIBLE,
+} from '../semconv';
 import { finishReport } from './finish';
 import type { InputSummary } from './input';
 import { QuantileSketch } from './sketch';
@@ -15,7 +22,8 @@ import type { SpanRecord } from './span-record';
 
 /** Prompt-size bins are sqrt(2) wide: bin k >= 1 holds [2^((k-1)/2), 2^(k/2)). */
 export const BIN_COUNT = 64;
-export const binOf = (tokens: number): number => (tokens < 1 ? 0 : Math.min(BIN_COUNT - 1, Math.floor(2 * Math.log2(tokens)) + 1));
+export const binOf = (tokens: number): number =>
+  tokens < 1 ? 0 : Math.min(BIN_COUNT - 1, Math.floor(2 * Math.log2(tokens)) + 1);
 export const MAX_TURN = 100;
 const MAX_MODELS = 200;
 
@@ -102,7 +110,15 @@ export class ReportAccumulator {
       withoutUsage: 0,
       overall: new ModelStats(),
       byModel: new Map(),
-      columns: Array.from({ length: n }, () => ({ bill: 0, priced: 0, reasons: new Map(), models: new Map(), flatSeen: false, lastChecked: undefined, servable: 0 })),
+      columns: Array.from({ length: n }, () => ({
+        bill: 0,
+        priced: 0,
+        reasons: new Map(),
+        models: new Map(),
+        flatSeen: false,
+        lastChecked: undefined,
+        servable: 0,
+      })),
       pairSum: rows(n),
       pairCount: rows(n),
       binRequests: new Float64Array(BIN_COUNT),
@@ -151,7 +167,8 @@ export class ReportAccumulator {
       const col = g.columns[i];
       const usd = c.usd[i];
       const m = i === 0 ? model : c.model[i]; // "actual": the model called; scenarios: their stand-ins
-      if (m !== undefined && (col.models.has(m) || col.models.size < MAX_MODELS)) col.models.set(m, (col.models.get(m) ?? 0) + 1);
+      if (m !== undefined && (col.models.has(m) || col.models.size < MAX_MODELS))
+        col.models.set(m, (col.models.get(m) ?? 0) + 1);
       if (!col.flatSeen && m !== undefined && m !== col.lastChecked) {
         col.lastChecked = m; // stand-ins repeat: look each up once in a row
         if (c.flatPrice(i, m, span.startMs).flat) col.flatSeen = true;
@@ -197,7 +214,8 @@ export class ReportAccumulator {
     if (!m) {
       m = new ModelStats();
       if (g.byModel.size < MAX_MODELS) g.byModel.set(model, m);
-      else m = g.byModel.get('(other models)') ?? g.byModel.set('(other models)', new ModelStats()).get('(other models)')!;
+      else
+        m = g.byModel.get('(other models)') ?? g.byModel.set('(other models)', new ModelStats()).get('(other models)')!;
     }
     for (const s of [g.overall, m]) {
       s.requests++;
@@ -221,7 +239,18 @@ export class ReportAccumulator {
     {
       let conv = g.conversations.get(key);
       if (!conv) {
-        conv = { turns: 0, firstMs: Infinity, firstInput: NaN, lastMs: -Infinity, lastInput: NaN, inputTokens: 0, cost: new Float64Array(n), unpriced: new Uint32Array(n), firstTurnInput: NaN, firstCost: new Float64Array(n).fill(NaN) };
+        conv = {
+          turns: 0,
+          firstMs: Infinity,
+          firstInput: NaN,
+          lastMs: -Infinity,
+          lastInput: NaN,
+          inputTokens: 0,
+          cost: new Float64Array(n),
+          unpriced: new Uint32Array(n),
+          firstTurnInput: NaN,
+          firstCost: new Float64Array(n).fill(NaN),
+        };
         g.conversations.set(key, conv);
       }
       conv.turns++;

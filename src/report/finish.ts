@@ -3,7 +3,16 @@ import { INFEASIBLE } from '../semconv';
 import type { Aggregates, ConversationStats, ModelStats } from './analyse';
 import type { InputSummary } from './input';
 import { recommend } from './recommend';
-import type { ConversationRow, Distribution, FlatAnalysis, ProfileRow, ReportData, ScenarioBill, SizeBin, TurnRow } from './report-data';
+import type {
+  ConversationRow,
+  Distribution,
+  FlatAnalysis,
+  ProfileRow,
+  ReportData,
+  ScenarioBill,
+  SizeBin,
+  TurnRow,
+} from './report-data';
 import type { QuantileSketch } from './sketch';
 
 const TOP_CONVERSATIONS = 20;
@@ -21,7 +30,14 @@ function distribution(s: QuantileSketch): Distribution {
 }
 
 function profileRow(model: string, m: ModelStats): ProfileRow {
-  return { model, requests: m.requests, input: distribution(m.input), output: distribution(m.output), large: m.large, largeShare: m.requests ? m.large / m.requests : 0 };
+  return {
+    model,
+    requests: m.requests,
+    input: distribution(m.input),
+    output: distribution(m.output),
+    large: m.large,
+    largeShare: m.requests ? m.large / m.requests : 0,
+  };
 }
 
 const binFrom = (k: number): number => (k === 0 ? 0 : Math.round(2 ** ((k - 1) / 2)));
@@ -43,7 +59,8 @@ function crossing(g: Aggregates, j: number, price: number): number | null {
     const mean = g.binCost[j][k] / count;
     const x = Math.sqrt(Math.max(1, binFrom(k)) * binTo(k)); // geometric middle of the bin
     if (mean >= price) {
-      if (prevX === undefined || prevY === undefined || mean === prevY) return Math.round(prevX === undefined ? binFrom(k) : x);
+      if (prevX === undefined || prevY === undefined || mean === prevY)
+        return Math.round(prevX === undefined ? binFrom(k) : x);
       return Math.round(prevX + ((price - prevY) / (mean - prevY)) * (x - prevX));
     }
     prevX = x;
@@ -69,7 +86,13 @@ function flatAnalysis(g: Aggregates, i: number, kinds: ScenarioBill['kind'][]): 
     servable: col.servable,
     notServable: col.reasons.get(INFEASIBLE.contextWindow) ?? 0,
     versus,
-    breakEven: best ? { pricePerRequest: best.pricePerRequest, versus: best.id, promptTokens: crossing(g, g.ids.indexOf(best.id), best.pricePerRequest) } : undefined,
+    breakEven: best
+      ? {
+          pricePerRequest: best.pricePerRequest,
+          versus: best.id,
+          promptTokens: crossing(g, g.ids.indexOf(best.id), best.pricePerRequest),
+        }
+      : undefined,
     configuredPrice,
     winsAbovePromptTokens: winsAbove,
   };
@@ -82,7 +105,10 @@ export function finishReport(g: Aggregates, inputs: InputSummary[]): ReportData 
     id: ids[i],
     provider: i === 0 ? undefined : g.scenarios[i - 1].provider,
     kind: kinds[i],
-    models: [...c.models.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([m]) => m),
+    models: [...c.models.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([m]) => m),
     bill: c.bill,
     priced: c.priced,
     notServed: c.reasons.get(INFEASIBLE.contextWindow) ?? 0,
@@ -113,7 +139,13 @@ export function finishReport(g: Aggregates, inputs: InputSummary[]): ReportData 
   ranked.sort((a, b) => Number(b.c.turns > 1) - Number(a.c.turns > 1) || b.rank - a.rank || b.c.turns - a.c.turns);
   // Rows only for the conversations listed: there may be millions.
   const convs: ConversationRow[] = ranked.slice(0, TOP_CONVERSATIONS).map(({ key, c }) => ({
-    key, turns: c.turns, firstInput: c.firstInput, lastInput: c.lastInput, inputTokens: c.inputTokens, cost: record(ids, c.cost), unpriced: record(ids, c.unpriced),
+    key,
+    turns: c.turns,
+    firstInput: c.firstInput,
+    lastInput: c.lastInput,
+    inputTokens: c.inputTokens,
+    cost: record(ids, c.cost),
+    unpriced: record(ids, c.unpriced),
   }));
 
   const byTurn: TurnRow[] = [];
@@ -136,8 +168,14 @@ export function finishReport(g: Aggregates, inputs: InputSummary[]): ReportData 
       from: binFrom(k),
       to: binTo(k),
       requests: g.binRequests[k],
-      cost: record(ids, g.binCost.map((row) => row[k])),
-      priced: record(ids, g.binPriced.map((row) => row[k])),
+      cost: record(
+        ids,
+        g.binCost.map((row) => row[k]),
+      ),
+      priced: record(
+        ids,
+        g.binPriced.map((row) => row[k]),
+      ),
     });
   }
 
@@ -150,9 +188,22 @@ export function finishReport(g: Aggregates, inputs: InputSummary[]): ReportData 
     largeThreshold: g.largeThreshold,
     profile: { overall: profileRow('all models', g.overall), byModel },
     scenarios,
-    conversations: { count: g.conversations.size, multiTurn, requestsWithout: g.requestsWithoutConversation, top: convs.slice(0, TOP_CONVERSATIONS), byTurn },
-    recycled: { tokens: g.recycledTokens, inputTokens: g.inputTokens, share: g.inputTokens ? g.recycledTokens / g.inputTokens : 0, cost: record(ids, g.recycledCost) },
-    flat: kinds.map((k, i) => (k === 'flat' ? flatAnalysis(g, i, kinds) : undefined)).filter((f): f is FlatAnalysis => f !== undefined),
+    conversations: {
+      count: g.conversations.size,
+      multiTurn,
+      requestsWithout: g.requestsWithoutConversation,
+      top: convs.slice(0, TOP_CONVERSATIONS),
+      byTurn,
+    },
+    recycled: {
+      tokens: g.recycledTokens,
+      inputTokens: g.inputTokens,
+      share: g.inputTokens ? g.recycledTokens / g.inputTokens : 0,
+      cost: record(ids, g.recycledCost),
+    },
+    flat: kinds
+      .map((k, i) => (k === 'flat' ? flatAnalysis(g, i, kinds) : undefined))
+      .filter((f): f is FlatAnalysis => f !== undefined),
     sizeBins,
     recommendation: [],
   };

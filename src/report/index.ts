@@ -27,7 +27,9 @@ export async function createReport(inputs: readonly string[], options: ReportOpt
   const sink = acc.add.bind(acc);
   const summaries: InputSummary[] = [];
   for (let i = 0; i < inputs.length; i++) {
-    const progress: ProgressFn | undefined = options.onProgress ? (read, total) => options.onProgress!(i, read, total) : undefined;
+    const progress: ProgressFn | undefined = options.onProgress
+      ? (read, total) => options.onProgress!(i, read, total)
+      : undefined;
     summaries.push(await readInput(inputs[i], sink, progress));
   }
   return acc.finish(summaries);

@@ -14,7 +14,6 @@ import { ReportInputError } from './errors';
 
 export { ReportInputError };
 
-
 export interface CorruptLine {
   line: number;
   reason: string;
@@ -113,7 +112,13 @@ async function looksLikeJaeger(path: string): Promise<boolean> {
 }
 
 /** OTLP lines from any readable stream; `size` (bytes) only drives the progress bar. */
-async function readLines(source: string, stream: NodeJS.ReadableStream & { bytesRead?: number }, sink: SpanSink, size: number, progress?: ProgressFn): Promise<InputSummary> {
+async function readLines(
+  source: string,
+  stream: NodeJS.ReadableStream & { bytesRead?: number },
+  sink: SpanSink,
+  size: number,
+  progress?: ProgressFn,
+): Promise<InputSummary> {
   const s = summary(source, 'otlp-jsonl');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;

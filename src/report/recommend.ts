@@ -6,7 +6,10 @@ import type { ReportData, ScenarioBill } from './report-data';
 export function recommend(r: ReportData): string[] {
   const out: string[] = [];
   const total = r.profile.overall.requests;
-  if (r.spans.genai === 0) return ['No GenAI spans found in the input: nothing to compare. Is tokentax (or another GenAI instrumentation) recording spans?'];
+  if (r.spans.genai === 0)
+    return [
+      'No GenAI spans found in the input: nothing to compare. Is tokentax (or another GenAI instrumentation) recording spans?',
+    ];
   const actual = r.scenarios.find((s) => s.id === ACTUAL);
   const token = r.scenarios.filter((s) => s.kind === 'token' && s.priced > 0);
   // Like for like: each scenario against what the same requests actually cost.
@@ -14,7 +17,9 @@ export function recommend(r: ReportData): string[] {
   const comparable = token.filter((s) => Number.isFinite(ratio(s)));
   if (actual && actual.priced > 0 && comparable.length) {
     const best = [...comparable].sort((a, b) => ratio(a) - ratio(b))[0];
-    const left = Object.entries(best.reasons).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
+    const left = Object.entries(best.reasons)
+      .map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
+      .join(', ');
     if (ratio(best) < 1) {
       out.push(
         `${best.id} is the cheapest token-metered option for this traffic: ${usd(best.bill)} for the ${plural(best.priced, 'request')} it can price, ` +
@@ -27,10 +32,15 @@ export function recommend(r: ReportData): string[] {
     }
   } else if (token.length) {
     const best = [...token].sort((a, b) => a.bill - b.bill)[0];
-    out.push(`${best.id} has the lowest token-metered bill for this traffic: ${usd(best.bill)} (what was actually paid is not priced).`);
+    out.push(
+      `${best.id} has the lowest token-metered bill for this traffic: ${usd(best.bill)} (what was actually paid is not priced).`,
+    );
   }
   for (const s of token) {
-    if (s.notServed > 0) out.push(`${s.id} cannot serve ${plural(s.notServed, 'request')} of this traffic (context window): its bill leaves them out.`);
+    if (s.notServed > 0)
+      out.push(
+        `${s.id} cannot serve ${plural(s.notServed, 'request')} of this traffic (context window): its bill leaves them out.`,
+      );
   }
   for (const f of r.flat) {
     if (!f.breakEven) continue;
@@ -49,11 +59,14 @@ export function recommend(r: ReportData): string[] {
           : `Flat pricing pays off for prompts above about ${tokens(f.winsAbovePromptTokens)} input tokens: route those to ${f.id}, keep the rest token-metered.`,
       );
     }
-    if (f.notServable > 0) out.push(`${f.id} cannot serve ${plural(f.notServable, 'request')} of this traffic (context window).`);
+    if (f.notServable > 0)
+      out.push(`${f.id} cannot serve ${plural(f.notServable, 'request')} of this traffic (context window).`);
   }
   const large = r.profile.overall.largeShare;
   if (large >= 0.1) {
-    out.push(`${pct(large)} of requests send ${tokens(r.largeThreshold)}+ input tokens: input price and context window matter more than output price for you.`);
+    out.push(
+      `${pct(large)} of requests send ${tokens(r.largeThreshold)}+ input tokens: input price and context window matter more than output price for you.`,
+    );
   }
   if (r.recycled.share >= 0.3) {
     const paid = r.recycled.cost[ACTUAL];
@@ -63,6 +76,7 @@ export function recommend(r: ReportData): string[] {
         `: trimming or summarising history, or a provider with prompt caching, cuts that directly.`,
     );
   }
-  if (total > 0 && total < 50) out.push(`Based on only ${plural(total, 'request')}: record more traffic before deciding.`);
+  if (total > 0 && total < 50)
+    out.push(`Based on only ${plural(total, 'request')}: record more traffic before deciding.`);
   return out;
 }

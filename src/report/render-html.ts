@@ -21,25 +21,58 @@ export function renderHtml(r: ReportData): string {
   const o = r.profile.overall;
   const priced = r.scenarios.filter((s) => s.priced > 0);
   const profileRows = [o, ...(r.profile.byModel.length > 1 ? r.profile.byModel : [])].map((p) => [
-    p.model, String(p.requests), tokens(p.input.p50), tokens(p.input.p90), tokens(p.input.p99), tokens(p.output.p50), tokens(p.output.p90), tokens(p.output.p99), pct(p.largeShare),
+    p.model,
+    String(p.requests),
+    tokens(p.input.p50),
+    tokens(p.input.p90),
+    tokens(p.input.p99),
+    tokens(p.output.p50),
+    tokens(p.output.p90),
+    tokens(p.output.p99),
+    pct(p.largeShare),
   ]);
   const billRows = r.scenarios.map((s) => [
-    scenarioLabel(s), s.models.slice(0, 2).join(', '), s.priced ? usd(s.bill) : '-', String(s.priced), String(s.notServed),
-    Object.entries(s.reasons).filter(([k]) => k !== 'context_window').map(([k, n]) => `${n} ${k}`).join(', '),
+    scenarioLabel(s),
+    s.models.slice(0, 2).join(', '),
+    s.priced ? usd(s.bill) : '-',
+    String(s.priced),
+    String(s.notServed),
+    Object.entries(s.reasons)
+      .filter(([k]) => k !== 'context_window')
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', '),
   ]);
   const conv = r.conversations;
   // Multi-turn conversations are where context grows; single calls are listed only when alone.
   const listed = conv.multiTurn ? conv.top.filter((c) => c.turns > 1) : conv.top;
-  const convRows = listed.map((c) => [c.key, String(c.turns), `${tokens(c.firstInput)} → ${tokens(c.lastInput)}`, ...priced.map((s) => usd(c.cost[s.id]) + (c.unpriced[s.id] ? '*' : ''))]);
-  const turnRows = conv.byTurn.map((t) => [String(t.turn), String(t.requests), tokens(t.meanInput), ...priced.map((s) => usd(t.meanCost[s.id]))]);
+  const convRows = listed.map((c) => [
+    c.key,
+    String(c.turns),
+    `${tokens(c.firstInput)} → ${tokens(c.lastInput)}`,
+    ...priced.map((s) => usd(c.cost[s.id]) + (c.unpriced[s.id] ? '*' : '')),
+  ]);
+  const turnRows = conv.byTurn.map((t) => [
+    String(t.turn),
+    String(t.requests),
+    tokens(t.meanInput),
+    ...priced.map((s) => usd(t.meanCost[s.id])),
+  ]);
   const flat = r.flat
-    .map((f) => `<h3>${esc(f.id)}: flat per request</h3><p>${esc(
-      f.breakEven
-        ? `Break-even request price ${usd(f.breakEven.pricePerRequest)}: below it ${f.id} beats ${f.breakEven.versus} on the ${f.servable} requests it can serve.`
-        : 'No comparison available.',
-    )}${f.configuredPrice === undefined ? ' No price configured (none published).' : esc(` Configured price ${usd(f.configuredPrice)}.`)}${
-      typeof f.winsAbovePromptTokens === 'number' ? esc(` It wins on prompts above ~${tokens(f.winsAbovePromptTokens)} input tokens.`) : ''
-    }</p>${tableHtml(['versus', 'requests', 'average cost per request'], f.versus.map((v) => [v.id, String(v.requests), usd(v.pricePerRequest)]))}`)
+    .map(
+      (f) =>
+        `<h3>${esc(f.id)}: flat per request</h3><p>${esc(
+          f.breakEven
+            ? `Break-even request price ${usd(f.breakEven.pricePerRequest)}: below it ${f.id} beats ${f.breakEven.versus} on the ${f.servable} requests it can serve.`
+            : 'No comparison available.',
+        )}${f.configuredPrice === undefined ? ' No price configured (none published).' : esc(` Configured price ${usd(f.configuredPrice)}.`)}${
+          typeof f.winsAbovePromptTokens === 'number'
+            ? esc(` It wins on prompts above ~${tokens(f.winsAbovePromptTokens)} input tokens.`)
+            : ''
+        }</p>${tableHtml(
+          ['versus', 'requests', 'average cost per request'],
+          f.versus.map((v) => [v.id, String(v.requests), usd(v.pricePerRequest)]),
+        )}`,
+    )
     .join('');
   const corrupt = r.inputs.flatMap((i) => i.corrupt.map((c) => `${i.source} line ${c.line}: ${c.reason}`));
   return `<!doctype html>

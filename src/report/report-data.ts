@@ -67,7 +67,13 @@ export interface FlatAnalysis {
   /** Per token-metered column: average cost per request on the requests both can serve. */
   versus: Array<{ id: string; requests: number; pricePerRequest: number }>;
   /** The lowest of `versus`: below this request price the flat provider is cheapest for this traffic. */
-  breakEven: { pricePerRequest: number; versus: string; /** Prompt size where `versus` costs that much a request (null: none observed). */ promptTokens: number | null } | undefined;
+  breakEven:
+    | {
+        pricePerRequest: number;
+        versus: string;
+        /** Prompt size where `versus` costs that much a request (null: none observed). */ promptTokens: number | null;
+      }
+    | undefined;
   /** Mean configured request price, when one is configured. */
   configuredPrice: number | undefined;
   /** With a configured price: the prompt size (input tokens) above which a request is cheaper flat
@@ -92,7 +98,13 @@ export interface ReportData {
   largeThreshold: number;
   profile: { overall: ProfileRow; byModel: ProfileRow[] };
   scenarios: ScenarioBill[];
-  conversations: { count: number; multiTurn: number; requestsWithout: number; top: ConversationRow[]; byTurn: TurnRow[] };
+  conversations: {
+    count: number;
+    multiTurn: number;
+    requestsWithout: number;
+    top: ConversationRow[];
+    byTurn: TurnRow[];
+  };
   recycled: { tokens: number; inputTokens: number; share: number; cost: Record<string, number> };
   flat: FlatAnalysis[];
   sizeBins: SizeBin[];

@@ -46,7 +46,11 @@ export class SpanCoster {
     this.ids = [ACTUAL, ...scenarios.map((s) => s.id)];
     this.names = [
       { usd: ATTR_COST_USD, infeasible: ATTR_COST_UNPRICED, model: '' },
-      ...scenarios.map((s) => ({ usd: scenarioCostAttr(s.id), infeasible: scenarioInfeasibleAttr(s.id), model: scenarioModelAttr(s.id) })),
+      ...scenarios.map((s) => ({
+        usd: scenarioCostAttr(s.id),
+        infeasible: scenarioInfeasibleAttr(s.id),
+        model: scenarioModelAttr(s.id),
+      })),
     ];
     this.usd = new Float64Array(this.ids.length);
     this.reason = new Array<string | undefined>(this.ids.length);
@@ -72,7 +76,7 @@ export class SpanCoster {
       }
       this.usd[i] = typeof usd === 'number' && Number.isFinite(usd) ? usd : NaN;
       this.reason[i] = typeof why === 'string' ? why : undefined;
-      const m = n.model ? src[n.model] ?? a[n.model] : undefined;
+      const m = n.model ? (src[n.model] ?? a[n.model]) : undefined;
       this.model[i] = typeof m === 'string' ? m : undefined;
     }
   }
@@ -82,7 +86,14 @@ export class SpanCoster {
    * with the recycled tokens taken out of the input (and out of the cached part first: a resent
    * prefix is what a provider's cache holds). Written to `out` (NaN when a column is not priced).
    */
-  recycledCost(a: Attributes, timeMs: number, input: number, cacheRead: number, recycled: number, out: Float64Array): void {
+  recycledCost(
+    a: Attributes,
+    timeMs: number,
+    input: number,
+    cacheRead: number,
+    recycled: number,
+    out: Float64Array,
+  ): void {
     const full = this.computed ?? this.engine(a, timeMs);
     // Price the trimmed request on the same attributes object, restored right after: the engine is
     // synchronous and the object is the reader's own, so nothing else sees the change.

@@ -47,7 +47,9 @@ function xTicks(axis: Axis, minT: number, maxT: number, y: number): string {
     if (t < minT / 10) continue;
     const x = axis.x(t);
     if (x < 40 || x > W - 10) continue;
-    s += `<line x1="${x.toFixed(1)}" y1="${y}" x2="${x.toFixed(1)}" y2="${y + 5}" stroke="#888"/>` + text(x, y + 18, tokens(t), 'text-anchor="middle"');
+    s +=
+      `<line x1="${x.toFixed(1)}" y1="${y}" x2="${x.toFixed(1)}" y2="${y + 5}" stroke="#888"/>` +
+      text(x, y + 18, tokens(t), 'text-anchor="middle"');
   }
   return s;
 }
@@ -60,7 +62,8 @@ export function distributionChart(r: ReportData): string {
   const bottom = H - 40;
   const left = 50;
   const right = W - 60;
-  if (!bins.length) return `<svg class="chart" id="chart-distribution" viewBox="0 0 ${W} 40" width="${W}" height="40">${text(10, 25, 'no requests with token usage')}</svg>`;
+  if (!bins.length)
+    return `<svg class="chart" id="chart-distribution" viewBox="0 0 ${W} 40" width="${W}" height="40">${text(10, 25, 'no requests with token usage')}</svg>`;
   const minT = Math.max(1, bins[0].from);
   const maxT = bins[bins.length - 1].to;
   const axis = logAxis(minT, maxT, left, right);
@@ -77,19 +80,36 @@ export function distributionChart(r: ReportData): string {
   if (flat?.breakEven) {
     const id = flat.breakEven.versus;
     const price = flat.configuredPrice ?? flat.breakEven.pricePerRequest;
-    const pts = bins.filter((b) => b.priced[id] > 0).map((b) => ({ x: axis.x(Math.sqrt(Math.max(1, b.from) * b.to)), c: b.cost[id] / b.priced[id] }));
+    const pts = bins
+      .filter((b) => b.priced[id] > 0)
+      .map((b) => ({ x: axis.x(Math.sqrt(Math.max(1, b.from) * b.to)), c: b.cost[id] / b.priced[id] }));
     const maxC = Math.max(price * 1.5, ...pts.map((p) => p.c));
     const y = (c: number) => bottom - ((bottom - top) * c) / maxC;
-    if (pts.length) s += `<polyline class="series" fill="none" stroke="#e8590c" stroke-width="2" points="${pts.map((p) => `${p.x.toFixed(1)},${y(p.c).toFixed(1)}`).join(' ')}"/>`;
+    if (pts.length)
+      s += `<polyline class="series" fill="none" stroke="#e8590c" stroke-width="2" points="${pts.map((p) => `${p.x.toFixed(1)},${y(p.c).toFixed(1)}`).join(' ')}"/>`;
     s += `<line class="breakeven" x1="${left}" y1="${y(price).toFixed(1)}" x2="${right}" y2="${y(price).toFixed(1)}" stroke="#c92a2a" stroke-dasharray="6 4"/>`;
-    s += text(right - 4, y(price) - 6, `${flat.configuredPrice === undefined ? 'break-even' : 'configured'} ${flat.id} price ${usd(price)}/request`, 'text-anchor="end" fill="#c92a2a"');
-    s += text(right + 4, top + 10, `$/request`, 'fill="#e8590c"') + text(left + 250, 14, `line: mean cost per request on ${id}`, 'fill="#e8590c"');
+    s += text(
+      right - 4,
+      y(price) - 6,
+      `${flat.configuredPrice === undefined ? 'break-even' : 'configured'} ${flat.id} price ${usd(price)}/request`,
+      'text-anchor="end" fill="#c92a2a"',
+    );
+    s +=
+      text(right + 4, top + 10, `$/request`, 'fill="#e8590c"') +
+      text(left + 250, 14, `line: mean cost per request on ${id}`, 'fill="#e8590c"');
     s += text(right + 4, top + 24, usd(maxC), 'fill="#e8590c"');
     // Where a request costs the flat price on the token-metered option: flat wins to the right.
     const at = flat.configuredPrice === undefined ? flat.breakEven.promptTokens : flat.winsAbovePromptTokens;
     if (typeof at === 'number') {
       const x = axis.x(at);
-      s += `<line class="crossing" x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#c92a2a"/>` + text(x + 4, top + 40, `${flat.id} wins above ~${tokens(at)} tokens${flat.configuredPrice === undefined ? ' at that price' : ''}`, 'fill="#c92a2a"');
+      s +=
+        `<line class="crossing" x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#c92a2a"/>` +
+        text(
+          x + 4,
+          top + 40,
+          `${flat.id} wins above ~${tokens(at)} tokens${flat.configuredPrice === undefined ? ' at that price' : ''}`,
+          'fill="#c92a2a"',
+        );
     }
   }
   return `<svg class="chart" id="chart-distribution" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Input-token distribution">${s}</svg>`;
@@ -104,14 +124,18 @@ export function cumulativeChart(r: ReportData): string {
   const bottom = H - 40;
   const left = 60;
   const right = W - 160;
-  if (!bins.length || !cols.length) return `<svg class="chart" id="chart-cumulative" viewBox="0 0 ${W} 40" width="${W}" height="40">${text(10, 25, 'no priced requests')}</svg>`;
+  if (!bins.length || !cols.length)
+    return `<svg class="chart" id="chart-cumulative" viewBox="0 0 ${W} 40" width="${W}" height="40">${text(10, 25, 'no priced requests')}</svg>`;
   const minT = Math.max(1, bins[0].from);
   const maxT = bins[bins.length - 1].to;
   const axis = logAxis(minT, maxT, left, right);
   const maxC = Math.max(...cols.map((s) => bins.reduce((sum, b) => sum + (b.cost[s.id] || 0), 0)), 1e-12);
   const y = (c: number) => bottom - ((bottom - top) * c) / maxC;
-  let s = `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="#888"/>` + xTicks(axis, minT, maxT, bottom);
-  s += text(left, 14, 'cumulative cost by prompt size (input tokens, log scale)', 'fill="#555"') + text(left - 6, top + 4, usd(maxC), 'text-anchor="end"');
+  let s =
+    `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="#888"/>` + xTicks(axis, minT, maxT, bottom);
+  s +=
+    text(left, 14, 'cumulative cost by prompt size (input tokens, log scale)', 'fill="#555"') +
+    text(left - 6, top + 4, usd(maxC), 'text-anchor="end"');
   cols.forEach((c, i) => {
     let sum = 0;
     const pts = [`${axis.x(minT).toFixed(1)},${bottom}`];
@@ -121,7 +145,9 @@ export function cumulativeChart(r: ReportData): string {
     }
     const color = COLORS[r.scenarios.indexOf(c) % COLORS.length];
     s += `<polyline class="series" fill="none" stroke="${color}" stroke-width="2" points="${pts.join(' ')}"/>`;
-    s += `<rect x="${right + 16}" y="${top + i * 20}" width="12" height="12" fill="${color}"/>` + text(right + 34, top + i * 20 + 11, `${c.id} ${usd(sum)}`);
+    s +=
+      `<rect x="${right + 16}" y="${top + i * 20}" width="12" height="12" fill="${color}"/>` +
+      text(right + 34, top + i * 20 + 11, `${c.id} ${usd(sum)}`);
   });
   return `<svg class="chart" id="chart-cumulative" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Cumulative cost by prompt size">${s}</svg>`;
 }

@@ -15,7 +15,18 @@ import { generateCollectorConfig } from '../../src/collector';
 import { RULE_METRICS, promMetricName } from '../../src/alerts/prometheus-names';
 import { ALERTS, RECORDED, renderPrometheusRules } from '../../src/alerts/prometheus-rules';
 import { METER_SCOPE_NAME } from '../../src/semconv';
-import { INSTALL_HINT, exposedTypes, findTool, freePort, get, startApp, startPrometheus, waitFor, type Proc, type Prometheus } from './support';
+import {
+  INSTALL_HINT,
+  exposedTypes,
+  findTool,
+  freePort,
+  get,
+  startApp,
+  startPrometheus,
+  waitFor,
+  type Proc,
+  type Prometheus,
+} from './support';
 // @ts-expect-error plain ESM helper without types
 import * as harness from '../../collector/harness.mjs';
 
@@ -23,8 +34,14 @@ const found = harness.findCollector() as { bin?: string; missing?: string };
 const prometheusBin = findTool('prometheus', 'TOKENTAX_PROMETHEUS');
 const SERVICE = 'alerts-collector';
 
-async function query(url: string, promql: string, time?: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await get(`${url}/api/v1/query?query=${encodeURIComponent(promql)}${time === undefined ? '' : `&time=${time}`}`);
+async function query(
+  url: string,
+  promql: string,
+  time?: number,
+): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await get(
+    `${url}/api/v1/query?query=${encodeURIComponent(promql)}${time === undefined ? '' : `&time=${time}`}`,
+  );
   expect(res.status, res.body).toBe(200);
   return JSON.parse(res.body).data.result;
 }
@@ -95,7 +112,12 @@ describe('the Collector path: app -> OTLP -> tokentax collector -> prometheus ex
     expect(types.get('gen_ai_client_operation_duration_seconds')).toBe('histogram');
     expect(types.has('tokentax_cost_total')).toBe(false);
     // service.name becomes the job label; the app's own counter carries its meter's scope.
-    expect(exposition).toMatch(new RegExp(`^tokentax_cost_USD_total\\{job="${SERVICE}",otel_scope_name="${METER_SCOPE_NAME}"[^}]*tokentax_scenario="actual"`, 'm'));
+    expect(exposition).toMatch(
+      new RegExp(
+        `^tokentax_cost_USD_total\\{job="${SERVICE}",otel_scope_name="${METER_SCOPE_NAME}"[^}]*tokentax_scenario="actual"`,
+        'm',
+      ),
+    );
   });
 
   it('Prometheus is installed', () => {
@@ -105,15 +127,29 @@ describe('the Collector path: app -> OTLP -> tokentax collector -> prometheus ex
   it('the rules alert per service (honor_labels), one cost series per model although the cost arrives twice', async () => {
     if (!collector) throw new Error(`did not run: ${found.missing ?? 'collector not started'}`);
     if (!prometheusBin) throw new Error(`did not run: prometheus is not on PATH; ${INSTALL_HINT}`);
-    const rules = renderPrometheusRules({ for: { inputTokens: '0s', utilization: '0s', recycled: '0s', savings: '0s', costSurge: '0s' } });
-    prometheus = await startPrometheus(prometheusBin, { scrapeTarget: `127.0.0.1:${promPort}`, job: 'otel-collector', rules, honorLabels: true });
+    const rules = renderPrometheusRules({
+      for: { inputTokens: '0s', utilization: '0s', recycled: '0s', savings: '0s', costSurge: '0s' },
+    });
+    prometheus = await startPrometheus(prometheusBin, {
+      scrapeTarget: `127.0.0.1:${promPort}`,
+      job: 'otel-collector',
+      rules,
+      honorLabels: true,
+    });
     const url = prometheus.url;
     const expected = [ALERTS.inputTokens.name, ALERTS.utilization.name, ALERTS.recycled.name, ALERTS.savings.name];
-    const firing = await waitFor(`${expected.join(', ')} to fire`, 60_000, async () => {
-      const res = await get(`${url}/api/v1/alerts`);
-      const alerts = (JSON.parse(res.body).data.alerts as Array<{ labels: Record<string, string>; state: string }>).filter((a) => a.state === 'firing');
-      return expected.every((n) => alerts.some((a) => a.labels.alertname === n)) ? alerts : undefined;
-    }, 500).catch(async (err) => {
+    const firing = await waitFor(
+      `${expected.join(', ')} to fire`,
+      60_000,
+      async () => {
+        const res = await get(`${url}/api/v1/alerts`);
+        const alerts = (
+          JSON.parse(res.body).data.alerts as Array<{ labels: Record<string, string>; state: string }>
+        ).filter((a) => a.state === 'firing');
+        return expected.every((n) => alerts.some((a) => a.labels.alertname === n)) ? alerts : undefined;
+      },
+      500,
+    ).catch(async (err) => {
       throw new Error(`${String(err)}\n${(await get(`${url}/api/v1/alerts`)).body}`);
     });
     for (const a of firing) expect(a.labels.job, a.labels.alertname).toBe(SERVICE);
@@ -123,10 +159,17 @@ describe('the Collector path: app -> OTLP -> tokentax collector -> prometheus ex
     const recorded = await query(url, `${RECORDED.costPerHourActualByModel}{tokentax_model="gpt-4o"}`);
     expect(recorded).toHaveLength(1);
     const at = recorded[0].value[0];
-    const rate = (scope: string) => `3600 * sum(rate(tokentax_cost_USD_total{tokentax_scenario="actual", ${scope}, tokentax_model="gpt-4o"}[5m]))`;
+    const rate = (scope: string) =>
+      `3600 * sum(rate(tokentax_cost_USD_total{tokentax_scenario="actual", ${scope}, tokentax_model="gpt-4o"}[5m]))`;
     const own = Number((await query(url, rate(`otel_scope_name="${METER_SCOPE_NAME}"`), at))[0].value[1]);
-    const copies = await query(url, `count(tokentax_cost_USD_total{tokentax_scenario="actual", otel_scope_name!="${METER_SCOPE_NAME}"})`);
-    expect(Number(copies[0]?.value[1] ?? 0), 'the connector delivered span-derived copies of the cost too').toBeGreaterThan(0);
+    const copies = await query(
+      url,
+      `count(tokentax_cost_USD_total{tokentax_scenario="actual", otel_scope_name!="${METER_SCOPE_NAME}"})`,
+    );
+    expect(
+      Number(copies[0]?.value[1] ?? 0),
+      'the connector delivered span-derived copies of the cost too',
+    ).toBeGreaterThan(0);
     const value = Number(recorded[0].value[1]);
     expect(value / own, `recorded ${value} USD/h, own counter ${own} USD/h at ${at}`).toBeGreaterThan(0.5);
     expect(value / own, `recorded ${value} USD/h, own counter ${own} USD/h at ${at}`).toBeLessThan(1.5);

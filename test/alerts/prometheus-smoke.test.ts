@@ -14,7 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { RULE_METRICS, promMetricName } from '../../src/alerts/prometheus-names';
 import { ALERTS, renderPrometheusRules } from '../../src/alerts/prometheus-rules';
-import { INSTALL_HINT, exposedTypes, findTool, freePort, get, startApp, startPrometheus, waitFor, type Proc, type Prometheus } from './support';
+import {
+  INSTALL_HINT,
+  exposedTypes,
+  findTool,
+  freePort,
+  get,
+  startApp,
+  startPrometheus,
+  waitFor,
+  type Proc,
+  type Prometheus,
+} from './support';
 
 const prometheusBin = findTool('prometheus', 'TOKENTAX_PROMETHEUS');
 const JOB = 'alerts-smoke';
@@ -22,10 +33,16 @@ const JOB = 'alerts-smoke';
 const SYSTEM_REPEAT = '5100';
 
 /** Alert states by name from Prometheus' HTTP API. */
-async function alertStates(url: string): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }>> {
+async function alertStates(
+  url: string,
+): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }>> {
   const res = await get(`${url}/api/v1/alerts`);
   expect(res.status).toBe(200);
-  return (JSON.parse(res.body) as { data: { alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }> } }).data.alerts;
+  return (
+    JSON.parse(res.body) as {
+      data: { alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }> };
+    }
+  ).data.alerts;
 }
 
 describe('a real Prometheus scraping an instrumented app (in-process exporter)', () => {
@@ -72,34 +89,58 @@ describe('a real Prometheus scraping an instrumented app (in-process exporter)',
     }
     // Units are not appended in-process (the Collector appends them): pinned here.
     expect(types.has('gen_ai_client_operation_duration')).toBe(true);
-    expect(exposition).toMatch(/^tokentax_cost_total\{tokentax_scenario="actual",tokentax_model="gpt-4o",tokentax_provider="openai"/m);
-    expect(exposition).toMatch(/^gen_ai_client_token_usage_bucket\{[^}]*gen_ai_request_model="gpt-4o"[^}]*gen_ai_token_type="input"/m);
+    expect(exposition).toMatch(
+      /^tokentax_cost_total\{tokentax_scenario="actual",tokentax_model="gpt-4o",tokentax_provider="openai"/m,
+    );
+    expect(exposition).toMatch(
+      /^gen_ai_client_token_usage_bucket\{[^}]*gen_ai_request_model="gpt-4o"[^}]*gen_ai_token_type="input"/m,
+    );
   });
 
   it('is installed', () => {
-    expect(prometheusBin, `the Prometheus smoke test did not run: prometheus is not on PATH; ${INSTALL_HINT}`).toBeDefined();
+    expect(
+      prometheusBin,
+      `the Prometheus smoke test did not run: prometheus is not on PATH; ${INSTALL_HINT}`,
+    ).toBeDefined();
   });
 
   it('scrapes the app and the bloat and cost alerts reach firing within 60 s', async () => {
     if (!prometheusBin) throw new Error(`did not run: prometheus is not on PATH; ${INSTALL_HINT}`);
-    const rules = renderPrometheusRules({ for: { inputTokens: '0s', utilization: '0s', recycled: '0s', savings: '0s', costSurge: '0s' } });
+    const rules = renderPrometheusRules({
+      for: { inputTokens: '0s', utilization: '0s', recycled: '0s', savings: '0s', costSurge: '0s' },
+    });
     prometheus = await startPrometheus(prometheusBin, { scrapeTarget: `127.0.0.1:${metricsPort}`, job: JOB, rules });
     const url = prometheus.url;
     const expected = [ALERTS.inputTokens.name, ALERTS.utilization.name, ALERTS.recycled.name, ALERTS.savings.name];
-    const firing = await waitFor(`${expected.join(', ')} to fire`, 60_000, async () => {
-      const alerts = (await alertStates(url)).filter((a) => a.state === 'firing');
-      return expected.every((n) => alerts.some((a) => a.labels.alertname === n)) ? alerts : undefined;
-    }, 500).catch(async (err) => {
-      throw new Error(`${String(err)}\nalerts: ${JSON.stringify(await alertStates(url))}\nprometheus: ${prometheus?.logs()}`);
+    const firing = await waitFor(
+      `${expected.join(', ')} to fire`,
+      60_000,
+      async () => {
+        const alerts = (await alertStates(url)).filter((a) => a.state === 'firing');
+        return expected.every((n) => alerts.some((a) => a.labels.alertname === n)) ? alerts : undefined;
+      },
+      500,
+    ).catch(async (err) => {
+      throw new Error(
+        `${String(err)}\nalerts: ${JSON.stringify(await alertStates(url))}\nprometheus: ${prometheus?.logs()}`,
+      );
     });
     const byName = new Map(firing.map((a) => [a.labels.alertname, a]));
     const tokens = byName.get(ALERTS.inputTokens.name)!;
     expect(tokens.labels).toMatchObject({ job: JOB, gen_ai_request_model: 'gpt-4o' });
-    expect(tokens.annotations.summary).toMatch(new RegExp(`^p90 input tokens of gpt-4o in ${JOB} is \\d+(\\.\\d+)?k \\(threshold 20000\\)$`));
-    expect(byName.get(ALERTS.utilization.name)!.annotations.summary).toMatch(/^p90 context window use of gpt-4o in alerts-smoke is \d+(\.\d+)?% \(threshold 80%\)$/);
-    expect(byName.get(ALERTS.recycled.name)!.annotations.summary).toMatch(/^\d+(\.\d+)?% of the input tokens sent to gpt-4o in alerts-smoke repeat the previous turn/);
+    expect(tokens.annotations.summary).toMatch(
+      new RegExp(`^p90 input tokens of gpt-4o in ${JOB} is \\d+(\\.\\d+)?k \\(threshold 20000\\)$`),
+    );
+    expect(byName.get(ALERTS.utilization.name)!.annotations.summary).toMatch(
+      /^p90 context window use of gpt-4o in alerts-smoke is \d+(\.\d+)?% \(threshold 80%\)$/,
+    );
+    expect(byName.get(ALERTS.recycled.name)!.annotations.summary).toMatch(
+      /^\d+(\.\d+)?% of the input tokens sent to gpt-4o in alerts-smoke repeat the previous turn/,
+    );
     const savings = byName.get(ALERTS.savings.name)!;
-    expect(savings.annotations.summary).toMatch(/^alerts-smoke spends \d+\.\d\d USD\/h more than scenario \w+ \(\w+\) would for its models gpt-4o \(threshold 1 USD\/h\)$/);
+    expect(savings.annotations.summary).toMatch(
+      /^alerts-smoke spends \d+\.\d\d USD\/h more than scenario \w+ \(\w+\) would for its models gpt-4o \(threshold 1 USD\/h\)$/,
+    );
     expect(savings.labels.tokentax_scenario).not.toBe('actual');
     for (const a of firing) expect(a.annotations.runbook, a.labels.alertname).toBeTruthy();
     // No baseline an hour ago: the surge alert must not fire on a fresh series.

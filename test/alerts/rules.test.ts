@@ -14,7 +14,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ALERTS, RECORDED, renderPrometheusRules, prometheusRuleGroups } from '../../src/alerts/prometheus-rules';
 import { RULE_METRICS, promMetricName } from '../../src/alerts/prometheus-names';
-import { AlertThresholdError, DEFAULT_ALERT_THRESHOLDS, parseThresholdOverrides, resolveAlertThresholds } from '../../src/alerts/thresholds';
+import {
+  AlertThresholdError,
+  DEFAULT_ALERT_THRESHOLDS,
+  parseThresholdOverrides,
+  resolveAlertThresholds,
+} from '../../src/alerts/thresholds';
 import { DEFAULT_BLOAT } from '../../src/config';
 import { METER_SCOPE_NAME } from '../../src/semconv';
 import { INSTRUMENTATION_NAME } from '../../src/instrumentation/instrumentation';
@@ -38,10 +43,16 @@ describe('the committed rule file', () => {
   it('has every alert once, with a summary naming the model or scenario and the figure, and a runbook line', () => {
     const doc = parse(readFileSync(RULES, 'utf8')) as { groups: Array<{ rules: Array<Record<string, any>> }> };
     const alerts = doc.groups.flatMap((g) => g.rules).filter((r) => r.alert);
-    expect(alerts.map((a) => a.alert).sort()).toEqual(Object.values(ALERTS).map((a) => a.name).sort());
+    expect(alerts.map((a) => a.alert).sort()).toEqual(
+      Object.values(ALERTS)
+        .map((a) => a.name)
+        .sort(),
+    );
     for (const a of alerts) {
       expect(a.annotations.summary, a.alert).toMatch(/\{\{[^}]*\$value[^}]*\}\}/);
-      expect(a.annotations.summary, a.alert).toMatch(/\$labels\.(gen_ai_request_model|tokentax_model|tokentax_scenario)/);
+      expect(a.annotations.summary, a.alert).toMatch(
+        /\$labels\.(gen_ai_request_model|tokentax_model|tokentax_scenario)/,
+      );
       expect(a.annotations.runbook, a.alert).toMatch(/\w.{20,}/);
     }
   });
@@ -80,7 +91,12 @@ describe('the committed rule file', () => {
 
 describe('thresholds', () => {
   it('are applied to the expressions and quoted in the summaries', () => {
-    const groups = prometheusRuleGroups({ inputTokensP90: 50_000, utilization: 0.75, window: '10m', for: { savings: '1h' } });
+    const groups = prometheusRuleGroups({
+      inputTokensP90: 50_000,
+      utilization: 0.75,
+      window: '10m',
+      for: { savings: '1h' },
+    });
     const rules = groups.flatMap((g) => g.rules) as Array<Record<string, any>>;
     const byName = (n: string) => rules.find((r) => r.alert === n || r.record === n)!;
     expect(byName(ALERTS.inputTokens.name).expr).toBe(`${RECORDED.inputTokensP90} > 50000`);
@@ -92,7 +108,9 @@ describe('thresholds', () => {
   });
 
   it('accept numbers given as strings (command-line flags) and durations of 0s for "fire at once"', () => {
-    const t = resolveAlertThresholds(parseThresholdOverrides(['inputTokensP90=30000', 'for.costSurge=0s', 'recycledRatio=1']));
+    const t = resolveAlertThresholds(
+      parseThresholdOverrides(['inputTokensP90=30000', 'for.costSurge=0s', 'recycledRatio=1']),
+    );
     expect(t.inputTokensP90).toBe(30_000);
     expect(t.for.costSurge).toBe('0s');
     expect(t.recycledRatio).toBe(1);
@@ -101,12 +119,24 @@ describe('thresholds', () => {
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [
     ['negative', { inputTokensP90: -5 }, /"inputTokensP90" must be a positive number, got -5/],
     ['NaN', { savingsUsdPerHour: NaN }, /"savingsUsdPerHour" must be a number >= 0, got NaN/],
-    ['not a number', { utilization: 'high' }, /"utilization" must be a number greater than 0 and at most 1, got "high"/],
+    [
+      'not a number',
+      { utilization: 'high' },
+      /"utilization" must be a number greater than 0 and at most 1, got "high"/,
+    ],
     ['empty string', { inputTokensP90: '' }, /"inputTokensP90" must be a positive number, got ""/],
     ['Infinity', { costSurgeMinUsdPerHour: Infinity }, /"costSurgeMinUsdPerHour" must be a number >= 0, got Infinity/],
     ['a ratio above 1', { recycledRatio: 90 }, /"recycledRatio" must be a number greater than 0 and at most 1, got 90/],
-    ['a surge factor that is no increase', { costSurgeFactor: 1 }, /"costSurgeFactor" must be a number greater than 1, got 1/],
-    ['a bad duration', { window: '5 minutes' }, /"window" must be a Prometheus duration such as "5m" or "1h", got "5 minutes"/],
+    [
+      'a surge factor that is no increase',
+      { costSurgeFactor: 1 },
+      /"costSurgeFactor" must be a number greater than 1, got 1/,
+    ],
+    [
+      'a bad duration',
+      { window: '5 minutes' },
+      /"window" must be a Prometheus duration such as "5m" or "1h", got "5 minutes"/,
+    ],
     ['a zero rate window', { window: '0m' }, /"window" must be a duration longer than 0, got "0m"/],
     ['a bad for', { for: { savings: -1 } }, /"for.savings" must be a Prometheus duration/],
     ['an unknown field', { inputTokens: 5 }, /"inputTokens" must be one of window, inputTokensP90/],
@@ -123,9 +153,15 @@ describe('thresholds', () => {
   it('fail fast in the render script too: exit status 2 and the message, no half-written rules', () => {
     const r = run(process.execPath, [join(ROOT, 'examples/prometheus/render-rules.mjs'), '--set', 'utilization=NaN']);
     expect(r.status).toBe(2);
-    expect(r.output).toContain('tokentax alert thresholds: "utilization" must be a number greater than 0 and at most 1, got "NaN"');
+    expect(r.output).toContain(
+      'tokentax alert thresholds: "utilization" must be a number greater than 0 and at most 1, got "NaN"',
+    );
     expect(r.output).not.toContain('groups:');
-    const ok = run(process.execPath, [join(ROOT, 'examples/prometheus/render-rules.mjs'), '--set', 'inputTokensP90=40000']);
+    const ok = run(process.execPath, [
+      join(ROOT, 'examples/prometheus/render-rules.mjs'),
+      '--set',
+      'inputTokensP90=40000',
+    ]);
     expect(ok.status, ok.output).toBe(0);
     expect(ok.output).toContain(`${RECORDED.inputTokensP90} > 40000`);
   });
@@ -152,11 +188,19 @@ describe('promtool (Prometheus 2.42 from Debian)', () => {
     expect(r.status, r.output).toBe(0);
     expect(r.output).toContain('SUCCESS');
     // The unit tests cover every alert, firing and silent.
-    const tests = parse(readFileSync(UNIT_TESTS, 'utf8')) as { tests: Array<{ alert_rule_test?: Array<{ alertname: string; exp_alerts: unknown[] }> }> };
+    const tests = parse(readFileSync(UNIT_TESTS, 'utf8')) as {
+      tests: Array<{ alert_rule_test?: Array<{ alertname: string; exp_alerts: unknown[] }> }>;
+    };
     const cases = tests.tests.flatMap((t) => t.alert_rule_test ?? []);
     for (const { name } of Object.values(ALERTS)) {
-      expect(cases.some((c) => c.alertname === name && c.exp_alerts.length > 0), `${name} fires`).toBe(true);
-      expect(cases.some((c) => c.alertname === name && c.exp_alerts.length === 0), `${name} stays silent`).toBe(true);
+      expect(
+        cases.some((c) => c.alertname === name && c.exp_alerts.length > 0),
+        `${name} fires`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.alertname === name && c.exp_alerts.length === 0),
+        `${name} stays silent`,
+      ).toBe(true);
     }
   });
 
@@ -168,7 +212,13 @@ describe('promtool (Prometheus 2.42 from Debian)', () => {
       // Each alert's threshold nudged past its unit test's data: every firing expectation must now fail.
       writeFileSync(
         join(dir, 'tokentax-rules.yml'),
-        renderPrometheusRules({ inputTokensP90: 70_000, utilization: 0.95, recycledRatio: 0.96, savingsUsdPerHour: 5, costSurgeFactor: 6 }),
+        renderPrometheusRules({
+          inputTokensP90: 70_000,
+          utilization: 0.95,
+          recycledRatio: 0.96,
+          savingsUsdPerHour: 5,
+          costSurgeFactor: 6,
+        }),
       );
       const r = run(bin, ['test', 'rules', 'tokentax-rules.test.yml'], dir);
       expect(r.status).not.toBe(0);

@@ -41,8 +41,16 @@ export interface Proc {
 }
 
 /** Spawns a process, collecting its output; stop() sends SIGTERM, then SIGKILL after 5 s. */
-export function startProcess(bin: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
-  const child = spawn(bin, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  bin: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Proc {
+  const child = spawn(bin, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let logs = '';
   child.stdout?.on('data', (d) => (logs += d));
   child.stderr?.on('data', (d) => (logs += d));
@@ -68,7 +76,12 @@ export async function get(url: string, timeoutMs = 5_000): Promise<{ status: num
 }
 
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -78,7 +91,10 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await sleep(intervalMs);
   }
 }
@@ -116,7 +132,10 @@ export interface Prometheus extends Proc {
 }
 
 /** A Prometheus server on 127.0.0.1 with a temp config, rule file and data directory. */
-export async function startPrometheus(bin: string, options: { scrapeTarget: string; job: string; rules: string; intervalS?: number; honorLabels?: boolean }): Promise<Prometheus> {
+export async function startPrometheus(
+  bin: string,
+  options: { scrapeTarget: string; job: string; rules: string; intervalS?: number; honorLabels?: boolean },
+): Promise<Prometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'tokentax-prometheus-'));
   const port = await freePort();
   const interval = `${options.intervalS ?? 1}s`;
@@ -147,7 +166,9 @@ export async function startPrometheus(bin: string, options: { scrapeTarget: stri
   ]);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('Prometheus to be ready', 20_000, async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined));
+    await waitFor('Prometheus to be ready', 20_000, async () =>
+      (await get(`${url}/-/ready`)).status === 200 ? true : undefined,
+    );
   } catch (err) {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });

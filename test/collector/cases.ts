@@ -15,7 +15,6 @@ export interface Case {
   attributes: Record<string, AttrValue>;
 }
 
-
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 
 export function buildCases(sources: PricingSources): Case[] {
@@ -43,39 +42,88 @@ export function buildCases(sources: PricingSources): Case[] {
     for (const m of sources.prices.providers[provider].models) {
       const names = [m.id, ...m.aliases];
       // The model by id with its provider, as the response model.
-      add(`${provider}/${m.id}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_RESPONSE_MODEL]: m.id, ...usage(), ...imageOrAudio(m.prices, r) });
+      add(`${provider}/${m.id}`, {
+        [S.ATTR_GEN_AI_PROVIDER_NAME]: provider,
+        [S.ATTR_GEN_AI_RESPONSE_MODEL]: m.id,
+        ...usage(),
+        ...imageOrAudio(m.prices, r),
+      });
       // Every alias, as the request model, sometimes without the provider.
       for (const a of m.aliases) {
         const withProvider = r() < 0.75;
-        add(`${provider}/alias ${a}`, { ...(withProvider ? { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider } : {}), [S.ATTR_GEN_AI_REQUEST_MODEL]: a, ...usage() });
+        add(`${provider}/alias ${a}`, {
+          ...(withProvider ? { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider } : {}),
+          [S.ATTR_GEN_AI_REQUEST_MODEL]: a,
+          ...usage(),
+        });
       }
       const pick = names[int(names.length)];
-      if (r() < 0.3) add(`${provider}/dated ${pick}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_RESPONSE_MODEL]: `${pick}-2025-0${1 + int(9)}-1${int(10)}`, ...usage() });
-      if (r() < 0.2) add(`${provider}/case ${pick}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: ` ${provider.toUpperCase()} `, [S.ATTR_GEN_AI_REQUEST_MODEL]: `  ${pick.toUpperCase()}\t`, ...usage() });
-      for (const pre of m.prefixes ?? []) add(`${provider}/prefix ${pre}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: `${pre}custom-1`, ...usage() });
+      if (r() < 0.3)
+        add(`${provider}/dated ${pick}`, {
+          [S.ATTR_GEN_AI_PROVIDER_NAME]: provider,
+          [S.ATTR_GEN_AI_RESPONSE_MODEL]: `${pick}-2025-0${1 + int(9)}-1${int(10)}`,
+          ...usage(),
+        });
+      if (r() < 0.2)
+        add(`${provider}/case ${pick}`, {
+          [S.ATTR_GEN_AI_PROVIDER_NAME]: ` ${provider.toUpperCase()} `,
+          [S.ATTR_GEN_AI_REQUEST_MODEL]: `  ${pick.toUpperCase()}\t`,
+          ...usage(),
+        });
+      for (const pre of m.prefixes ?? [])
+        add(`${provider}/prefix ${pre}`, {
+          [S.ATTR_GEN_AI_PROVIDER_NAME]: provider,
+          [S.ATTR_GEN_AI_REQUEST_MODEL]: `${pre}custom-1`,
+          ...usage(),
+        });
       // Tiers: just below and at each threshold; periods: either side of each start date; audio minimums.
       for (const p of m.prices) {
         if (p.per_audio_minute !== undefined || p.min_usd !== undefined) {
           for (const seconds of [0, 3, { double: 9.5 }, 61]) {
-            add(`${provider}/${m.id} audio ${JSON.stringify(seconds)}s`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id, [S.ATTR_GEN_AI_OPERATION_NAME]: 'transcription', [S.ATTR_USAGE_AUDIO_SECONDS]: seconds, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 10, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 10 });
+            add(`${provider}/${m.id} audio ${JSON.stringify(seconds)}s`, {
+              [S.ATTR_GEN_AI_PROVIDER_NAME]: provider,
+              [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id,
+              [S.ATTR_GEN_AI_OPERATION_NAME]: 'transcription',
+              [S.ATTR_USAGE_AUDIO_SECONDS]: seconds,
+              [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 10,
+              [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 10,
+            });
           }
         }
         for (const t of p.tiers ?? []) {
           for (const input of [t.min_input_tokens - 1, t.min_input_tokens, t.min_input_tokens + 1000]) {
-            add(`${provider}/${m.id} tier ${input}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: input, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 1000, [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 1000 });
+            add(`${provider}/${m.id} tier ${input}`, {
+              [S.ATTR_GEN_AI_PROVIDER_NAME]: provider,
+              [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id,
+              [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: input,
+              [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 1000,
+              [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 1000,
+            });
           }
         }
         if (p.effective_from) {
           const at = Date.parse(`${p.effective_from}T00:00:00Z`);
-          for (const [when, t] of [['before', at - 1], ['at', at], ['after', at + 86_400_000]] as const) {
-            add(`${provider}/${m.id} period ${when} ${p.effective_from}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id, ...usage() }, t);
+          for (const [when, t] of [
+            ['before', at - 1],
+            ['at', at],
+            ['after', at + 86_400_000],
+          ] as const) {
+            add(
+              `${provider}/${m.id} period ${when} ${p.effective_from}`,
+              { [S.ATTR_GEN_AI_PROVIDER_NAME]: provider, [S.ATTR_GEN_AI_REQUEST_MODEL]: m.id, ...usage() },
+              t,
+            );
           }
         }
       }
     }
   }
   for (const [alias] of Object.entries(sources.prices.provider_aliases ?? {})) {
-    add(`provider alias ${alias}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: alias, [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o', ...usage() });
+    add(`provider alias ${alias}`, {
+      [S.ATTR_GEN_AI_PROVIDER_NAME]: alias,
+      [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+      ...usage(),
+    });
   }
   malformed(add, usage);
   conventions(add);
@@ -83,19 +131,42 @@ export function buildCases(sources: PricingSources): Case[] {
   // (a record reference of another model, a bare mark), nor re-price a span priced upstream.
   for (const [i, spoof] of (['000100000000', '999999999999', true, 'x'] as AttrValue[]).entries()) {
     const model = ['gpt-4o', 'gpt-4o-mini', 'o3', 'my-unknown-model'][i];
-    add(`inbound retry ${String(spoof)} on ${model}`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: model, [S.ATTR_COLLECTOR_RETRY]: spoof, ...usage() });
-    add(`inbound retry ${String(spoof)} on a priced span`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: model, [S.ATTR_PRICING_VERSION]: '2026-01-01', [S.ATTR_COLLECTOR_RETRY]: spoof, ...usage() });
+    add(`inbound retry ${String(spoof)} on ${model}`, {
+      [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+      [S.ATTR_GEN_AI_REQUEST_MODEL]: model,
+      [S.ATTR_COLLECTOR_RETRY]: spoof,
+      ...usage(),
+    });
+    add(`inbound retry ${String(spoof)} on a priced span`, {
+      [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+      [S.ATTR_GEN_AI_REQUEST_MODEL]: model,
+      [S.ATTR_PRICING_VERSION]: '2026-01-01',
+      [S.ATTR_COLLECTOR_RETRY]: spoof,
+      ...usage(),
+    });
   }
   return cases;
 }
 
-function imageOrAudio(prices: Array<{ per_image?: unknown; per_audio_minute?: number }>, r: () => number): Record<string, AttrValue> {
+function imageOrAudio(
+  prices: Array<{ per_image?: unknown; per_audio_minute?: number }>,
+  r: () => number,
+): Record<string, AttrValue> {
   const p = prices[prices.length - 1];
   if (p?.per_image !== undefined) {
     const q = ['low', 'medium', 'high', 'ultra'][Math.floor(r() * 4)];
-    return { [S.ATTR_GEN_AI_OPERATION_NAME]: 'image_generation', [S.ATTR_REQUEST_IMAGE_QUALITY]: q, [S.ATTR_REQUEST_IMAGE_SIZE]: ['1024x1024', '1536x1024'][Math.floor(r() * 2)], ...(r() < 0.5 ? { [S.ATTR_USAGE_IMAGES]: 1 + Math.floor(r() * 3) } : {}) };
+    return {
+      [S.ATTR_GEN_AI_OPERATION_NAME]: 'image_generation',
+      [S.ATTR_REQUEST_IMAGE_QUALITY]: q,
+      [S.ATTR_REQUEST_IMAGE_SIZE]: ['1024x1024', '1536x1024'][Math.floor(r() * 2)],
+      ...(r() < 0.5 ? { [S.ATTR_USAGE_IMAGES]: 1 + Math.floor(r() * 3) } : {}),
+    };
   }
-  if (p?.per_audio_minute !== undefined) return { [S.ATTR_GEN_AI_OPERATION_NAME]: 'transcription', [S.ATTR_USAGE_AUDIO_SECONDS]: { double: Math.round(r() * 6000) / 10 } };
+  if (p?.per_audio_minute !== undefined)
+    return {
+      [S.ATTR_GEN_AI_OPERATION_NAME]: 'transcription',
+      [S.ATTR_USAGE_AUDIO_SECONDS]: { double: Math.round(r() * 6000) / 10 },
+    };
   return {};
 }
 
@@ -111,14 +182,42 @@ function malformed(add: Add, usage: () => Record<string, AttrValue>): void {
   add('input fractional double', { ...base, ...tokens, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 1000.5 });
   add('input huge', { ...base, ...tokens, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 2 ** 54 });
   add('cache read string', { ...base, ...tokens, [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 'x' });
-  add('cache exceeds input', { ...base, ...tokens, [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 900, [S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 200 });
+  add('cache exceeds input', {
+    ...base,
+    ...tokens,
+    [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 900,
+    [S.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 200,
+  });
   add('output missing', { ...base, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 1000 });
   add('no usage at all', { ...base });
-  add('embeddings without output', { ...base, [S.ATTR_GEN_AI_OPERATION_NAME]: 'embeddings', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'text-embedding-3-small', [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 5000 });
-  add('unknown provider', { ...tokens, [S.ATTR_GEN_AI_PROVIDER_NAME]: 'acme-ai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o' });
-  add('provider not a string', { ...tokens, [S.ATTR_GEN_AI_PROVIDER_NAME]: 7, [S.ATTR_GEN_AI_SYSTEM]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o' });
-  add('empty provider falls to gen_ai.system', { ...tokens, [S.ATTR_GEN_AI_PROVIDER_NAME]: '', [S.ATTR_GEN_AI_SYSTEM]: 'together_ai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'meta-llama/Llama-3.3-70B-Instruct-Turbo' });
-  add('unknown model', { ...tokens, [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-99-ultra' });
+  add('embeddings without output', {
+    ...base,
+    [S.ATTR_GEN_AI_OPERATION_NAME]: 'embeddings',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'text-embedding-3-small',
+    [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 5000,
+  });
+  add('unknown provider', {
+    ...tokens,
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: 'acme-ai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+  });
+  add('provider not a string', {
+    ...tokens,
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: 7,
+    [S.ATTR_GEN_AI_SYSTEM]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+  });
+  add('empty provider falls to gen_ai.system', {
+    ...tokens,
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: '',
+    [S.ATTR_GEN_AI_SYSTEM]: 'together_ai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
+  });
+  add('unknown model', {
+    ...tokens,
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-99-ultra',
+  });
   add('unknown response, known request', { ...tokens, ...base, [S.ATTR_GEN_AI_RESPONSE_MODEL]: 'mystery-model' });
   add('empty response model', { ...tokens, ...base, [S.ATTR_GEN_AI_RESPONSE_MODEL]: '' });
   add('model name with quote', { ...tokens, [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o" or true' });
@@ -130,20 +229,75 @@ function malformed(add: Add, usage: () => Record<string, AttrValue>): void {
   add('no model at all (not priced)', { ...tokens, [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai' });
   add('already priced upstream', { ...base, ...tokens, [S.ATTR_PRICING_VERSION]: '2020-01-01' });
   add('duplicate span', { ...base, ...tokens, [S.ATTR_DUPLICATE]: true });
-  add('window exceeded everywhere', { ...base, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 5_000_000, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 10 });
+  add('window exceeded everywhere', {
+    ...base,
+    [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 5_000_000,
+    [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 10,
+  });
   add('zero tokens', { ...base, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 0, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 0 });
   add('time zero', { ...base, ...usage() }, 0);
-  for (const op of ['text_completion', 'embeddings', 'transcription', 'image_generation', 'generate_content', 'weird_op', '']) {
-    add(`class-less model, operation "${op}"`, { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openrouter', [S.ATTR_GEN_AI_OPERATION_NAME]: op, [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o', ...tokens });
+  for (const op of [
+    'text_completion',
+    'embeddings',
+    'transcription',
+    'image_generation',
+    'generate_content',
+    'weird_op',
+    '',
+  ]) {
+    add(`class-less model, operation "${op}"`, {
+      [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openrouter',
+      [S.ATTR_GEN_AI_OPERATION_NAME]: op,
+      [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+      ...tokens,
+    });
   }
 }
 
 /** The contrib instrumentation's old names, OpenLLMetry's and OpenInference's. */
 function conventions(add: Add): void {
-  add('OpenLLMetry names', { [S.ATTR_GEN_AI_SYSTEM]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini', [S.ATTR_LLM_REQUEST_TYPE]: 'chat', [S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS]: 3000, [S.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS]: 200, [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OPENLLMETRY]: 1024 });
-  add('OpenLLMetry completion', { [S.ATTR_GEN_AI_SYSTEM]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-3.5-turbo-instruct', [S.ATTR_LLM_REQUEST_TYPE]: 'completion', [S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS]: 300, [S.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS]: 20 });
-  add('OpenLLMetry embedding', { [S.ATTR_GEN_AI_SYSTEM]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'text-embedding-3-large', [S.ATTR_LLM_REQUEST_TYPE]: 'embedding', [S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS]: 300 });
-  add('OpenInference names', { [S.ATTR_OPENINFERENCE_PROVIDER]: 'openai', [S.ATTR_OPENINFERENCE_MODEL_NAME]: 'gpt-4.1', [S.ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT]: 5000, [S.ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION]: 700, [S.ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_READ]: 2048, [S.ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE]: 0, [S.ATTR_OPENINFERENCE_TOKEN_COUNT_REASONING]: 100 });
-  add('contrib old names', { [S.ATTR_GEN_AI_SYSTEM]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'o3', [S.ATTR_GEN_AI_RESPONSE_MODEL]: 'o3-2025-04-16', [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 20_000, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 9000, [S.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 8000 });
-  add('Azure deployment', { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'azure.ai.openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini', [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 2000, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 100 });
+  add('OpenLLMetry names', {
+    [S.ATTR_GEN_AI_SYSTEM]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini',
+    [S.ATTR_LLM_REQUEST_TYPE]: 'chat',
+    [S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS]: 3000,
+    [S.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS]: 200,
+    [S.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OPENLLMETRY]: 1024,
+  });
+  add('OpenLLMetry completion', {
+    [S.ATTR_GEN_AI_SYSTEM]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-3.5-turbo-instruct',
+    [S.ATTR_LLM_REQUEST_TYPE]: 'completion',
+    [S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS]: 300,
+    [S.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS]: 20,
+  });
+  add('OpenLLMetry embedding', {
+    [S.ATTR_GEN_AI_SYSTEM]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'text-embedding-3-large',
+    [S.ATTR_LLM_REQUEST_TYPE]: 'embedding',
+    [S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS]: 300,
+  });
+  add('OpenInference names', {
+    [S.ATTR_OPENINFERENCE_PROVIDER]: 'openai',
+    [S.ATTR_OPENINFERENCE_MODEL_NAME]: 'gpt-4.1',
+    [S.ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT]: 5000,
+    [S.ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION]: 700,
+    [S.ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_READ]: 2048,
+    [S.ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE]: 0,
+    [S.ATTR_OPENINFERENCE_TOKEN_COUNT_REASONING]: 100,
+  });
+  add('contrib old names', {
+    [S.ATTR_GEN_AI_SYSTEM]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'o3',
+    [S.ATTR_GEN_AI_RESPONSE_MODEL]: 'o3-2025-04-16',
+    [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 20_000,
+    [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 9000,
+    [S.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 8000,
+  });
+  add('Azure deployment', {
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: 'azure.ai.openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini',
+    [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 2000,
+    [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 100,
+  });
 }

@@ -40,8 +40,16 @@ describe('OTTL spelling', () => {
   });
 
   it('the express group keeps names with key delimiters out of its key table (a needle could match inside them)', () => {
-    const prices = ['plain-model', 'odd\u0004model', 'odd\u0001model'].map((model) => ({ provider: 'openai', model, inputMtok: 1, outputMtok: 1, class: 'frontier_chat' }));
-    const express = generateTransformProcessor({ config: { env: {}, prices } }).trace_statements[1].statements.join('\n');
+    const prices = ['plain-model', 'odd\u0004model', 'odd\u0001model'].map((model) => ({
+      provider: 'openai',
+      model,
+      inputMtok: 1,
+      outputMtok: 1,
+      class: 'frontier_chat',
+    }));
+    const express = generateTransformProcessor({ config: { env: {}, prices } }).trace_statements[1].statements.join(
+      '\n',
+    );
     expect(express).toContain('plain-model');
     expect(express).not.toContain('odd\\u0004model');
     expect(express).not.toContain('odd\\u0001model');
@@ -49,7 +57,9 @@ describe('OTTL spelling', () => {
 
   it('a hostile model name in user config stays inside one OTTL string', () => {
     const hostile = 'x") where true\n- set(span.attributes["pwned"], "${env:HOME}';
-    const t = generateTransformProcessor({ config: { env: {}, prices: [{ provider: 'openai', model: hostile, inputMtok: 1, outputMtok: 1 }] } });
+    const t = generateTransformProcessor({
+      config: { env: {}, prices: [{ provider: 'openai', model: hostile, inputMtok: 1, outputMtok: 1 }] },
+    });
     const all = t.trace_statements.flatMap((g) => g.statements).join('\n');
     expect(all).not.toContain('"pwned"');
     expect(all).not.toMatch(/[^$]\$\{env:HOME/);
@@ -78,7 +88,11 @@ describe('collector/config.yaml', () => {
     const jaeger = await harness.validateConfig(found.bin, fresh, {});
     expect(jaeger.output).toBe('');
     expect(jaeger.ok).toBe(true);
-    const honeycomb = await harness.validateConfig(found.bin, fresh, { TOKENTAX_EXPORT_ENDPOINT: 'api.honeycomb.io:443', TOKENTAX_EXPORT_INSECURE: 'false', HONEYCOMB_API_KEY: 'hcaik_test' });
+    const honeycomb = await harness.validateConfig(found.bin, fresh, {
+      TOKENTAX_EXPORT_ENDPOINT: 'api.honeycomb.io:443',
+      TOKENTAX_EXPORT_INSECURE: 'false',
+      HONEYCOMB_API_KEY: 'hcaik_test',
+    });
     expect(honeycomb.ok, honeycomb.output).toBe(true);
   }, 120_000);
 });

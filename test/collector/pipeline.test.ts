@@ -38,9 +38,18 @@ function readOtlpFile(path: string): Plain[] {
   const spans: Plain[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    for (const rs of JSON.parse(line).resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) {
-      spans.push(Object.fromEntries((sp.attributes ?? []).map((kv: { key: string; value: unknown }) => [kv.key, harness.fromAnyValue(kv.value)])));
-    }
+    for (const rs of JSON.parse(line).resourceSpans ?? [])
+      for (const ss of rs.scopeSpans ?? [])
+        for (const sp of ss.spans ?? []) {
+          spans.push(
+            Object.fromEntries(
+              (sp.attributes ?? []).map((kv: { key: string; value: unknown }) => [
+                kv.key,
+                harness.fromAnyValue(kv.value),
+              ]),
+            ),
+          );
+        }
   }
   return spans;
 }
@@ -55,7 +64,12 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
   let jaeger: { query: number; otlp: number; child: ChildProcess } | undefined;
 
   async function startJaeger(): Promise<typeof jaeger> {
-    const [grpc, http, query, queryGrpc] = [await harness.freePort(), await harness.freePort(), await harness.freePort(), await harness.freePort()];
+    const [grpc, http, query, queryGrpc] = [
+      await harness.freePort(),
+      await harness.freePort(),
+      await harness.freePort(),
+      await harness.freePort(),
+    ];
     const cfg = {
       service: {
         extensions: ['jaeger_storage', 'jaeger_query'],
@@ -63,10 +77,16 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
         telemetry: { metrics: { level: 'none' } },
       },
       extensions: {
-        jaeger_query: { storage: { traces: 'mem' }, http: { endpoint: `127.0.0.1:${query}` }, grpc: { endpoint: `127.0.0.1:${queryGrpc}` } },
+        jaeger_query: {
+          storage: { traces: 'mem' },
+          http: { endpoint: `127.0.0.1:${query}` },
+          grpc: { endpoint: `127.0.0.1:${queryGrpc}` },
+        },
         jaeger_storage: { backends: { mem: { memory: { max_traces: 10000 } } } },
       },
-      receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}` }, http: { endpoint: `127.0.0.1:${http}` } } } },
+      receivers: {
+        otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}` }, http: { endpoint: `127.0.0.1:${http}` } } },
+      },
       processors: { batch: { timeout: '100ms' } },
       exporters: { jaeger_storage_exporter: { trace_storage: 'mem' } },
     };
@@ -75,13 +95,24 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
     (await import('node:fs')).writeFileSync(file, stringify(cfg));
     let logs = '';
     const child = spawn(JAEGER_BIN, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => { logs += d; });
-    child.stderr!.on('data', (d) => { logs += d; });
-    stops.push(async () => { child.kill('SIGTERM'); await sleep(300); if (child.exitCode === null) child.kill('SIGKILL'); });
+    child.stdout!.on('data', (d) => {
+      logs += d;
+    });
+    child.stderr!.on('data', (d) => {
+      logs += d;
+    });
+    stops.push(async () => {
+      child.kill('SIGTERM');
+      await sleep(300);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
     for (let i = 0; i < 150; i++) {
       try {
-        if ((await getText(`http://127.0.0.1:${query}/api/services`)).status === 200) return { query, otlp: grpc, child };
-      } catch { /* not up yet */ }
+        if ((await getText(`http://127.0.0.1:${query}/api/services`)).status === 200)
+          return { query, otlp: grpc, child };
+      } catch {
+        /* not up yet */
+      }
       if (child.exitCode !== null) break;
       await sleep(200);
     }
@@ -92,14 +123,22 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
     if (!found.bin) return;
     // The OTLP back end: a second collector writing what it receives.
     const [bGrpc, bHttp] = [await harness.freePort(), await harness.freePort()];
-    backendFile = join((await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'tokentax-backend-')), 'received.jsonl');
+    backendFile = join(
+      (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'tokentax-backend-')),
+      'received.jsonl',
+    );
     const backend = await harness.startCollector({
       bin: found.bin,
       httpPort: bHttp,
       config: stringify({
-        receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${bGrpc}` }, http: { endpoint: `127.0.0.1:${bHttp}` } } } },
+        receivers: {
+          otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${bGrpc}` }, http: { endpoint: `127.0.0.1:${bHttp}` } } },
+        },
         exporters: { file: { path: backendFile, format: 'json' } },
-        service: { telemetry: { metrics: { level: 'none' } }, pipelines: { traces: { receivers: ['otlp'], exporters: ['file'] } } },
+        service: {
+          telemetry: { metrics: { level: 'none' } },
+          pipelines: { traces: { receivers: ['otlp'], exporters: ['file'] } },
+        },
       }),
     });
     stops.push(backend.stop);
@@ -107,23 +146,38 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
 
     // The ready pipeline, exactly as committed, pointed at the back end by environment variables.
     const startPipeline = async (exportPort: number) => {
-      const [grpc, http, prom, own] = [await harness.freePort(), await harness.freePort(), await harness.freePort(), await harness.freePort()];
+      const [grpc, http, prom, own] = [
+        await harness.freePort(),
+        await harness.freePort(),
+        await harness.freePort(),
+        await harness.freePort(),
+      ];
       const c = await harness.startCollector({
         bin: found.bin,
         httpPort: http,
         startTimeoutMs: 90_000,
         config: readFileSync(join(harness.REPO, 'collector', 'config.yaml'), 'utf8'),
-        env: { TOKENTAX_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`, TOKENTAX_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`, TOKENTAX_EXPORT_ENDPOINT: `127.0.0.1:${exportPort}`, TOKENTAX_PROMETHEUS_ENDPOINT: `127.0.0.1:${prom}`, TOKENTAX_COLLECTOR_TELEMETRY_PORT: String(own) },
+        env: {
+          TOKENTAX_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
+          TOKENTAX_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
+          TOKENTAX_EXPORT_ENDPOINT: `127.0.0.1:${exportPort}`,
+          TOKENTAX_PROMETHEUS_ENDPOINT: `127.0.0.1:${prom}`,
+          TOKENTAX_COLLECTOR_TELEMETRY_PORT: String(own),
+        },
       });
       stops.push(c.stop);
       return { http, prom };
     };
     const toBackend = await startPipeline(bGrpc);
     promPort = toBackend.prom;
-    const exporters = [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${toBackend.http}/v1/traces` }))];
+    const exporters = [
+      new SimpleSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${toBackend.http}/v1/traces` })),
+    ];
     if (jaeger) {
       const toJaeger = await startPipeline(jaeger.otlp);
-      exporters.push(new SimpleSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${toJaeger.http}/v1/traces` })));
+      exporters.push(
+        new SimpleSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${toJaeger.http}/v1/traces` })),
+      );
     }
 
     sim = await startSimulator({ answerWords: 20 });
@@ -134,9 +188,18 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
     tokentax.instrumentation.manuallyInstrument(mod);
     const client = new mod.OpenAI({ apiKey: 'sk-x', baseURL: sim.baseURL, maxRetries: 0 });
     await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Say hello' }] });
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What is OTLP?' }] });
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'What is OTLP?' },
+      ],
+    });
     // Bloated: well over the 20k-token rule.
-    await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(4_000) }] });
+    await client.chat.completions.create({
+      model: 'gpt-4.1',
+      messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(4_000) }],
+    });
     await telemetry.tracerProvider.forceFlush();
   }, 240_000);
 
@@ -190,7 +253,9 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
       // Without the Jaeger binary (collector/build-jaeger.sh, ~12 min cold) check the Jaeger-facing
       // part of the ready pipeline: OTLP/gRPC without TLS unless told otherwise.
       console.warn(`Jaeger end-to-end NOT RUN: no binary at ${JAEGER_BIN} (build it with collector/build-jaeger.sh)`);
-      const exporter = (await import('yaml')).parse(readFileSync(join(harness.REPO, 'collector', 'config.yaml'), 'utf8')).exporters['otlp/backend'];
+      const exporter = (await import('yaml')).parse(
+        readFileSync(join(harness.REPO, 'collector', 'config.yaml'), 'utf8'),
+      ).exporters['otlp/backend'];
       expect(exporter.endpoint).toBe('${env:TOKENTAX_EXPORT_ENDPOINT:-127.0.0.1:14317}');
       expect(exporter.tls.insecure).toBe('${env:TOKENTAX_EXPORT_INSECURE:-true}');
       return;
@@ -198,12 +263,14 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
     // The app's service name is the SDK default (no resource configured): ask Jaeger which it saw.
     let service = '';
     for (let i = 0; i < 75 && !service; i++) {
-      const services: string[] = JSON.parse((await getText(`http://127.0.0.1:${jaeger!.query}/api/services`)).text).data ?? [];
+      const services: string[] =
+        JSON.parse((await getText(`http://127.0.0.1:${jaeger!.query}/api/services`)).text).data ?? [];
       service = services.find((s) => s !== 'jaeger') ?? '';
       if (!service) await sleep(200);
     }
     expect(service).not.toBe('');
-    const api = (tags: Record<string, string>) => `http://127.0.0.1:${jaeger!.query}/api/traces?service=${encodeURIComponent(service)}&limit=20&tags=${encodeURIComponent(JSON.stringify(tags))}`;
+    const api = (tags: Record<string, string>) =>
+      `http://127.0.0.1:${jaeger!.query}/api/traces?service=${encodeURIComponent(service)}&limit=20&tags=${encodeURIComponent(JSON.stringify(tags))}`;
     type JaegerTrace = { spans: Array<{ tags: Array<{ key: string; value: unknown }> }> };
     let traces: JaegerTrace[] = [];
     for (let i = 0; i < 75 && traces.length < 3; i++) {
@@ -219,7 +286,10 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
     }
     const bloated = JSON.parse((await getText(api({ 'tokentax.context.bloat': 'true' }))).text).data ?? [];
     expect(bloated).toHaveLength(1);
-    const gpt41 = JSON.parse((await getText(api({ 'gen_ai.request.model': 'gpt-4.1', 'tokentax.cost.openai.model': 'gpt-4.1' }))).text).data ?? [];
+    const gpt41 =
+      JSON.parse(
+        (await getText(api({ 'gen_ai.request.model': 'gpt-4.1', 'tokentax.cost.openai.model': 'gpt-4.1' }))).text,
+      ).data ?? [];
     expect(gpt41).toHaveLength(1);
   });
 });

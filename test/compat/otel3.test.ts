@@ -50,7 +50,21 @@ if (!supported) {
       if (!existsSync(join(APP, 'node_modules/@opentelemetry/sdk-node'))) {
         mkdirSync(APP, { recursive: true });
         writeFileSync(join(APP, 'package.json'), JSON.stringify({ name: 'otel3-app', private: true, type: 'module' }));
-        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '@opentelemetry/sdk-node@^0.300', '@opentelemetry/sdk-trace@^3', '@opentelemetry/exporter-trace-otlp-http@^0.300', '@opentelemetry/api@^1', 'openai@^7'], { cwd: APP, stdio: 'inherit' });
+        execFileSync(
+          'npm',
+          [
+            'install',
+            '--no-audit',
+            '--no-fund',
+            '--no-save',
+            '@opentelemetry/sdk-node@^0.300',
+            '@opentelemetry/sdk-trace@^3',
+            '@opentelemetry/exporter-trace-otlp-http@^0.300',
+            '@opentelemetry/api@^1',
+            'openai@^7',
+          ],
+          { cwd: APP, stdio: 'inherit' },
+        );
       }
       if (!existsSync(join(APP, 'node_modules/tokentax'))) symlinkSync(ROOT, join(APP, 'node_modules/tokentax'), 'dir');
       writeFileSync(join(APP, 'app.mjs'), APP_SOURCE);
@@ -64,7 +78,10 @@ if (!supported) {
 
     it('spans carry usage, context and cost attributes', async () => {
       // Asynchronous: the simulator and the receiver live in this process.
-      const child = spawn(process.execPath, ['app.mjs'], { cwd: APP, env: { ...process.env, SIM_URL: sim.baseURL, OTLP_URL: receiver.url } });
+      const child = spawn(process.execPath, ['app.mjs'], {
+        cwd: APP,
+        env: { ...process.env, SIM_URL: sim.baseURL, OTLP_URL: receiver.url },
+      });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const code = await new Promise((r) => child.on('exit', r));

@@ -48,9 +48,19 @@ describe('loadConfig', () => {
     const file = write('ok.yaml', YAML);
     const c = loadConfig({ file, env: {} });
     expect(c.file).toBe(file);
-    expect(c.scenarios).toEqual(['together', 'oxlo', { id: 'groq70', provider: 'groq', model: 'llama-3.3-70b-versatile' }]);
+    expect(c.scenarios).toEqual([
+      'together',
+      'oxlo',
+      { id: 'groq70', provider: 'groq', model: 'llama-3.3-70b-versatile' },
+    ]);
     expect(c.requestPrices).toEqual({ oxlo: { 'llama-3.3-70b': 0.0015 } });
-    expect(c.prices[0]).toMatchObject({ provider: 'together', model: 'Qwen/Qwen3-32B', inputMtok: 0.8, effectiveFrom: '2026-01-01', canonical: 'qwen-3-32b' });
+    expect(c.prices[0]).toMatchObject({
+      provider: 'together',
+      model: 'Qwen/Qwen3-32B',
+      inputMtok: 0.8,
+      effectiveFrom: '2026-01-01',
+      canonical: 'qwen-3-32b',
+    });
     expect(c.equivalence.models).toEqual({ 'gpt-4o': 'qwen-3-32b' });
     expect(c.bloat).toEqual({ ...DEFAULT_BLOAT, tokens: 50000, utilization: 0.9 });
     expect(c.providerHosts).toEqual({ 'llm.internal.example': 'vllm' });
@@ -63,8 +73,17 @@ describe('loadConfig', () => {
 
   it('layers file < environment < code', () => {
     const file = write('layers.yaml', 'bloat: { tokens: 1000, utilization: 0.5, recycledRatio: 0.7 }\n');
-    const c = loadConfig({ file, env: { TOKENTAX_BLOAT_TOKENS: '2000', TOKENTAX_BLOAT_UTILIZATION: '0.6' }, bloat: { utilization: 0.65 } });
-    expect(c.bloat).toEqual({ tokens: 2000, utilization: 0.65, recycledRatio: 0.7, recycledMinTokens: DEFAULT_BLOAT.recycledMinTokens });
+    const c = loadConfig({
+      file,
+      env: { TOKENTAX_BLOAT_TOKENS: '2000', TOKENTAX_BLOAT_UTILIZATION: '0.6' },
+      bloat: { utilization: 0.65 },
+    });
+    expect(c.bloat).toEqual({
+      tokens: 2000,
+      utilization: 0.65,
+      recycledRatio: 0.7,
+      recycledMinTokens: DEFAULT_BLOAT.recycledMinTokens,
+    });
   });
 
   it('loads the example in src/pricing/README.md', () => {
@@ -100,7 +119,13 @@ describe('loadConfig', () => {
       fails(() => loadConfig({ file, env: {} }), file, 'bloat.recycledRatio', 'from 0 to 1');
     });
     it('NaN threshold from the environment', () => {
-      fails(() => loadConfig({ env: { TOKENTAX_BLOAT_TOKENS: 'lots' } }), 'environment', 'TOKENTAX_BLOAT_TOKENS', 'a number', 'lots');
+      fails(
+        () => loadConfig({ env: { TOKENTAX_BLOAT_TOKENS: 'lots' } }),
+        'environment',
+        'TOKENTAX_BLOAT_TOKENS',
+        'a number',
+        'lots',
+      );
     });
     it('NaN threshold in code', () => {
       fails(() => loadConfig({ env: {}, bloat: { tokens: NaN } }), 'options', 'bloat.tokens', 'NaN');
@@ -122,7 +147,10 @@ describe('loadConfig', () => {
       fails(() => loadConfig({ file, env: {} }), file, 'scenarios[0].id');
     });
     it('a bad date', () => {
-      const file = write('date.yaml', 'prices:\n  - { provider: together, model: x, inputMtok: 1, effectiveFrom: "soon" }\n');
+      const file = write(
+        'date.yaml',
+        'prices:\n  - { provider: together, model: x, inputMtok: 1, effectiveFrom: "soon" }\n',
+      );
       fails(() => loadConfig({ file, env: {} }), file, 'prices[0].effectiveFrom', 'YYYY-MM-DD');
     });
     it('invalid YAML', () => {

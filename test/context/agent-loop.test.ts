@@ -47,7 +47,10 @@ describe('a 10-turn agent loop (system prompt + tools + growing history), usage 
     expect(num(rows[0], ATTR_CONTEXT_RECYCLED_TOKENS)).toBe(0);
     for (let i = 1; i < rows.length; i++) {
       expect(num(rows[i], ATTR_CONTEXT_RECYCLED_TOKENS)).toBe(num(rows[i - 1], ATTR_CONTEXT_TOKENS) - REPLY_PRIMING);
-      expect(num(rows[i], ATTR_CONTEXT_RECYCLED_RATIO)).toBeCloseTo(num(rows[i], ATTR_CONTEXT_RECYCLED_TOKENS) / num(rows[i], ATTR_CONTEXT_TOKENS), 12);
+      expect(num(rows[i], ATTR_CONTEXT_RECYCLED_RATIO)).toBeCloseTo(
+        num(rows[i], ATTR_CONTEXT_RECYCLED_TOKENS) / num(rows[i], ATTR_CONTEXT_TOKENS),
+        12,
+      );
       expect(num(rows[i], ATTR_CONTEXT_RECYCLED_RATIO)).toBeGreaterThan(num(rows[i - 1], ATTR_CONTEXT_RECYCLED_RATIO));
     }
   });
@@ -58,13 +61,19 @@ describe('a 10-turn agent loop (system prompt + tools + growing history), usage 
     for (const [i, r] of rows.entries()) {
       expect(num(r, ATTR_CONTEXT_TOOLS_TOKENS)).toBe(tools);
       expect(num(r, ATTR_CONTEXT_SYSTEM_TOKENS)).toBe(num(rows[0], ATTR_CONTEXT_SYSTEM_TOKENS));
-      const sum = [ATTR_CONTEXT_SYSTEM_TOKENS, ATTR_CONTEXT_TOOLS_TOKENS, ATTR_CONTEXT_HISTORY_TOKENS, ATTR_CONTEXT_NEW_TOKENS]
-        .reduce((a, k) => a + num(r, k), 0);
+      const sum = [
+        ATTR_CONTEXT_SYSTEM_TOKENS,
+        ATTR_CONTEXT_TOOLS_TOKENS,
+        ATTR_CONTEXT_HISTORY_TOKENS,
+        ATTR_CONTEXT_NEW_TOKENS,
+      ].reduce((a, k) => a + num(r, k), 0);
       expect(sum).toBe(num(r, ATTR_CONTEXT_TOKENS));
       if (i === 0) expect(num(r, ATTR_CONTEXT_HISTORY_TOKENS)).toBe(0);
       else {
         // history this turn = history + new of the previous turn (minus its priming) + the assistant call
-        expect(num(r, ATTR_CONTEXT_HISTORY_TOKENS)).toBeGreaterThan(num(rows[i - 1], ATTR_CONTEXT_HISTORY_TOKENS) + num(rows[i - 1], ATTR_CONTEXT_NEW_TOKENS) - REPLY_PRIMING);
+        expect(num(r, ATTR_CONTEXT_HISTORY_TOKENS)).toBeGreaterThan(
+          num(rows[i - 1], ATTR_CONTEXT_HISTORY_TOKENS) + num(rows[i - 1], ATTR_CONTEXT_NEW_TOKENS) - REPLY_PRIMING,
+        );
       }
     }
   });
@@ -86,7 +95,8 @@ describe('a 10-turn agent loop (system prompt + tools + growing history), usage 
       const expected: string[] = [];
       if (tokens >= 20_000) expected.push('tokens>=20000');
       if (tokens / 30_000 >= 0.8) expected.push('utilization>=0.8');
-      if (num(r, ATTR_CONTEXT_RECYCLED_RATIO) >= 0.9 && num(r, ATTR_CONTEXT_RECYCLED_TOKENS) >= 4000) expected.push('recycled_ratio>=0.9');
+      if (num(r, ATTR_CONTEXT_RECYCLED_RATIO) >= 0.9 && num(r, ATTR_CONTEXT_RECYCLED_TOKENS) >= 4000)
+        expected.push('recycled_ratio>=0.9');
       expect(r[ATTR_CONTEXT_BLOAT]).toBe(expected.length > 0);
       expect(r[ATTR_CONTEXT_BLOAT_REASONS]).toEqual(expected.length > 0 ? expected : undefined);
       fired.tokens += Number(expected.includes('tokens>=20000'));
@@ -119,7 +129,9 @@ describe('the same loop when the API returns usage', () => {
     for (const [i, r] of rows.entries()) {
       expect(r[ATTR_CONTEXT_TOKENS]).toBe(api(i));
       expect(r[ATTR_CONTEXT_TURN]).toBe(i + 1);
-      const err = Math.abs((r[ATTR_CONTEXT_RECYCLED_TOKENS] as number) - (exact[i][ATTR_CONTEXT_RECYCLED_TOKENS] as number));
+      const err = Math.abs(
+        (r[ATTR_CONTEXT_RECYCLED_TOKENS] as number) - (exact[i][ATTR_CONTEXT_RECYCLED_TOKENS] as number),
+      );
       expect(err / api(i)).toBeLessThan(0.02);
     }
   });

@@ -6,7 +6,14 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createContextMeter } from '../../src/context';
-import { ATTR_CONTEXT_MESSAGES, ATTR_CONTEXT_NEW_TOKENS, ATTR_CONTEXT_HISTORY_TOKENS, ATTR_CONTEXT_SYSTEM_TOKENS, ATTR_CONTEXT_TOOLS_TOKENS, ATTR_CONTEXT_TOKENS } from '../../src/semconv';
+import {
+  ATTR_CONTEXT_MESSAGES,
+  ATTR_CONTEXT_NEW_TOKENS,
+  ATTR_CONTEXT_HISTORY_TOKENS,
+  ATTR_CONTEXT_SYSTEM_TOKENS,
+  ATTR_CONTEXT_TOOLS_TOKENS,
+  ATTR_CONTEXT_TOKENS,
+} from '../../src/semconv';
 import { loadRecordings, RECORDINGS_DIR, recordingsPresent, type Recording } from './recordings';
 
 /** Tolerance: a few tokens, plus one per message or input item (framing we can only estimate). */
@@ -58,7 +65,9 @@ if (!recordingsPresent()) {
         const messages = Number(done.attributes[ATTR_CONTEXT_MESSAGES]);
         return { file: r.file, api: r.inputTokens, counted: done.inputTokens, messages, estimated: done.estimated };
       });
-      console.info(rows.map((x) => `${x.counted - x.api >= 0 ? '+' : ''}${x.counted - x.api} ${x.api} ${x.file}`).join('\n'));
+      console.info(
+        rows.map((x) => `${x.counted - x.api >= 0 ? '+' : ''}${x.counted - x.api} ${x.api} ${x.file}`).join('\n'),
+      );
       for (const row of rows) {
         expect(row.estimated).toBe(true);
         expect(Math.abs(row.counted - row.api), row.file).toBeLessThanOrEqual(tolerance(row.messages));
@@ -74,9 +83,16 @@ if (!recordingsPresent()) {
         const a = done.attributes;
         expect(done.estimated).toBe(false);
         expect(a[ATTR_CONTEXT_TOKENS]).toBe(r.inputTokens);
-        const parts = [ATTR_CONTEXT_SYSTEM_TOKENS, ATTR_CONTEXT_HISTORY_TOKENS, ATTR_CONTEXT_NEW_TOKENS, ATTR_CONTEXT_TOOLS_TOKENS]
-          .map((k) => Number(a[k]));
-        expect(parts.reduce((x, y) => x + y, 0), r.file).toBe(r.inputTokens);
+        const parts = [
+          ATTR_CONTEXT_SYSTEM_TOKENS,
+          ATTR_CONTEXT_HISTORY_TOKENS,
+          ATTR_CONTEXT_NEW_TOKENS,
+          ATTR_CONTEXT_TOOLS_TOKENS,
+        ].map((k) => Number(a[k]));
+        expect(
+          parts.reduce((x, y) => x + y, 0),
+          r.file,
+        ).toBe(r.inputTokens);
       }
     });
   });

@@ -11,9 +11,11 @@ const MODELS: Record<string, ModelInfo> = {
 
 export const testCatalog: ModelCatalog = { model: (name) => MODELS[name] };
 
-const WORDS = ('alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa ' +
+const WORDS = (
+  'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa ' +
   'quebec romeo sierra tango uniform victor whiskey xray yankee zulu config deploy server cluster latency ' +
-  'request response token window budget invoice ledger account region replica shard index query cache').split(' ');
+  'request response token window budget invoice ledger account region replica shard index query cache'
+).split(' ');
 
 /** Deterministic prose of `words` words (seeded), different for each seed. */
 export function prose(words: number, seed: number): string {
@@ -45,7 +47,11 @@ export const TOOLS = [
     function: {
       name: 'search',
       description: 'Search the code base',
-      parameters: { type: 'object', properties: { query: { type: 'string' }, kind: { type: 'string', enum: ['code', 'docs'] } }, required: ['query'] },
+      parameters: {
+        type: 'object',
+        properties: { query: { type: 'string' }, kind: { type: 'string', enum: ['code', 'docs'] } },
+        required: ['query'],
+      },
     },
   },
 ];
@@ -54,7 +60,10 @@ export const TOOLS = [
  * An agent loop as an application builds it: one messages array that grows by an assistant tool call
  * and a tool result per turn; request n is sent with the array as it stands.
  */
-export function agentLoop(turns: number, opts: { systemWords: number; resultWords: number; seed: number; model?: string }): ContextRequest[] {
+export function agentLoop(
+  turns: number,
+  opts: { systemWords: number; resultWords: number; seed: number; model?: string },
+): ContextRequest[] {
   const messages: Array<Record<string, unknown>> = [
     { role: 'system', content: prose(opts.systemWords, opts.seed) },
     { role: 'user', content: `Task ${opts.seed}: ${prose(40, opts.seed + 1)}` },
@@ -71,7 +80,13 @@ export function agentLoop(turns: number, opts: { systemWords: number; resultWord
     messages.push({
       role: 'assistant',
       content: null,
-      tool_calls: [{ id, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: `src/file${turn}.ts` }) } }],
+      tool_calls: [
+        {
+          id,
+          type: 'function',
+          function: { name: 'read_file', arguments: JSON.stringify({ path: `src/file${turn}.ts` }) },
+        },
+      ],
     });
     messages.push({ role: 'tool', tool_call_id: id, content: prose(opts.resultWords, opts.seed * 100 + turn) });
   }

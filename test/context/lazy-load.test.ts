@@ -4,13 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { createContextMeter, isEncodingLoaded } from '../../src/context';
 import { OPERATION } from '../../src/semconv';
 
-const loadedModules = (): string[] => Object.keys(createRequire(__filename).cache).filter((k) => k.includes('js-tiktoken'));
+const loadedModules = (): string[] =>
+  Object.keys(createRequire(__filename).cache).filter((k) => k.includes('js-tiktoken'));
 
 describe('lazy tokenizer', () => {
   it('is not loaded by importing the context module or by measuring with usage, only by counting', () => {
     expect(loadedModules()).toEqual([]);
     const meter = createContextMeter();
-    const request = { operation: OPERATION.chat, provider: 'openai', model: 'gpt-4o', params: { messages: [{ role: 'user', content: 'hi' }] } };
+    const request = {
+      operation: OPERATION.chat,
+      provider: 'openai',
+      model: 'gpt-4o',
+      params: { messages: [{ role: 'user', content: 'hi' }] },
+    };
     meter.measure(request).complete(9);
     expect(loadedModules()).toEqual([]);
     expect(isEncodingLoaded('o200k_base')).toBe(false);

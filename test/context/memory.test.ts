@@ -25,11 +25,25 @@ describe('a million distinct conversations', () => {
     const send = (i: number): void => {
       // Distinct first user message => a distinct fingerprinted conversation; every 4th has a 2nd turn.
       const user = { role: 'user', content: `Customer ${i} asks where order ${i * 7} is.` };
-      meter.measure({ operation: OPERATION.chat, provider: 'openai', model: 'gpt-4o', params: { messages: [system, user] } }).complete(40);
+      meter
+        .measure({
+          operation: OPERATION.chat,
+          provider: 'openai',
+          model: 'gpt-4o',
+          params: { messages: [system, user] },
+        })
+        .complete(40);
       if (i % 4 !== 0) return;
       const reply = { role: 'assistant', content: `Order ${i * 7} ships today.` };
       const next = { role: 'user', content: 'Thanks!' };
-      meter.measure({ operation: OPERATION.chat, provider: 'openai', model: 'gpt-4o', params: { messages: [system, user, reply, next] } }).complete(55);
+      meter
+        .measure({
+          operation: OPERATION.chat,
+          provider: 'openai',
+          model: 'gpt-4o',
+          params: { messages: [system, user, reply, next] },
+        })
+        .complete(55);
     };
     const total = 1_000_000;
     for (let i = 0; i < 50_000; i++) send(i);

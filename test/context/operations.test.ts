@@ -47,10 +47,17 @@ describe('tokenizer', () => {
 
   it('gives the same count piece by piece (memoised) as whole-text encoding, on any text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.lorem({ maxCount: 50 })), (s) => {
-        expect(countTokens('o200k_base', s)).toBe(o200k(s));
-        expect(countTokens('cl100k_base', s)).toBe(encodeLength('cl100k_base', s));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.lorem({ maxCount: 50 }),
+        ),
+        (s) => {
+          expect(countTokens('o200k_base', s)).toBe(o200k(s));
+          expect(countTokens('cl100k_base', s)).toBe(encodeLength('cl100k_base', s));
+        },
+      ),
       { numRuns: 300, seed: 42 },
     );
   });
@@ -101,7 +108,15 @@ describe('chat completions', () => {
       model: 'gpt-test',
       messages: [
         { role: 'developer', content: 'Be brief.' },
-        { role: 'user', name: 'ann', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'x' } }, { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] },
+        {
+          role: 'user',
+          name: 'ann',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: 'x' } },
+            { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } },
+          ],
+        },
       ],
       response_format: { type: 'json_schema', json_schema: { name: 'reply', schema } },
     };
@@ -129,8 +144,14 @@ describe('chat completions', () => {
   });
 
   it('counts legacy functions as tool definitions', () => {
-    const fn = { name: 'lookup', description: 'Look up a word', parameters: { type: 'object', properties: { word: { type: 'string' } } } };
-    const a = createContextMeter().measure(chat({ messages: [{ role: 'user', content: 'hi' }], functions: [fn] })).complete(undefined).attributes;
+    const fn = {
+      name: 'lookup',
+      description: 'Look up a word',
+      parameters: { type: 'object', properties: { word: { type: 'string' } } },
+    };
+    const a = createContextMeter()
+      .measure(chat({ messages: [{ role: 'user', content: 'hi' }], functions: [fn] }))
+      .complete(undefined).attributes;
     expect(a[ATTR_CONTEXT_TOOLS_TOKENS]).toBeGreaterThan(o200k('lookup Look up a word word string'));
   });
 });
@@ -144,7 +165,12 @@ describe('Responses API', () => {
         { role: 'user', content: 'Weather in Paris?' },
         { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call_output', call_id: 'c1', output: '{"temp":22}' },
-        { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Need the weather.' }], encrypted_content: 'zzzz' },
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [{ type: 'summary_text', text: 'Need the weather.' }],
+          encrypted_content: 'zzzz',
+        },
       ],
     };
     const a = createContextMeter().measure(chat(params)).complete(undefined).attributes;
@@ -194,21 +220,45 @@ describe('Responses API', () => {
 describe('embeddings and legacy completions', () => {
   it('counts embedding inputs (strings and token arrays) as input tokens only', () => {
     const meter = createContextMeter();
-    const req = (input: unknown): ContextRequest => ({ operation: OPERATION.embeddings, provider: 'openai', model: 'text-embedding-3-small', params: { input } });
+    const req = (input: unknown): ContextRequest => ({
+      operation: OPERATION.embeddings,
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      params: { input },
+    });
     const strings = meter.measure(req(['One fish', 'two fish'])).complete(undefined);
     expect(strings.inputTokens).toBe(encodeLength('cl100k_base', 'One fish') + encodeLength('cl100k_base', 'two fish'));
     expect(strings.attributes[ATTR_CONTEXT_MESSAGES]).toBe(2);
     expect(strings.attributes[ATTR_CONTEXT_TURN]).toBeUndefined();
     expect(meter.measure(req([1, 2, 3])).complete(undefined).inputTokens).toBe(3);
-    expect(meter.measure(req([[1, 2], [3, 4, 5]])).complete(undefined).inputTokens).toBe(5);
-    expect(meter.measure(req('solo')).complete(undefined).attributes[ATTR_CONTEXT_NEW_TOKENS]).toBe(encodeLength('cl100k_base', 'solo'));
+    expect(
+      meter
+        .measure(
+          req([
+            [1, 2],
+            [3, 4, 5],
+          ]),
+        )
+        .complete(undefined).inputTokens,
+    ).toBe(5);
+    expect(meter.measure(req('solo')).complete(undefined).attributes[ATTR_CONTEXT_NEW_TOKENS]).toBe(
+      encodeLength('cl100k_base', 'solo'),
+    );
   });
 
   it('counts completion prompts and links them only under an explicit conversation id', () => {
     const meter = createContextMeter();
-    const req = (prompt: unknown, conversationId?: string): ContextRequest => ({ operation: OPERATION.textCompletion, provider: 'openai', model: 'gpt-3.5-turbo-instruct', params: { prompt }, conversationId });
+    const req = (prompt: unknown, conversationId?: string): ContextRequest => ({
+      operation: OPERATION.textCompletion,
+      provider: 'openai',
+      model: 'gpt-3.5-turbo-instruct',
+      params: { prompt },
+      conversationId,
+    });
     expect(meter.measure(req('Say hi')).complete(undefined).inputTokens).toBe(encodeLength('cl100k_base', 'Say hi'));
-    expect(meter.measure(req(['a b', 'c'])).complete(undefined).inputTokens).toBe(encodeLength('cl100k_base', 'a b') + 1);
+    expect(meter.measure(req(['a b', 'c'])).complete(undefined).inputTokens).toBe(
+      encodeLength('cl100k_base', 'a b') + 1,
+    );
     expect(meter.measure(req('Say hi')).attributes[ATTR_CONTEXT_TURN]).toBeUndefined();
     meter.measure(req('Say hi', 'k'));
     expect(meter.measure(req('Say hi', 'k')).attributes[ATTR_CONTEXT_TURN]).toBe(2);
@@ -217,9 +267,19 @@ describe('embeddings and legacy completions', () => {
 
 describe('never throws into the application', () => {
   it('survives odd requests, a failing catalog and repeated completion', () => {
-    const broken: ModelCatalog = { model: () => { throw new Error('catalog down'); } };
+    const broken: ModelCatalog = {
+      model: () => {
+        throw new Error('catalog down');
+      },
+    };
     const meter = createContextMeter({ catalog: broken });
-    const odd: unknown[] = [null, 42, { messages: 'nope' }, { messages: [null, 7, { role: 5, content: { weird: true } }] }, { input: [null, { type: 'item_reference', id: 'x' }] }];
+    const odd: unknown[] = [
+      null,
+      42,
+      { messages: 'nope' },
+      { messages: [null, 7, { role: 5, content: { weird: true } }] },
+      { input: [null, { type: 'item_reference', id: 'x' }] },
+    ];
     for (const params of odd) {
       const m = meter.measure(chat(params as Record<string, unknown>));
       const done = m.complete(undefined);
@@ -232,7 +292,10 @@ describe('never throws into the application', () => {
     expect(done.inputTokens).toBe(12);
     expect(meter.countText('gpt-test', undefined as unknown as string)).toBe(0);
     // A call without a model name (the SDK rejects it later) is still measured.
-    const noModel = meter.measure({ ...chat({ messages: [{ role: 'user', content: 'hello' }] }), model: undefined as unknown as string });
+    const noModel = meter.measure({
+      ...chat({ messages: [{ role: 'user', content: 'hello' }] }),
+      model: undefined as unknown as string,
+    });
     expect(noModel.complete(undefined).inputTokens).toBe(o200k('hello') + MESSAGE_OVERHEAD + REPLY_PRIMING);
   });
 });
@@ -240,24 +303,50 @@ describe('never throws into the application', () => {
 describe('what the instrumentation reads', () => {
   it('returns recycled tokens beside the attributes, and nothing for operations without text context', () => {
     const meter = createContextMeter();
-    const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }];
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi there' },
+    ];
     meter.measure(chat({ messages })).complete(20);
-    const second = meter.measure(chat({ messages: [...messages, { role: 'assistant', content: 'Hello!' }, { role: 'user', content: 'Bye' }] })).complete(30);
+    const second = meter
+      .measure(
+        chat({ messages: [...messages, { role: 'assistant', content: 'Hello!' }, { role: 'user', content: 'Bye' }] }),
+      )
+      .complete(30);
     expect(second.recycledTokens).toBe(second.attributes[ATTR_CONTEXT_RECYCLED_TOKENS]);
     expect(second.recycledTokens).toBeGreaterThan(0);
-    const audio = meter.measure({ operation: OPERATION.transcription, provider: 'openai', model: 'whisper-1', params: { file: {} } });
+    const audio = meter.measure({
+      operation: OPERATION.transcription,
+      provider: 'openai',
+      model: 'whisper-1',
+      params: { file: {} },
+    });
     expect(audio.attributes).toEqual({});
     expect(audio.complete(undefined)).toEqual({ attributes: {}, inputTokens: 0, estimated: true });
-    const withUsage = meter.measure({ operation: OPERATION.transcription, provider: 'openai', model: 'whisper-1', params: {} }).complete(7);
+    const withUsage = meter
+      .measure({ operation: OPERATION.transcription, provider: 'openai', model: 'whisper-1', params: {} })
+      .complete(7);
     expect(withUsage).toEqual({ attributes: {}, inputTokens: 7, estimated: false });
   });
 
   it('reports a failure once through diag, and keeps measuring', () => {
     const warnings: unknown[][] = [];
-    const logger: DiagLogger = { error: () => {}, warn: (...a) => void warnings.push(a), info: () => {}, debug: () => {}, verbose: () => {} };
+    const logger: DiagLogger = {
+      error: () => {},
+      warn: (...a) => void warnings.push(a),
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    };
     diag.setLogger(logger, DiagLogLevel.WARN);
     try {
-      const meter = createContextMeter({ catalog: { model: () => { throw new Error('catalog down'); } } });
+      const meter = createContextMeter({
+        catalog: {
+          model: () => {
+            throw new Error('catalog down');
+          },
+        },
+      });
       for (let i = 0; i < 3; i++) {
         const done = meter.measure(chat({ messages: [{ role: 'user', content: `q${i}` }] })).complete(10);
         expect(done.inputTokens).toBe(10);

@@ -48,7 +48,9 @@ const OPERATION_BY_PATH: Record<string, ContextRequest['operation']> = {
 
 export function loadRecordings(dir = RECORDINGS_DIR): Recording[] {
   const out: Recording[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const exchanges = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Array<Record<string, unknown>>;
     for (const ex of exchanges) {
       const operation = OPERATION_BY_PATH[String(ex.path)];
@@ -57,7 +59,12 @@ export function loadRecordings(dir = RECORDINGS_DIR): Recording[] {
       const usage = usageOf(decodeResponse(ex.response));
       const input = usage?.prompt_tokens ?? usage?.input_tokens;
       if (typeof input !== 'number') continue;
-      out.push({ file, inputTokens: input, usageKey: JSON.stringify(usage), request: { operation, provider: 'openai', model: String(body.model), params: body } });
+      out.push({
+        file,
+        inputTokens: input,
+        usageKey: JSON.stringify(usage),
+        request: { operation, provider: 'openai', model: String(body.model), params: body },
+      });
     }
   }
   return out;

@@ -11,8 +11,11 @@ const ROOT = resolve(__dirname, '../..');
 
 function demo(args: string[], env: Record<string, string>, cwd: string) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-    execFile(process.execPath, [join(ROOT, 'dist/cli.js'), 'demo', ...args], { env: { PATH: process.env.PATH!, ...env }, cwd, timeout: 120_000 }, (e, stdout, stderr) =>
-      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), 'demo', ...args],
+      { env: { PATH: process.env.PATH!, ...env }, cwd, timeout: 120_000 },
+      (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr }),
     ),
   );
 }
@@ -23,8 +26,11 @@ describe('tokentax demo', () => {
     // No OPENAI_API_KEY: the demo must use the local simulator (and no OTLP endpoint: it sends nothing).
     const env = { PATH: process.env.PATH, HOME: process.env.HOME };
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(process.execPath, [join(ROOT, 'dist/cli.js'), 'demo', '--out', out], { env, cwd: out, timeout: 120_000 }, (e, stdout, stderr) =>
-        done({ code: e ? Number(e.code) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [join(ROOT, 'dist/cli.js'), 'demo', '--out', out],
+        { env, cwd: out, timeout: 120_000 },
+        (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr }),
       ),
     );
     expect(r.code, r.stderr).toBe(0);
@@ -33,7 +39,8 @@ describe('tokentax demo', () => {
     // The per-scenario bill: every default scenario has a row; the actual bill is priced.
     const bill = r.stdout.slice(r.stdout.indexOf('Total bill per scenario'), r.stdout.indexOf('Cost per conversation'));
     expect(bill).toMatch(/actual \(as called\)\s+gpt-4\.1[-a-z]*\s+\$\d/);
-    for (const id of ['together', 'fireworks', 'openrouter', 'oxlo', 'openai']) expect(bill).toMatch(new RegExp(`\\n  ${id}\\b`));
+    for (const id of ['together', 'fireworks', 'openrouter', 'oxlo', 'openai'])
+      expect(bill).toMatch(new RegExp(`\\n  ${id}\\b`));
     expect(bill).toMatch(/oxlo .*no published price; break-even \$[\d.]+\/request/);
     expect(r.stdout).toContain('demo-coding-agent');
     expect(r.stdout).toMatch(/Recycled context: \d+k tokens/);
@@ -47,8 +54,17 @@ describe('tokentax demo', () => {
       .flatMap((l) => JSON.parse(l).resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)));
     expect(spans).toHaveLength(66);
     const keys = new Set(spans.flatMap((s: any) => s.attributes.map((a: any) => a.key)));
-    for (const k of ['gen_ai.usage.input_tokens', 'tokentax.context.tokens', 'tokentax.conversation.key', 'tokentax.cost.usd', 'tokentax.cost.together.usd']) expect(keys).toContain(k);
-    const agentTurns = spans.filter((s: any) => s.attributes.some((a: any) => a.key === 'gen_ai.conversation.id' && a.value.stringValue === 'demo-coding-agent'));
+    for (const k of [
+      'gen_ai.usage.input_tokens',
+      'tokentax.context.tokens',
+      'tokentax.conversation.key',
+      'tokentax.cost.usd',
+      'tokentax.cost.together.usd',
+    ])
+      expect(keys).toContain(k);
+    const agentTurns = spans.filter((s: any) =>
+      s.attributes.some((a: any) => a.key === 'gen_ai.conversation.id' && a.value.stringValue === 'demo-coding-agent'),
+    );
     expect(agentTurns).toHaveLength(10);
     expect(r.stdout).toContain(`HTML report: ${join(out, 'report.html')}`);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
@@ -59,9 +75,23 @@ describe('tokentax demo', () => {
     try {
       const out = mkdtempSync(join(tmpdir(), 'tokentax-demo-real-'));
       const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: provider.baseURL };
-      const r = await demo(['--out', out, '--no-html', '--model', 'gpt-4.1-mini', '--config', join(ROOT, 'examples/simulator-is-openai.yaml')], env, out);
+      const r = await demo(
+        [
+          '--out',
+          out,
+          '--no-html',
+          '--model',
+          'gpt-4.1-mini',
+          '--config',
+          join(ROOT, 'examples/simulator-is-openai.yaml'),
+        ],
+        env,
+        out,
+      );
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain(`running the workload against ${provider.baseURL} (OPENAI_API_KEY is set; this is billed)`);
+      expect(r.stderr).toContain(
+        `running the workload against ${provider.baseURL} (OPENAI_API_KEY is set; this is billed)`,
+      );
       expect(provider.requests).toBe(66);
       expect(r.stdout).toMatch(/gpt-4\.1-mini\s+58\s/); // every chat flow on the one model given
       expect(r.stdout).toMatch(/actual \(as called\)\s+gpt-4\.1[-a-z]*\s+\$\d/);

@@ -17,7 +17,10 @@ describe('createTokentax: instrumentation + in-process cost', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ answerWords: 20 });
-    tokentax = createTokentax({ config: { requestPrices: { oxlo: { 'llama-3.3-70b': 0.0005 } } }, providerNames: { '127.0.0.1': 'openai' } });
+    tokentax = createTokentax({
+      config: { requestPrices: { oxlo: { 'llama-3.3-70b': 0.0005 } } },
+      providerNames: { '127.0.0.1': 'openai' },
+    });
     telemetry = createTelemetry(tokentax.spanProcessors);
     tokentax.instrumentation.setTracerProvider(telemetry.tracerProvider);
     tokentax.instrumentation.setMeterProvider(telemetry.meterProvider);

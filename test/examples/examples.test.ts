@@ -67,11 +67,14 @@ function run(args: string[], env: Record<string, string> = {}) {
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
   };
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-    execFile(process.execPath, args, { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 }, (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr })),
+    execFile(process.execPath, args, { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 }, (e, stdout, stderr) =>
+      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
+    ),
   );
 }
 
-const genai = () => received.flatMap((r) => r.spans).filter((s) => typeof s.attributes['gen_ai.operation.name'] === 'string');
+const genai = () =>
+  received.flatMap((r) => r.spans).filter((s) => typeof s.attributes['gen_ai.operation.name'] === 'string');
 
 describe('examples', () => {
   it('basic-chat.mjs with --import tokentax/register: a priced chat span over OTLP', async () => {
@@ -79,7 +82,11 @@ describe('examples', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/usage: \d+ input, \d+ output tokens/);
     const [span] = genai();
-    expect(span.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4.1-mini' });
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4.1-mini',
+    });
     expect(span.attributes['tokentax.cost.usd']).toBeGreaterThan(0);
     expect(span.attributes['tokentax.context.tokens']).toBeGreaterThan(0);
   });
@@ -123,14 +130,24 @@ describe('examples', () => {
 
   it('honeycomb.cjs: OTLP/HTTP with the x-honeycomb-team header (endpoint overridden to a local receiver)', async () => {
     // No OTEL_* variables: the example alone decides where telemetry goes.
-    const r = await run(['examples/honeycomb.cjs'], { HONEYCOMB_API_KEY: 'hc-test-key', HONEYCOMB_ENDPOINT: receiverURL, OTEL_METRICS_EXPORTER: '', OTEL_LOGS_EXPORTER: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_PROTOCOL: '' });
+    const r = await run(['examples/honeycomb.cjs'], {
+      HONEYCOMB_API_KEY: 'hc-test-key',
+      HONEYCOMB_ENDPOINT: receiverURL,
+      OTEL_METRICS_EXPORTER: '',
+      OTEL_LOGS_EXPORTER: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_EXPORTER_OTLP_PROTOCOL: '',
+    });
     expect(r.code, r.stderr).toBe(0);
     const traces = received.filter((x) => x.url === '/v1/traces');
     expect(traces.length).toBeGreaterThan(0);
     expect(received.length).toBe(traces.length); // traces only: no metrics or logs pushed anywhere here
     for (const t of traces) expect(t.headers['x-honeycomb-team']).toBe('hc-test-key');
     const spans = genai();
-    expect(spans.map((s) => s.attributes['gen_ai.conversation.id'])).toEqual(['honeycomb-example', 'honeycomb-example']);
+    expect(spans.map((s) => s.attributes['gen_ai.conversation.id'])).toEqual([
+      'honeycomb-example',
+      'honeycomb-example',
+    ]);
     for (const s of spans) expect(s.attributes['tokentax.cost.usd']).toBeGreaterThan(0);
 
     const missing = await run(['examples/honeycomb.cjs'], { HONEYCOMB_ENDPOINT: receiverURL });
@@ -139,7 +156,10 @@ describe('examples', () => {
   });
 
   it('collector-setup.cjs: context and usage only (the collector prices), sent to the collector endpoint', async () => {
-    const r = await run(['examples/collector-setup.cjs'], { TOKENTAX_COLLECTOR_ENDPOINT: receiverURL, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    const r = await run(['examples/collector-setup.cjs'], {
+      TOKENTAX_COLLECTOR_ENDPOINT: receiverURL,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+    });
     expect(r.code, r.stderr).toBe(0);
     const spans = genai();
     expect(spans.map((s) => s.attributes['gen_ai.operation.name']).sort()).toEqual(['chat', 'embeddings']);
@@ -147,6 +167,8 @@ describe('examples', () => {
       expect(s.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
       expect(Object.keys(s.attributes).filter((k) => k.startsWith('tokentax.cost.'))).toEqual([]);
     }
-    expect(spans.find((s) => s.attributes['gen_ai.operation.name'] === 'chat')!.attributes['tokentax.context.tokens']).toBeGreaterThan(0);
+    expect(
+      spans.find((s) => s.attributes['gen_ai.operation.name'] === 'chat')!.attributes['tokentax.context.tokens'],
+    ).toBeGreaterThan(0);
   });
 });

@@ -54,24 +54,101 @@ const chunk = (model: string, content: string, finish: string | null = null, usa
 const CASES: Malformed[] = [
   { name: 'missing usage', respond: (res, m) => json(res, body(m, '')) },
   { name: 'usage null', respond: (res, m) => json(res, body(m, ',"usage":null')) },
-  { name: 'usage fields null', respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":null,"completion_tokens":null,"total_tokens":null}')) },
-  { name: 'usage fields as strings', respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":"12","completion_tokens":"3","total_tokens":"15"}')) },
-  { name: 'usage negative', respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":-12,"completion_tokens":-3,"total_tokens":-15}')) },
-  { name: 'usage huge and fractional', valid: { input: 1e308, output: 2.5 }, respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":1e308,"completion_tokens":2.5}')) },
-  { name: 'usage details wrong types', valid: { input: 10, output: 4 }, respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":10,"completion_tokens":4,"prompt_tokens_details":"x","completion_tokens_details":[1,2]}')) },
+  {
+    name: 'usage fields null',
+    respond: (res, m) =>
+      json(res, body(m, ',"usage":{"prompt_tokens":null,"completion_tokens":null,"total_tokens":null}')),
+  },
+  {
+    name: 'usage fields as strings',
+    respond: (res, m) =>
+      json(res, body(m, ',"usage":{"prompt_tokens":"12","completion_tokens":"3","total_tokens":"15"}')),
+  },
+  {
+    name: 'usage negative',
+    respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":-12,"completion_tokens":-3,"total_tokens":-15}')),
+  },
+  {
+    name: 'usage huge and fractional',
+    valid: { input: 1e308, output: 2.5 },
+    respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":1e308,"completion_tokens":2.5}')),
+  },
+  {
+    name: 'usage details wrong types',
+    valid: { input: 10, output: 4 },
+    respond: (res, m) =>
+      json(
+        res,
+        body(
+          m,
+          ',"usage":{"prompt_tokens":10,"completion_tokens":4,"prompt_tokens_details":"x","completion_tokens_details":[1,2]}',
+        ),
+      ),
+  },
   { name: 'usage is an array', respond: (res, m) => json(res, body(m, ',"usage":[1,2,3]')) },
-  { name: 'unknown finish reason', valid: { input: 5, output: 1 }, respond: (res, m) => json(res, body(m, ',"usage":{"prompt_tokens":5,"completion_tokens":1}').replace('"stop"', '"a_reason_from_the_future"')) },
-  { name: 'choices not a list, model a number', respond: (res) => json(res, '{"id":7,"object":"chat.completion","model":42,"choices":{"0":"x"},"usage":{"prompt_tokens":{}}}') },
+  {
+    name: 'unknown finish reason',
+    valid: { input: 5, output: 1 },
+    respond: (res, m) =>
+      json(
+        res,
+        body(m, ',"usage":{"prompt_tokens":5,"completion_tokens":1}').replace('"stop"', '"a_reason_from_the_future"'),
+      ),
+  },
+  {
+    name: 'choices not a list, model a number',
+    respond: (res) =>
+      json(res, '{"id":7,"object":"chat.completion","model":42,"choices":{"0":"x"},"usage":{"prompt_tokens":{}}}'),
+  },
   { name: 'body is JSON null', respond: (res) => json(res, 'null') },
   { name: 'body is a JSON string', respond: (res) => json(res, '"just a string"') },
-  { name: 'choice entries null and message content an object', respond: (res, m) => json(res, `{"id":"x","model":${JSON.stringify(m)},"choices":[null,{"index":"one","message":{"content":{"a":1}},"finish_reason":5}]}`) },
-  { name: 'stream: usage chunk with strings and negatives', stream: true, respond: (res, m) => sse(res, [chunk(m, 'a'), chunk(m, 'b', 'stop', '{"prompt_tokens":"9","completion_tokens":-2}')]) },
-  { name: 'stream: unknown finish reason, no usage', stream: true, respond: (res, m) => sse(res, [chunk(m, 'a'), chunk(m, '', 'mystery')]) },
-  { name: 'stream: no [DONE], server closes', stream: true, respond: (res, m) => sse(res, [chunk(m, 'a'), chunk(m, 'b')], { done: false }) },
-  { name: 'stream: cut mid-event (socket destroyed)', stream: true, respond: (res, m) => sse(res, [chunk(m, 'a'), chunk(m, 'b')], { cut: true }) },
-  { name: 'stream: invalid JSON chunk', stream: true, respond: (res, m) => sse(res, [chunk(m, 'a'), '{"id": "broken", "choices": [', chunk(m, 'c')]) },
-  { name: 'stream: chunks that are not objects', stream: true, respond: (res, m) => sse(res, ['42', 'null', '"text"', '[1,2]', chunk(m, 'ok', 'stop')]) },
-  { name: 'stream: choices with null deltas', stream: true, respond: (res, m) => sse(res, [`{"id":"s","model":${JSON.stringify(m)},"choices":[{"index":0,"delta":null},{"delta":{"content":7}},null]}`]) },
+  {
+    name: 'choice entries null and message content an object',
+    respond: (res, m) =>
+      json(
+        res,
+        `{"id":"x","model":${JSON.stringify(m)},"choices":[null,{"index":"one","message":{"content":{"a":1}},"finish_reason":5}]}`,
+      ),
+  },
+  {
+    name: 'stream: usage chunk with strings and negatives',
+    stream: true,
+    respond: (res, m) =>
+      sse(res, [chunk(m, 'a'), chunk(m, 'b', 'stop', '{"prompt_tokens":"9","completion_tokens":-2}')]),
+  },
+  {
+    name: 'stream: unknown finish reason, no usage',
+    stream: true,
+    respond: (res, m) => sse(res, [chunk(m, 'a'), chunk(m, '', 'mystery')]),
+  },
+  {
+    name: 'stream: no [DONE], server closes',
+    stream: true,
+    respond: (res, m) => sse(res, [chunk(m, 'a'), chunk(m, 'b')], { done: false }),
+  },
+  {
+    name: 'stream: cut mid-event (socket destroyed)',
+    stream: true,
+    respond: (res, m) => sse(res, [chunk(m, 'a'), chunk(m, 'b')], { cut: true }),
+  },
+  {
+    name: 'stream: invalid JSON chunk',
+    stream: true,
+    respond: (res, m) => sse(res, [chunk(m, 'a'), '{"id": "broken", "choices": [', chunk(m, 'c')]),
+  },
+  {
+    name: 'stream: chunks that are not objects',
+    stream: true,
+    respond: (res, m) => sse(res, ['42', 'null', '"text"', '[1,2]', chunk(m, 'ok', 'stop')]),
+  },
+  {
+    name: 'stream: choices with null deltas',
+    stream: true,
+    respond: (res, m) =>
+      sse(res, [
+        `{"id":"s","model":${JSON.stringify(m)},"choices":[{"index":0,"delta":null},{"delta":{"content":7}},null]}`,
+      ]),
+  },
 ];
 
 const isValidCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -129,7 +206,10 @@ describe.each(MAJORS)('malformed responses on openai $major', ({ pkg }) => {
     const [span] = telemetry.spans();
     const a = span.attributes;
     expect(nonFinite(a)).toEqual([]);
-    for (const [key, valid] of [[ATTR_GEN_AI_USAGE_INPUT_TOKENS, c.valid?.input], [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, c.valid?.output]] as const) {
+    for (const [key, valid] of [
+      [ATTR_GEN_AI_USAGE_INPUT_TOKENS, c.valid?.input],
+      [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, c.valid?.output],
+    ] as const) {
       const v = a[key];
       if (v === undefined) continue;
       expect(isValidCount(v), `${key}=${String(v)}`).toBe(true);

@@ -31,7 +31,41 @@ const sources = readPricingSources();
 const N = 10_000;
 
 /** OTTL/YAML syntax fragments a model name may carry. */
-const SYNTAX = ['"', '\\', '\n', '\r', '\t', '$', '${', '}', '{', '(', ')', '[', ']', ',', ' ', 'where', ' and ', 'set(', '==', 'nil', '#', ': ', "'", '\u0000', '\u2028', '---', '|', '>', '&a', '*a', '!!str', '%', '@'];
+const SYNTAX = [
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '$',
+  '${',
+  '}',
+  '{',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ' ',
+  'where',
+  ' and ',
+  'set(',
+  '==',
+  'nil',
+  '#',
+  ': ',
+  "'",
+  '\u0000',
+  '\u2028',
+  '---',
+  '|',
+  '>',
+  '&a',
+  '*a',
+  '!!str',
+  '%',
+  '@',
+];
 const hostileName = fc.oneof(
   fc.array(fc.constantFrom(...SYNTAX, 'gpt', '4o', 'x'), { minLength: 1, maxLength: 12 }).map((xs) => xs.join('')),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 24 }),
@@ -47,7 +81,14 @@ function hostileNames(seed: number, n: number): string[] {
 function userConfig(names: string[]): Omit<LoadConfigOptions, 'file'> {
   return {
     env: {},
-    prices: names.map((model, i) => ({ provider: 'openai', model, aliases: [`${model} alias`], inputMtok: 1 + i, outputMtok: 2 + i, window: 100_000 + i })),
+    prices: names.map((model, i) => ({
+      provider: 'openai',
+      model,
+      aliases: [`${model} alias`],
+      inputMtok: 1 + i,
+      outputMtok: 2 + i,
+      window: 100_000 + i,
+    })),
     requestPrices: { oxlo: Object.fromEntries(names.slice(0, 5).map((m, i) => [m, 0.001 * (i + 1)])) },
     equivalence: { models: Object.fromEntries(names.slice(0, 5).map((m) => [m, 'frontier_chat'])) },
   };
@@ -60,26 +101,43 @@ it('finds the collector binary built by collector/build.sh', () => {
 describe('user config cannot inject OTTL or YAML', () => {
   const configs = [1, 2, 3].map((seed) => hostileNames(seed, 20));
 
-  it.each(configs.map((names, i) => [i, names] as const))("fuzzed config %i: YAML parses, the structure is the generator's own", (_i, names) => {
-    const doc = parse(generateCollectorConfig({ config: userConfig(names), sources }));
-    const benign = parse(generateCollectorConfig({ config: userConfig(names.map((_, k) => `benign-model-${k}`)), sources }));
-    // Same components, same pipelines, the same number of statements as with benign names.
-    expect(Object.keys(doc)).toEqual(Object.keys(benign));
-    expect(doc.service).toEqual(benign.service);
-    expect(doc.receivers).toEqual(benign.receivers);
-    const shape = (d: any) => d.processors['transform/tokentax'].trace_statements.map((g: any) => [g.context, g.conditions.length, g.statements.length]);
-    expect(shape(doc)).toEqual(shape(benign));
-  });
+  it.each(configs.map((names, i) => [i, names] as const))(
+    "fuzzed config %i: YAML parses, the structure is the generator's own",
+    (_i, names) => {
+      const doc = parse(generateCollectorConfig({ config: userConfig(names), sources }));
+      const benign = parse(
+        generateCollectorConfig({ config: userConfig(names.map((_, k) => `benign-model-${k}`)), sources }),
+      );
+      // Same components, same pipelines, the same number of statements as with benign names.
+      expect(Object.keys(doc)).toEqual(Object.keys(benign));
+      expect(doc.service).toEqual(benign.service);
+      expect(doc.receivers).toEqual(benign.receivers);
+      const shape = (d: any) =>
+        d.processors['transform/tokentax'].trace_statements.map((g: any) => [
+          g.context,
+          g.conditions.length,
+          g.statements.length,
+        ]);
+      expect(shape(doc)).toEqual(shape(benign));
+    },
+  );
 
   it('all fuzzed names in one full pipeline config: otelcol validate passes', async () => {
     if (!found.bin) throw new Error(found.missing);
-    const result = await harness.validateConfig(found.bin, generateCollectorConfig({ config: userConfig(configs.flat()), sources }));
+    const result = await harness.validateConfig(
+      found.bin,
+      generateCollectorConfig({ config: userConfig(configs.flat()), sources }),
+    );
     expect(result.ok, result.output.slice(-2000)).toBe(true);
   }, 60_000);
 
   it('the shipped pipeline listens on loopback unless told otherwise', () => {
     const doc = parse(generateCollectorConfig({ config: { env: {} }, sources }));
-    const endpoints = [doc.receivers.otlp.protocols.grpc.endpoint, doc.receivers.otlp.protocols.http.endpoint, doc.exporters.prometheus.endpoint];
+    const endpoints = [
+      doc.receivers.otlp.protocols.grpc.endpoint,
+      doc.receivers.otlp.protocols.http.endpoint,
+      doc.exporters.prometheus.endpoint,
+    ];
     for (const e of endpoints) expect(e).toMatch(/^\$\{env:[A-Z_]+:-127\.0\.0\.1:\d+\}$/);
     // The committed example config, if there is one, says the same.
     const shipped = join(__dirname, '../../collector/config.yaml');
@@ -94,7 +152,12 @@ type Plain = Record<string, unknown>;
 
 /** Integers beyond int64 travel as OTLP doubles (the same value; an intValue cannot hold them). */
 const asOtlp = (a: Plain): Plain =>
-  Object.fromEntries(Object.entries(a).map(([k, v]) => [k, typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? { double: v } : v]));
+  Object.fromEntries(
+    Object.entries(a).map(([k, v]) => [
+      k,
+      typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? { double: v } : v,
+    ]),
+  );
 
 describe('the real collector on hostile names and mutated spans', () => {
   const names = hostileNames(4, 30);
@@ -109,8 +172,16 @@ describe('the real collector on hostile names and mutated spans', () => {
     const real = await collectRealSpans();
     const base = { [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 4000, [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 300 };
     const named = names.flatMap((m) => [
-      { label: `name ${JSON.stringify(m)}`, startMs: Date.now(), attributes: { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: m, ...base } },
-      { label: `alias of ${JSON.stringify(m)}`, startMs: Date.now(), attributes: { [S.ATTR_GEN_AI_REQUEST_MODEL]: `${m} alias`.toUpperCase(), ...base } },
+      {
+        label: `name ${JSON.stringify(m)}`,
+        startMs: Date.now(),
+        attributes: { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai', [S.ATTR_GEN_AI_REQUEST_MODEL]: m, ...base },
+      },
+      {
+        label: `alias of ${JSON.stringify(m)}`,
+        startMs: Date.now(),
+        attributes: { [S.ATTR_GEN_AI_REQUEST_MODEL]: `${m} alias`.toUpperCase(), ...base },
+      },
     ]);
     spans = [...named, ...mutate(real, N, 99, true).map((m) => ({ ...m, attributes: m.attributes as Plain }))];
     const grpcPort = await harness.freePort();
@@ -118,12 +189,24 @@ describe('the real collector on hostile names and mutated spans', () => {
     const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'tokentax-hardening-'));
     outFile = join(dir, 'spans.jsonl');
     const config = {
-      receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpcPort}` }, http: { endpoint: `127.0.0.1:${httpPort}` } } } },
+      receivers: {
+        otlp: {
+          protocols: { grpc: { endpoint: `127.0.0.1:${grpcPort}` }, http: { endpoint: `127.0.0.1:${httpPort}` } },
+        },
+      },
       processors: { 'transform/tokentax': generateTransformProcessor({ config: configOptions, sources }) },
       exporters: { file: { path: outFile, format: 'json' } },
-      service: { telemetry: { metrics: { level: 'none' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['transform/tokentax'], exporters: ['file'] } } },
+      service: {
+        telemetry: { metrics: { level: 'none' } },
+        pipelines: { traces: { receivers: ['otlp'], processors: ['transform/tokentax'], exporters: ['file'] } },
+      },
     };
-    collector = await harness.startCollector({ bin: found.bin, config: stringify(config, { lineWidth: 0 }), httpPort, startTimeoutMs: 90_000 });
+    collector = await harness.startCollector({
+      bin: found.bin,
+      config: stringify(config, { lineWidth: 0 }),
+      httpPort,
+      startTimeoutMs: 90_000,
+    });
   }, 150_000);
 
   afterAll(async () => {
@@ -134,7 +217,9 @@ describe('the real collector on hostile names and mutated spans', () => {
     if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
     const BATCH = 500;
     for (let i = 0; i < spans.length; i += BATCH) {
-      const batch = spans.slice(i, i + BATCH).map((c) => ({ name: 'chat', startMs: c.startMs, endMs: c.startMs + 1000, attributes: asOtlp(c.attributes) }));
+      const batch = spans
+        .slice(i, i + BATCH)
+        .map((c) => ({ name: 'chat', startMs: c.startMs, endMs: c.startMs + 1000, attributes: asOtlp(c.attributes) }));
       const res = await harness.post(httpPort, '/v1/traces', harness.otlpTraces(batch, 'hardening', i + 1));
       expect(res.status, res.body).toBe(200);
     }
@@ -149,13 +234,19 @@ describe('the real collector on hostile names and mutated spans', () => {
       const bad = nonFinite(received);
       if (bad.length) failures.push(`${c.label}: ${bad.join(', ')}`);
       const a = c.attributes as Parameters<typeof engine>[0];
-      const want: Plain = firstString(a, MODEL_NAMES) === undefined || a[S.ATTR_PRICING_VERSION] !== undefined ? {} : (engine(a, c.startMs) as Plain);
+      const want: Plain =
+        firstString(a, MODEL_NAMES) === undefined || a[S.ATTR_PRICING_VERSION] !== undefined
+          ? {}
+          : (engine(a, c.startMs) as Plain);
       const added: Plain = {};
       for (const [k, v] of Object.entries(received)) if (!(k in c.attributes)) added[k] = v;
       for (const k of new Set([...Object.keys(want), ...Object.keys(added)])) {
         const w = want[k];
         const g = added[k];
-        const same = typeof w === 'number' && typeof g === 'number' ? Math.abs(w - g) <= 1e-9 * Math.max(Math.abs(w), Math.abs(g)) : w === g;
+        const same =
+          typeof w === 'number' && typeof g === 'number'
+            ? Math.abs(w - g) <= 1e-9 * Math.max(Math.abs(w), Math.abs(g))
+            : w === g;
         if (!same) failures.push(`${c.label}: ${k}: engine ${JSON.stringify(w)} collector ${JSON.stringify(g)}`);
       }
       if (i < names.length * 2 && typeof added[S.ATTR_COST_USD] === 'number') pricedHostile++;
@@ -167,7 +258,10 @@ describe('the real collector on hostile names and mutated spans', () => {
 
   it('logged no OTTL errors', () => {
     if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
-    const errors = collector.logs().split('\n').filter((l) => /\berror\b/i.test(l) || /failed/i.test(l));
+    const errors = collector
+      .logs()
+      .split('\n')
+      .filter((l) => /\berror\b/i.test(l) || /failed/i.test(l));
     expect(errors.slice(0, 5)).toEqual([]);
   });
 });

@@ -4,11 +4,24 @@
  * random attribute sets; this starts from real ones. No throw, no NaN/Infinity in any attribute or
  * metric point, and bad usage gives tokentax.cost.unpriced = invalid_usage, never a cost.
  */
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CostEnricher, createCostEngine, loadPricing } from '../../src/pricing';
 import { INPUT_NAMES, OUTPUT_NAMES } from '../../src/pricing/usage';
-import { ATTR_COST_CHEAPEST, ATTR_COST_SAVINGS_USD, ATTR_COST_UNPRICED, ATTR_COST_USD, ATTR_DUPLICATE, ATTR_PRICING_VERSION, UNPRICED } from '../../src/semconv';
+import {
+  ATTR_COST_CHEAPEST,
+  ATTR_COST_SAVINGS_USD,
+  ATTR_COST_UNPRICED,
+  ATTR_COST_USD,
+  ATTR_DUPLICATE,
+  ATTR_PRICING_VERSION,
+  UNPRICED,
+} from '../../src/semconv';
 import { mutate } from './mutation';
 import { collectRealSpans, type RealSpan } from './real-spans';
 import { captureDiag, nonFinite } from './support';
@@ -60,23 +73,30 @@ describe('cost engine on mutated real spans', () => {
         if (typeof usd !== 'number' || usd < 0) failures.push(`${m.label}: cost ${String(usd)}`);
       }
       if (typeof unpriced === 'string') reasons.set(unpriced, (reasons.get(unpriced) ?? 0) + 1);
-      if (usd !== undefined && unpriced !== undefined) failures.push(`${m.label}: both a cost and unpriced=${String(unpriced)}`);
-      if (usd === undefined && unpriced === undefined && out[ATTR_PRICING_VERSION] !== undefined) failures.push(`${m.label}: neither cost nor unpriced reason`);
+      if (usd !== undefined && unpriced !== undefined)
+        failures.push(`${m.label}: both a cost and unpriced=${String(unpriced)}`);
+      if (usd === undefined && unpriced === undefined && out[ATTR_PRICING_VERSION] !== undefined)
+        failures.push(`${m.label}: neither cost nor unpriced reason`);
       const savings = out[ATTR_COST_SAVINGS_USD];
-      if (savings !== undefined && !(typeof savings === 'number' && savings >= 0)) failures.push(`${m.label}: savings ${String(savings)}`);
-      if (out[ATTR_COST_CHEAPEST] !== undefined && typeof out[ATTR_COST_CHEAPEST] !== 'string') failures.push(`${m.label}: cheapest`);
+      if (savings !== undefined && !(typeof savings === 'number' && savings >= 0))
+        failures.push(`${m.label}: savings ${String(savings)}`);
+      if (out[ATTR_COST_CHEAPEST] !== undefined && typeof out[ATTR_COST_CHEAPEST] !== 'string')
+        failures.push(`${m.label}: cheapest`);
       // A present but unusable input/output count: never priced, always invalid_usage.
       for (const names of [INPUT_NAMES, OUTPUT_NAMES]) {
         const f = firstPresent(m.attributes, names);
         if (f.present && !validCount(f.value) && unpriced !== UNPRICED.invalidUsage) {
-          failures.push(`${m.label}: ${names[0]} ${String(f.value)} gave ${usd !== undefined ? `cost ${String(usd)}` : `unpriced=${String(unpriced)}`}`);
+          failures.push(
+            `${m.label}: ${names[0]} ${String(f.value)} gave ${usd !== undefined ? `cost ${String(usd)}` : `unpriced=${String(unpriced)}`}`,
+          );
         }
       }
     }
     expect(failures.slice(0, 20), `${failures.length} of ${N} failed`).toEqual([]);
     // The mutations reach every outcome: priced, invalid usage, unknown model/provider.
     expect(priced).toBeGreaterThan(N / 10);
-    for (const r of [UNPRICED.invalidUsage, UNPRICED.unknownModel, UNPRICED.unknownProvider]) expect(reasons.get(r) ?? 0, r).toBeGreaterThan(N / 100);
+    for (const r of [UNPRICED.invalidUsage, UNPRICED.unknownModel, UNPRICED.unknownProvider])
+      expect(reasons.get(r) ?? 0, r).toBeGreaterThan(N / 100);
     // The engine's own failure path (internal_error) was never taken.
     expect(reasons.get(UNPRICED.internalError) ?? 0).toBe(0);
     expect(diagCapture.logs.filter((l) => l.level === 'error')).toEqual([]);
@@ -93,7 +113,9 @@ describe('cost engine on mutated real spans', () => {
       if (out) expect(nonFinite(out as Record<string, unknown>)).toEqual([]);
     }
     await reader.forceFlush();
-    const points = exporter.getMetrics().flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.flatMap((x) => x.dataPoints)));
+    const points = exporter
+      .getMetrics()
+      .flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.flatMap((x) => x.dataPoints)));
     expect(points.length).toBeGreaterThan(0);
     for (const p of points) expect(Number.isFinite(p.value as number), JSON.stringify(p.attributes)).toBe(true);
     await provider.shutdown();

@@ -10,8 +10,22 @@ import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Meter, MeterProvider } from '@opentelemetry/api';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider as SdkMeterProvider, MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider as SdkMeterProvider,
+  MetricReader,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createContextMeter } from '../../src/context';
 import type { ContextMeter, ModelCatalog } from '../../src/contracts';
@@ -35,15 +49,37 @@ beforeAll(async () => {
   await server.start();
   server.handle((_req, body, res) => {
     const text = JSON.stringify(body.messages).length;
-    if (body.messages[0]?.content === 'fail') return sendJSON(res, 429, { error: { message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
+    if (body.messages[0]?.content === 'fail')
+      return sendJSON(res, 429, {
+        error: { message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' },
+      });
     const usage = { prompt_tokens: 11, completion_tokens: 2, total_tokens: 13 };
     if (body.stream) {
       return sendSSE(res, [
-        { id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { role: 'assistant', content: `len ${text}` }, finish_reason: null }] },
-        { id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+        {
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: body.model,
+          choices: [{ index: 0, delta: { role: 'assistant', content: `len ${text}` }, finish_reason: null }],
+        },
+        {
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: body.model,
+          choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+        },
       ]);
     }
-    sendJSON(res, 200, { id: 'c1', object: 'chat.completion', created: 1, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: `len ${text}` }, finish_reason: 'stop' }], usage });
+    sendJSON(res, 200, {
+      id: 'c1',
+      object: 'chat.completion',
+      created: 1,
+      model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: `len ${text}` }, finish_reason: 'stop' }],
+      usage,
+    });
   });
   client = new mod.OpenAI({ apiKey: 'sk-test-faults', baseURL: server.baseURL, maxRetries: 0 });
 });
@@ -59,7 +95,8 @@ async function workload(): Promise<unknown[]> {
     const kind = i % 3;
     const messages = [{ role: 'user', content: kind === 2 ? 'fail' : `question ${i}` }];
     try {
-      if (kind === 1) out.push(await drain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })));
+      if (kind === 1)
+        out.push(await drain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })));
       else out.push(plain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages })));
     } catch (e: any) {
       out.push({ thrown: e?.constructor?.name, status: e?.status, message: e?.message });
@@ -86,7 +123,11 @@ async function runWith(setup: Setup) {
   diagCapture = captureDiag();
   const counter = new SpanCounter();
   const telemetry = createTelemetry([counter, ...(setup.processors ?? [])]);
-  const instrumentation = new OpenAIInstrumentation({ enabled: false, providerNames: { '127.0.0.1': 'openai' }, ...setup.config });
+  const instrumentation = new OpenAIInstrumentation({
+    enabled: false,
+    providerNames: { '127.0.0.1': 'openai' },
+    ...setup.config,
+  });
   instrumentation.setTracerProvider(setup.tracerProvider ?? telemetry.tracerProvider);
   instrumentation.setMeterProvider(setup.meterProvider ?? telemetry.meterProvider);
   instrumentation.manuallyInstrument(mod);
@@ -102,7 +143,9 @@ async function runWith(setup: Setup) {
 
 /** Diag lines (any level) whose text or error mentions `marker`. */
 const mentioning = (logs: Array<{ message: string; args: unknown[] }>, marker: string) =>
-  logs.filter((l) => `${l.message} ${l.args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`.includes(marker));
+  logs.filter((l) =>
+    `${l.message} ${l.args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`.includes(marker),
+  );
 
 function expectTransparent(r: Awaited<ReturnType<typeof runWith>>, expectSpans = true): void {
   expect(r.outcome).toEqual(baseline);
@@ -128,7 +171,7 @@ describe('fault injection', () => {
     expect(r.telemetry.spans().some((s) => s.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] === 11)).toBe(true);
   });
 
-  it("a measurement whose complete() and countText() throw: calls unaffected, each fault reported once", async () => {
+  it('a measurement whose complete() and countText() throw: calls unaffected, each fault reported once', async () => {
     const meter: ContextMeter = {
       measure: () => ({
         attributes: {},
@@ -155,7 +198,9 @@ describe('fault injection', () => {
     const r = await runWith({ config: { contextMeter: createContextMeter({ catalog }) } });
     expectTransparent(r);
     expect(mentioning(r.logs, 'FAULT-catalog')).toHaveLength(1);
-    expect(r.telemetry.spans().every((s) => s.attributes[ATTR_CONTEXT_TOKENS] !== undefined || s.status.code === 2)).toBe(true);
+    expect(
+      r.telemetry.spans().every((s) => s.attributes[ATTR_CONTEXT_TOKENS] !== undefined || s.status.code === 2),
+    ).toBe(true);
   });
 
   it('pricing data corrupt (a data dir with broken JSON): catalog and processor degrade, reported once each, naming the file', async () => {

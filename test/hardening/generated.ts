@@ -34,24 +34,45 @@ function sseRaw(res: ServerResponse, events: string[], done = true): void {
 }
 
 const completion = (model: string, choices: unknown[], usage?: unknown) =>
-  JSON.stringify({ id: 'chatcmpl-gen', object: 'chat.completion', created: 1_700_000_000, model, choices, ...(usage ? { usage } : {}) });
+  JSON.stringify({
+    id: 'chatcmpl-gen',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices,
+    ...(usage ? { usage } : {}),
+  });
 
-const usageBlock = (input: number, output: number) => ({ prompt_tokens: input, completion_tokens: output, total_tokens: input + output });
+const usageBlock = (input: number, output: number) => ({
+  prompt_tokens: input,
+  completion_tokens: output,
+  total_tokens: input + output,
+});
 
 const chunk = (model: string, delta: unknown, finish: string | null = null, index = 0) =>
-  JSON.stringify({ id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index, delta, finish_reason: finish }] });
+  JSON.stringify({
+    id: 'chatcmpl-s',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index, delta, finish_reason: finish }],
+  });
 
 /** Text with emoji (incl. ZWJ sequences and flags), RTL scripts, combining marks and CJK. */
-export const UNICODE_TEXT = 'héllo 👩‍👩‍👧‍👦 🇯🇵 مرحبا بالعالم שלום עולם e\u0301\u0302\u0303 Z\u0351\u0352\u0357 漢字かな 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u200f\u202e';
+export const UNICODE_TEXT =
+  'héllo 👩‍👩‍👧‍👦 🇯🇵 مرحبا بالعالم שלום עולם e\u0301\u0302\u0303 Z\u0351\u0352\u0357 漢字かな 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u200f\u202e';
 
 /** A JSON string literal body holding lone surrogates as escapes (JSON.stringify would never write these). */
-export const LONE_SURROGATES_JSON = '"lone \\ud800 high, lone \\udc00 low, reversed \\udc00\\ud800, fine \\ud83d\\ude00"';
+export const LONE_SURROGATES_JSON =
+  '"lone \\ud800 high, lone \\udc00 low, reversed \\udc00\\ud800, fine \\ud83d\\ude00"';
 
 /** About `tokens` o200k tokens of varied text (a seeded vocabulary, so the tokenizer does real work). */
 export function hugePrompt(tokens: number): string {
   const r = rng(7);
   const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const vocab = Array.from({ length: 5000 }, () => Array.from({ length: 3 + Math.floor(r() * 8) }, () => letters[Math.floor(r() * 26)]).join(''));
+  const vocab = Array.from({ length: 5000 }, () =>
+    Array.from({ length: 3 + Math.floor(r() * 8) }, () => letters[Math.floor(r() * 26)]).join(''),
+  );
   const words: string[] = [];
   // Random letter strings average about 2.3 o200k tokens per word (checked by the test that uses it).
   for (let i = 0; i < Math.ceil(tokens / 2.2); i++) words.push(vocab[Math.floor(r() * vocab.length)]);
@@ -74,22 +95,45 @@ export const SCENARIOS: Scenario[] = [
     respond: (b, res) =>
       json(
         res,
-        completion(b.model, [
-          {
-            index: 0,
-            finish_reason: 'tool_calls',
-            message: {
-              role: 'assistant',
-              content: null,
-              tool_calls: [
-                { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
-                { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"القاهرة"}' } },
-              ],
+        completion(
+          b.model,
+          [
+            {
+              index: 0,
+              finish_reason: 'tool_calls',
+              message: {
+                role: 'assistant',
+                content: null,
+                tool_calls: [
+                  { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+                  {
+                    id: 'call_2',
+                    type: 'function',
+                    function: { name: 'get_weather', arguments: '{"city":"القاهرة"}' },
+                  },
+                ],
+              },
             },
-          },
-        ], usageBlock(90, 40)),
+          ],
+          usageBlock(90, 40),
+        ),
       ),
-    run: async (c) => plain(await c.chat.completions.create({ model: 'gen-tools', messages: user('weather?'), tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] })),
+    run: async (c) =>
+      plain(
+        await c.chat.completions.create({
+          model: 'gen-tools',
+          messages: user('weather?'),
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: 'get_weather',
+                parameters: { type: 'object', properties: { city: { type: 'string' } } },
+              },
+            },
+          ],
+        }),
+      ),
   },
   {
     name: 'streamed tool call deltas',
@@ -97,8 +141,14 @@ export const SCENARIOS: Scenario[] = [
     streamed: true,
     respond: (b, res) =>
       sseRaw(res, [
-        chunk(b.model, { role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '' } }] }),
-        ...['{"q', '":"', 'ü', 'ber"', '}'].map((a) => chunk(b.model, { tool_calls: [{ index: 0, function: { arguments: a } }] })),
+        chunk(b.model, {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '' } }],
+        }),
+        ...['{"q', '":"', 'ü', 'ber"', '}'].map((a) =>
+          chunk(b.model, { tool_calls: [{ index: 0, function: { arguments: a } }] }),
+        ),
         chunk(b.model, {}, 'tool_calls'),
       ]),
     run: (c) => streamed(c, { model: 'gen-stream-tools', messages: user('look it up') }),
@@ -108,7 +158,18 @@ export const SCENARIOS: Scenario[] = [
     models: ['gen-n3'],
     usage: { input: 12, output: 30 },
     respond: (b, res) =>
-      json(res, completion(b.model, [0, 1, 2].map((i) => ({ index: i, finish_reason: i === 2 ? 'length' : 'stop', message: { role: 'assistant', content: `answer ${i}` } })), usageBlock(12, 30))),
+      json(
+        res,
+        completion(
+          b.model,
+          [0, 1, 2].map((i) => ({
+            index: i,
+            finish_reason: i === 2 ? 'length' : 'stop',
+            message: { role: 'assistant', content: `answer ${i}` },
+          })),
+          usageBlock(12, 30),
+        ),
+      ),
     run: async (c) => plain(await c.chat.completions.create({ model: 'gen-n3', n: 3, messages: user('three ways') })),
   },
   {
@@ -127,14 +188,32 @@ export const SCENARIOS: Scenario[] = [
     models: ['gen-refusal'],
     usage: { input: 20, output: 9 },
     respond: (b, res) =>
-      json(res, completion(b.model, [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: null, refusal: "I'm sorry, I can't help with that." } }], usageBlock(20, 9))),
+      json(
+        res,
+        completion(
+          b.model,
+          [
+            {
+              index: 0,
+              finish_reason: 'stop',
+              message: { role: 'assistant', content: null, refusal: "I'm sorry, I can't help with that." },
+            },
+          ],
+          usageBlock(20, 9),
+        ),
+      ),
     run: async (c) => plain(await c.chat.completions.create({ model: 'gen-refusal', messages: user('something bad') })),
   },
   {
     name: 'streamed refusal',
     models: ['gen-stream-refusal'],
     streamed: true,
-    respond: (b, res) => sseRaw(res, [chunk(b.model, { role: 'assistant', refusal: "I'm sorry" }), chunk(b.model, { refusal: ', no.' }), chunk(b.model, {}, 'stop')]),
+    respond: (b, res) =>
+      sseRaw(res, [
+        chunk(b.model, { role: 'assistant', refusal: "I'm sorry" }),
+        chunk(b.model, { refusal: ', no.' }),
+        chunk(b.model, {}, 'stop'),
+      ]),
     run: (c) => streamed(c, { model: 'gen-stream-refusal', messages: user('something bad') }),
   },
   {
@@ -144,10 +223,25 @@ export const SCENARIOS: Scenario[] = [
     respond: (b, res) =>
       b.messages.length > 1
         ? json(res, completion(b.model, [], usageBlock(5, 0)))
-        : json(res, completion(b.model, [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '' } }], usageBlock(5, 0))),
+        : json(
+            res,
+            completion(
+              b.model,
+              [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '' } }],
+              usageBlock(5, 0),
+            ),
+          ),
     run: async (c) => [
       plain(await c.chat.completions.create({ model: 'gen-empty', messages: user('') })),
-      plain(await c.chat.completions.create({ model: 'gen-empty', messages: [{ role: 'user', content: [] }, { role: 'assistant', content: '' }] })),
+      plain(
+        await c.chat.completions.create({
+          model: 'gen-empty',
+          messages: [
+            { role: 'user', content: [] },
+            { role: 'assistant', content: '' },
+          ],
+        }),
+      ),
     ],
   },
   {
@@ -183,7 +277,9 @@ export const SCENARIOS: Scenario[] = [
     respond: (b, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const events = [...Array.from(UNICODE_TEXT), '\\ud83d', '\\ude00'].map((ch) =>
-        ch.startsWith('\\') ? `{"id":"s","object":"chat.completion.chunk","created":1,"model":"${b.model}","choices":[{"index":0,"delta":{"content":"${ch}"},"finish_reason":null}]}` : chunk(b.model, { content: ch }),
+        ch.startsWith('\\')
+          ? `{"id":"s","object":"chat.completion.chunk","created":1,"model":"${b.model}","choices":[{"index":0,"delta":{"content":"${ch}"},"finish_reason":null}]}`
+          : chunk(b.model, { content: ch }),
       );
       // Write the bytes in 7-byte slices: multi-byte characters arrive split across TCP writes.
       const bytes = Buffer.from(events.map((e) => `data: ${e}\n\n`).join('') + 'data: [DONE]\n\n', 'utf8');
@@ -195,15 +291,43 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'huge prompt (200k tokens), no usage in the response',
     models: ['gpt-4o'],
-    respond: (b, res) => json(res, completion(b.model, [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `read ${b.messages[1].content.length} chars` } }])),
-    run: async (c) => plain(await c.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'system', content: 'Summarise.' }, { role: 'user', content: HUGE_PROMPT }] })),
+    respond: (b, res) =>
+      json(
+        res,
+        completion(b.model, [
+          {
+            index: 0,
+            finish_reason: 'stop',
+            message: { role: 'assistant', content: `read ${b.messages[1].content.length} chars` },
+          },
+        ]),
+      ),
+    run: async (c) =>
+      plain(
+        await c.chat.completions.create({
+          model: 'gpt-4o',
+          messages: [
+            { role: 'system', content: 'Summarise.' },
+            { role: 'user', content: HUGE_PROMPT },
+          ],
+        }),
+      ),
   },
   {
     name: 'huge prompt (200k tokens) with usage',
     models: ['gpt-4.1'],
     usage: { input: 200_123, output: 3 },
-    respond: (b, res) => json(res, completion(b.model, [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } }], usageBlock(200_123, 3))),
-    run: async (c) => plain(await c.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: HUGE_PROMPT }] })),
+    respond: (b, res) =>
+      json(
+        res,
+        completion(
+          b.model,
+          [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'ok' } }],
+          usageBlock(200_123, 3),
+        ),
+      ),
+    run: async (c) =>
+      plain(await c.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: HUGE_PROMPT }] })),
   },
   {
     name: '5,000-chunk stream with usage',
@@ -212,12 +336,27 @@ export const SCENARIOS: Scenario[] = [
     usage: { input: 40, output: 5000 },
     respond: (b, res) => {
       const events: string[] = [];
-      for (let i = 0; i < 5000; i++) events.push(chunk(b.model, i === 0 ? { role: 'assistant', content: 'w0' } : { content: ` w${i}` }));
+      for (let i = 0; i < 5000; i++)
+        events.push(chunk(b.model, i === 0 ? { role: 'assistant', content: 'w0' } : { content: ` w${i}` }));
       events.push(chunk(b.model, {}, 'stop'));
-      events.push(JSON.stringify({ id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1, model: b.model, choices: [], usage: usageBlock(40, 5000) }));
+      events.push(
+        JSON.stringify({
+          id: 'chatcmpl-s',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: b.model,
+          choices: [],
+          usage: usageBlock(40, 5000),
+        }),
+      );
       sseRaw(res, events);
     },
-    run: (c) => streamed(c, { model: 'gen-stream-5000', messages: user('count to 5000'), stream_options: { include_usage: true } }),
+    run: (c) =>
+      streamed(c, {
+        model: 'gen-stream-5000',
+        messages: user('count to 5000'),
+        stream_options: { include_usage: true },
+      }),
   },
   {
     name: 'responses API: function call and unicode output',
@@ -233,14 +372,37 @@ export const SCENARIOS: Scenario[] = [
           status: 'completed',
           model: b.model,
           output: [
-            { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'lookup', arguments: '{"q":"شلوم"}', status: 'completed' },
-            { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: UNICODE_TEXT, annotations: [] }] },
+            {
+              type: 'function_call',
+              id: 'fc_1',
+              call_id: 'call_1',
+              name: 'lookup',
+              arguments: '{"q":"شلوم"}',
+              status: 'completed',
+            },
+            {
+              type: 'message',
+              id: 'msg_1',
+              role: 'assistant',
+              status: 'completed',
+              content: [{ type: 'output_text', text: UNICODE_TEXT, annotations: [] }],
+            },
           ],
-          usage: { input_tokens: 33, output_tokens: 11, total_tokens: 44, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } },
+          usage: {
+            input_tokens: 33,
+            output_tokens: 11,
+            total_tokens: 44,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens_details: { reasoning_tokens: 0 },
+          },
         }),
       ),
     run: async (c) => {
-      const r = await c.responses.create({ model: 'gen-responses', input: UNICODE_TEXT, tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} } }] });
+      const r = await c.responses.create({
+        model: 'gen-responses',
+        input: UNICODE_TEXT,
+        tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} } }],
+      });
       return { plain: plain(r), text: r.output_text };
     },
   },
@@ -249,8 +411,25 @@ export const SCENARIOS: Scenario[] = [
     models: ['gen-completions', 'gen-embeddings'],
     respond: (b, res) =>
       b.input !== undefined
-        ? json(res, JSON.stringify({ object: 'list', model: b.model, data: [{ object: 'embedding', index: 0, embedding: [0.1, -0.2, 1e-30] }], usage: { prompt_tokens: 3, total_tokens: 3 } }))
-        : json(res, JSON.stringify({ id: 'cmpl-1', object: 'text_completion', created: 1, model: b.model, choices: [{ index: 0, text: UNICODE_TEXT, finish_reason: 'length', logprobs: null }] })),
+        ? json(
+            res,
+            JSON.stringify({
+              object: 'list',
+              model: b.model,
+              data: [{ object: 'embedding', index: 0, embedding: [0.1, -0.2, 1e-30] }],
+              usage: { prompt_tokens: 3, total_tokens: 3 },
+            }),
+          )
+        : json(
+            res,
+            JSON.stringify({
+              id: 'cmpl-1',
+              object: 'text_completion',
+              created: 1,
+              model: b.model,
+              choices: [{ index: 0, text: UNICODE_TEXT, finish_reason: 'length', logprobs: null }],
+            }),
+          ),
     run: async (c) => [
       plain(await c.completions.create({ model: 'gen-completions', prompt: ['a', 'b'] })),
       plain(await c.embeddings.create({ model: 'gen-embeddings', input: UNICODE_TEXT, encoding_format: 'float' })),
@@ -263,7 +442,14 @@ export const ERROR_SCENARIOS: Scenario[] = [
   {
     name: '400 with a unicode error message',
     models: ['gen-err-400'],
-    respond: (_b, res) => json(res, JSON.stringify({ error: { message: `bad ${UNICODE_TEXT}`, type: 'invalid_request_error', param: 'messages', code: null } }), 400),
+    respond: (_b, res) =>
+      json(
+        res,
+        JSON.stringify({
+          error: { message: `bad ${UNICODE_TEXT}`, type: 'invalid_request_error', param: 'messages', code: null },
+        }),
+        400,
+      ),
     run: (c) => c.chat.completions.create({ model: 'gen-err-400', messages: user('x') }),
   },
   {
@@ -282,7 +468,9 @@ export const ERROR_SCENARIOS: Scenario[] = [
     respond: (b, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`data: ${chunk(b.model, { content: 'partial' })}\n\n`);
-      res.write(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error' } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error' } })}\n\n`,
+      );
       res.end();
     },
     run: (c) => streamed(c, { model: 'gen-err-stream', messages: user('x') }),

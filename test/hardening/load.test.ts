@@ -43,7 +43,11 @@ const counter = new SpanCounter();
 const telemetry = createTelemetry([counter, new TokentaxCostProcessor()]);
 const catalog = createModelCatalog();
 const meter = createContextMeter({ catalog, maxConversations: MAX_CONVERSATIONS });
-const instrumentation = new OpenAIInstrumentation({ enabled: false, contextMeter: meter, providerNames: { '127.0.0.1': 'openai' } });
+const instrumentation = new OpenAIInstrumentation({
+  enabled: false,
+  contextMeter: meter,
+  providerNames: { '127.0.0.1': 'openai' },
+});
 let client: any;
 
 beforeAll(async () => {
@@ -53,12 +57,26 @@ beforeAll(async () => {
     const withUsage = n++ % 3 !== 0;
     const usage = withUsage ? { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 } : undefined;
     if (body.stream) {
-      const c = (delta: unknown, finish: string | null) => ({ id: 'c', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] });
+      const c = (delta: unknown, finish: string | null) => ({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: body.model,
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
       const events: unknown[] = [c({ role: 'assistant', content: 'one' }), c({ content: ' two' }), c({}, 'stop')];
-      if (usage && body.stream_options?.include_usage) events.push({ id: 'c', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage });
+      if (usage && body.stream_options?.include_usage)
+        events.push({ id: 'c', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage });
       return sendSSE(res, events);
     }
-    sendJSON(res, 200, { id: 'c', object: 'chat.completion', created: 1, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: 'one two' }, finish_reason: 'stop' }], ...(usage ? { usage } : {}) });
+    sendJSON(res, 200, {
+      id: 'c',
+      object: 'chat.completion',
+      created: 1,
+      model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'one two' }, finish_reason: 'stop' }],
+      ...(usage ? { usage } : {}),
+    });
   });
   client = new mod.OpenAI({ apiKey: 'sk-test-load', baseURL: server.baseURL, maxRetries: 0 });
   instrumentation.setTracerProvider(telemetry.tracerProvider);
@@ -85,12 +103,20 @@ describe('load and memory', () => {
     const worker = async () => {
       while (next < CALLS) {
         const i = next++;
-        const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `conversation ${i}: what is ${i} squared?` }];
+        const messages = [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: `conversation ${i}: what is ${i} squared?` },
+        ];
         if (i % 2 === 0) {
           const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
           expect(r.choices[0].message.content).toBe('one two');
         } else {
-          const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true, ...(i % 4 === 1 ? { stream_options: { include_usage: true } } : {}) });
+          const stream = await client.chat.completions.create({
+            model: 'gpt-4o',
+            messages,
+            stream: true,
+            ...(i % 4 === 1 ? { stream_options: { include_usage: true } } : {}),
+          });
           for await (const _ of stream) chunks++;
         }
         // The exporter is in memory: keep what it holds small, as a real batch exporter would.
@@ -106,7 +132,9 @@ describe('load and memory', () => {
     expect(counter.endedTwice()).toEqual([]);
     expect(meter.conversations).toBeLessThanOrEqual(MAX_CONVERSATIONS);
     const maxStallMs = delay.max / 1e6;
-    console.log(`[load] ${CALLS} calls: event-loop delay max ${maxStallMs.toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`);
+    console.log(
+      `[load] ${CALLS} calls: event-loop delay max ${maxStallMs.toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`,
+    );
     expect(maxStallMs).toBeLessThan(STALL_BOUND_MS);
   }, 60_000);
 
@@ -116,9 +144,19 @@ describe('load and memory', () => {
         const messages = [
           { role: 'system', content: 'You are a support agent.' },
           { role: 'user', content: `ticket ${i}: my order ${i * 7} has not arrived` },
-          ...(i % 4 === 0 ? [{ role: 'assistant', content: `Sorry about order ${i * 7}.` }, { role: 'user', content: 'when will it come?' }] : []),
+          ...(i % 4 === 0
+            ? [
+                { role: 'assistant', content: `Sorry about order ${i * 7}.` },
+                { role: 'user', content: 'when will it come?' },
+              ]
+            : []),
         ];
-        const m = meter.measure({ operation: 'chat', provider: 'openai', model: 'gpt-4o', params: { model: 'gpt-4o', messages } });
+        const m = meter.measure({
+          operation: 'chat',
+          provider: 'openai',
+          model: 'gpt-4o',
+          params: { model: 'gpt-4o', messages },
+        });
         // Two thirds with the API's usage, a third counted with the tokenizer.
         m.complete(i % 3 === 0 ? undefined : 40 + (i % 50), { responseId: i % 10 === 0 ? `resp_${i}` : undefined });
       }
@@ -129,7 +167,9 @@ describe('load and memory', () => {
     run(MAX_CONVERSATIONS * 2, CONVERSATIONS);
     const after = heapAfterGc();
     const growthMb = (after - before) / 2 ** 20;
-    console.log(`[load] ${CONVERSATIONS} conversations: heap after GC ${(before / 2 ** 20).toFixed(1)} -> ${(after / 2 ** 20).toFixed(1)} MB (growth ${growthMb.toFixed(1)} MB), conversations remembered ${meter.conversations}`);
+    console.log(
+      `[load] ${CONVERSATIONS} conversations: heap after GC ${(before / 2 ** 20).toFixed(1)} -> ${(after / 2 ** 20).toFixed(1)} MB (growth ${growthMb.toFixed(1)} MB), conversations remembered ${meter.conversations}`,
+    );
     expect(meter.conversations).toBeLessThanOrEqual(MAX_CONVERSATIONS);
     expect(growthMb).toBeLessThan(HEAP_BOUND_MB);
   }, 60_000);

@@ -17,32 +17,104 @@ import { nonFinite, rng } from './support';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokentax-fuzz-'));
 
-const hostile = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-1, 0, 1e308, 0.5, 2 ** 60), fc.string({ maxLength: 5 }), fc.constant(null), fc.boolean());
+const hostile = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(-1, 0, 1e308, 0.5, 2 ** 60),
+  fc.string({ maxLength: 5 }),
+  fc.constant(null),
+  fc.boolean(),
+);
 // Mostly plausible numbers, so that valid configurations load too and the priced path is fuzzed.
-const hostileNumber = fc.oneof({ arbitrary: fc.double({ min: 0, max: 1000, noNaN: true }), weight: 12 }, { arbitrary: fc.integer({ min: 1, max: 300_000 }), weight: 4 }, { arbitrary: hostile, weight: 1 });
+const hostileNumber = fc.oneof(
+  { arbitrary: fc.double({ min: 0, max: 1000, noNaN: true }), weight: 12 },
+  { arbitrary: fc.integer({ min: 1, max: 300_000 }), weight: 4 },
+  { arbitrary: hostile, weight: 1 },
+);
 const name = fc.oneof(
-  { arbitrary: fc.constantFrom('openai', 'together', 'oxlo', 'fireworks', 'gpt-4o', 'llama-3.3-70b', 'frontier_chat', 'small_chat'), weight: 10 },
+  {
+    arbitrary: fc.constantFrom(
+      'openai',
+      'together',
+      'oxlo',
+      'fireworks',
+      'gpt-4o',
+      'llama-3.3-70b',
+      'frontier_chat',
+      'small_chat',
+    ),
+    weight: 10,
+  },
   { arbitrary: fc.constantFrom('', ' ', 'a b', 'x"y', 'ü'), weight: 1 },
   { arbitrary: fc.string({ maxLength: 12 }), weight: 1 },
 );
-const maybe = <T>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: a, weight: 15 }, { arbitrary: hostile as fc.Arbitrary<unknown>, weight: 1 });
+const maybe = <T>(a: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: a, weight: 15 }, { arbitrary: hostile as fc.Arbitrary<unknown>, weight: 1 });
 
 /** Documents shaped like a tokentax config, with a hostile value somewhere most of the time. */
 const configDoc = fc.record(
   {
-    scenarios: maybe(fc.array(fc.oneof(name, fc.record({ id: name, provider: name, model: fc.option(name, { nil: undefined }) }, { requiredKeys: ['id'] })), { maxLength: 4 })),
+    scenarios: maybe(
+      fc.array(
+        fc.oneof(
+          name,
+          fc.record({ id: name, provider: name, model: fc.option(name, { nil: undefined }) }, { requiredKeys: ['id'] }),
+        ),
+        { maxLength: 4 },
+      ),
+    ),
     prices: maybe(
       fc.array(
         fc.record(
-          { provider: name, model: name, inputMtok: hostileNumber, outputMtok: hostileNumber, cachedInputMtok: hostileNumber, perRequest: hostileNumber, window: hostileNumber, effectiveFrom: fc.oneof({ arbitrary: fc.constantFrom('2026-01-01', '2020-02-29'), weight: 8 }, { arbitrary: fc.constantFrom('2026-13-45', 'yesterday'), weight: 1 }, { arbitrary: fc.string({ maxLength: 10 }), weight: 1 }), aliases: maybe(fc.array(name, { maxLength: 3 })), perImage: fc.oneof(hostileNumber, fc.dictionary(name, hostileNumber, { maxKeys: 2 })) },
+          {
+            provider: name,
+            model: name,
+            inputMtok: hostileNumber,
+            outputMtok: hostileNumber,
+            cachedInputMtok: hostileNumber,
+            perRequest: hostileNumber,
+            window: hostileNumber,
+            effectiveFrom: fc.oneof(
+              { arbitrary: fc.constantFrom('2026-01-01', '2020-02-29'), weight: 8 },
+              { arbitrary: fc.constantFrom('2026-13-45', 'yesterday'), weight: 1 },
+              { arbitrary: fc.string({ maxLength: 10 }), weight: 1 },
+            ),
+            aliases: maybe(fc.array(name, { maxLength: 3 })),
+            perImage: fc.oneof(hostileNumber, fc.dictionary(name, hostileNumber, { maxKeys: 2 })),
+          },
           { requiredKeys: [] },
         ),
         { maxLength: 3 },
       ),
     ),
-    requestPrices: maybe(fc.dictionary(name, fc.oneof(fc.dictionary(name, hostileNumber, { maxKeys: 2 }), hostileNumber as fc.Arbitrary<unknown>), { maxKeys: 2 })),
-    equivalence: maybe(fc.record({ classes: maybe(fc.dictionary(name, fc.array(name, { maxLength: 3 }), { maxKeys: 2 })), models: maybe(fc.dictionary(name, name, { maxKeys: 2 })) }, { requiredKeys: [] })),
-    bloat: maybe(fc.record({ tokens: hostileNumber, utilization: hostileNumber, recycledRatio: hostileNumber, recycledMinTokens: hostileNumber, extra: hostileNumber }, { requiredKeys: [] })),
+    requestPrices: maybe(
+      fc.dictionary(
+        name,
+        fc.oneof(fc.dictionary(name, hostileNumber, { maxKeys: 2 }), hostileNumber as fc.Arbitrary<unknown>),
+        { maxKeys: 2 },
+      ),
+    ),
+    equivalence: maybe(
+      fc.record(
+        {
+          classes: maybe(fc.dictionary(name, fc.array(name, { maxLength: 3 }), { maxKeys: 2 })),
+          models: maybe(fc.dictionary(name, name, { maxKeys: 2 })),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    bloat: maybe(
+      fc.record(
+        {
+          tokens: hostileNumber,
+          utilization: hostileNumber,
+          recycledRatio: hostileNumber,
+          recycledMinTokens: hostileNumber,
+          extra: hostileNumber,
+        },
+        { requiredKeys: [] },
+      ),
+    ),
     providerHosts: maybe(fc.dictionary(name, name, { maxKeys: 2 })),
   },
   { requiredKeys: [] },
@@ -59,7 +131,8 @@ function checkConfigError(e: unknown, file: string): string | undefined {
   if (!(e instanceof ConfigError)) return `not a ConfigError: ${(e as Error)?.name}: ${(e as Error)?.message}`;
   if (!e.message.includes(file)) return `file not named: ${e.message}`;
   // "tokentax config file F: <field path or (root)>: expected ..." (a field may itself contain ':').
-  if (!e.message.startsWith(`tokentax config file ${file}: `) || !e.message.slice(file.length).includes(': expected ')) return `no field path: ${e.message}`;
+  if (!e.message.startsWith(`tokentax config file ${file}: `) || !e.message.slice(file.length).includes(': expected '))
+    return `no field path: ${e.message}`;
   return undefined;
 }
 
@@ -68,8 +141,18 @@ describe('loadConfig fuzz', () => {
     let loaded = 0;
     let rejected = 0;
     const spans = [
-      { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 5000, 'gen_ai.usage.output_tokens': 200 },
-      { 'gen_ai.provider.name': 'oxlo', 'gen_ai.request.model': 'llama-3.3-70b', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 20 },
+      {
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 5000,
+        'gen_ai.usage.output_tokens': 200,
+      },
+      {
+        'gen_ai.provider.name': 'oxlo',
+        'gen_ai.request.model': 'llama-3.3-70b',
+        'gen_ai.usage.input_tokens': 100,
+        'gen_ai.usage.output_tokens': 20,
+      },
     ];
     fc.assert(
       fc.property(anyDoc, fc.constantFrom('json', 'yaml', 'yml'), fc.nat(), (doc, ext, n) => {
@@ -157,7 +240,12 @@ describe('loadPricing fuzz (mutated data files)', () => {
     cpSync(DATA_DIR, dataDir, { recursive: true });
     const failures: string[] = [];
     let rejected = 0;
-    const span = { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 5000, 'gen_ai.usage.output_tokens': 200 };
+    const span = {
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      'gen_ai.usage.input_tokens': 5000,
+      'gen_ai.usage.output_tokens': 200,
+    };
     for (let i = 0; i < 120; i++) {
       const which = (['prices', 'prices', 'prices', 'ratios', 'equivalence'] as const)[Math.floor(r() * 5)];
       const doc = structuredClone(original[which]);
@@ -179,9 +267,11 @@ describe('loadPricing fuzz (mutated data files)', () => {
       } catch (e) {
         rejected++;
         const msg = (e as Error).message;
-        if (!(e instanceof PricingDataError)) failures.push(`#${i} ${which} ${path.join('.')}: ${(e as Error).name}: ${msg}`);
+        if (!(e instanceof PricingDataError))
+          failures.push(`#${i} ${which} ${path.join('.')}: ${(e as Error).name}: ${msg}`);
         else if (!msg.includes(file)) failures.push(`#${i}: file not named: ${msg}`);
-        else if (!truncate && !msg.includes(`: ${String(path[0])}`) && !msg.includes('(root)')) failures.push(`#${i} ${path.join('.')}: field not named: ${msg}`);
+        else if (!truncate && !msg.includes(`: ${String(path[0])}`) && !msg.includes('(root)'))
+          failures.push(`#${i} ${path.join('.')}: field not named: ${msg}`);
       } finally {
         writeFileSync(file, JSON.stringify(original[which]));
       }

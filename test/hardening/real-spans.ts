@@ -25,27 +25,47 @@ export async function collectRealSpans(): Promise<RealSpan[]> {
   const out: RealSpan[] = [];
   const hosts = ['openai', 'together', 'oxlo', 'azure.ai.openai', 'fireworks', 'openrouter'];
   for (const provider of hosts) {
-    const instrumentation = new OpenAIInstrumentation({ enabled: false, contextMeter: createContextMeter({ catalog: createModelCatalog() }), providerNames: { '127.0.0.1': provider } });
+    const instrumentation = new OpenAIInstrumentation({
+      enabled: false,
+      contextMeter: createContextMeter({ catalog: createModelCatalog() }),
+      providerNames: { '127.0.0.1': provider },
+    });
     instrumentation.setTracerProvider(telemetry.tracerProvider);
     instrumentation.setMeterProvider(telemetry.meterProvider);
     instrumentation.manuallyInstrument(mod);
     instrumentation.enable();
     const sim = await startSimulator({ answerWords: 6, cachedShare: 0.5 });
     const client = new mod.OpenAI({ apiKey: 'sk-test-real-spans', baseURL: sim.baseURL, maxRetries: 0 });
-    const model = provider === 'openai' || provider === 'azure.ai.openai' ? 'gpt-4o' : 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
-    const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Why is the sky blue? '.repeat(300) }];
+    const model =
+      provider === 'openai' || provider === 'azure.ai.openai' ? 'gpt-4o' : 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Why is the sky blue? '.repeat(300) },
+    ];
     await client.chat.completions.create({ model, messages });
     for await (const _ of await client.chat.completions.create({ model, messages, stream: true })) void _;
-    for await (const _ of await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } })) void _;
+    for await (const _ of await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    }))
+      void _;
     await client.responses.create({ model: 'gpt-5', input: 'hello', instructions: 'be brief' });
     await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
     await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'once upon' });
-    await client.images.generate({ model: 'gpt-image-1', prompt: 'a cat', size: '1024x1024', quality: 'low' }).catch(() => undefined);
+    await client.images
+      .generate({ model: 'gpt-image-1', prompt: 'a cat', size: '1024x1024', quality: 'low' })
+      .catch(() => undefined);
     await sim.close();
     instrumentation.disable();
   }
   // Recorded real traffic (absent in a clone without ../shared: the simulator spans remain).
-  const instrumentation = new OpenAIInstrumentation({ enabled: false, contextMeter: createContextMeter({ catalog: createModelCatalog() }), providerNames: { '127.0.0.1': 'openai' } });
+  const instrumentation = new OpenAIInstrumentation({
+    enabled: false,
+    contextMeter: createContextMeter({ catalog: createModelCatalog() }),
+    providerNames: { '127.0.0.1': 'openai' },
+  });
   instrumentation.setTracerProvider(telemetry.tracerProvider);
   instrumentation.setMeterProvider(telemetry.meterProvider);
   instrumentation.manuallyInstrument(mod);
@@ -60,7 +80,8 @@ export async function collectRealSpans(): Promise<RealSpan[]> {
   await server.stop();
   instrumentation.disable();
   await new Promise((r) => setTimeout(r, 50));
-  for (const s of telemetry.spans()) out.push({ attributes: { ...s.attributes }, startMs: s.startTime[0] * 1e3 + s.startTime[1] / 1e6 });
+  for (const s of telemetry.spans())
+    out.push({ attributes: { ...s.attributes }, startMs: s.startTime[0] * 1e3 + s.startTime[1] / 1e6 });
   await telemetry.shutdown();
   return out;
 }

@@ -51,10 +51,23 @@ export interface CapturedLog {
 }
 
 /** Installs a diag logger that keeps every line (the only channel tokentax reports faults through). */
-export function captureDiag(level: DiagLogLevel = DiagLogLevel.ALL): { logs: CapturedLog[]; text(): string; restore(): void } {
+export function captureDiag(level: DiagLogLevel = DiagLogLevel.ALL): {
+  logs: CapturedLog[];
+  text(): string;
+  restore(): void;
+} {
   const logs: CapturedLog[] = [];
-  const at = (l: CapturedLog['level']) => (message: string, ...args: unknown[]) => void logs.push({ level: l, message, args });
-  const logger: DiagLogger = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), verbose: at('verbose') };
+  const at =
+    (l: CapturedLog['level']) =>
+    (message: string, ...args: unknown[]) =>
+      void logs.push({ level: l, message, args });
+  const logger: DiagLogger = {
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    verbose: at('verbose'),
+  };
   diag.setLogger(logger, { logLevel: level, suppressOverrideMessage: true });
   return {
     logs,

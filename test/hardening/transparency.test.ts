@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/context/tokenizer';
-import { ATTR_COST_UNPRICED, ATTR_COST_USD, ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_USAGE_ESTIMATED } from '../../src/semconv';
+import {
+  ATTR_COST_UNPRICED,
+  ATTR_COST_USD,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_USAGE_ESTIMATED,
+} from '../../src/semconv';
 import { MAJORS, loadMajor } from '../support/openai-majors';
 import { ERROR_SCENARIOS, HUGE_PROMPT, SCENARIOS, type Scenario } from './generated';
 import { allEnded, nonFinite } from './support';
@@ -109,7 +115,10 @@ describe.each(MAJORS)('generated exchanges, with and without tokentax, on openai
       expect(a[ATTR_USAGE_ESTIMATED]).toBe(true);
     }
     // Priced, or marked unpriced with a reason: never silently neither.
-    for (const span of spans) expect(span.attributes[ATTR_COST_USD] !== undefined || span.attributes[ATTR_COST_UNPRICED] !== undefined).toBe(true);
+    for (const span of spans)
+      expect(span.attributes[ATTR_COST_USD] !== undefined || span.attributes[ATTR_COST_UNPRICED] !== undefined).toBe(
+        true,
+      );
     if (s.name.startsWith('huge prompt (200k tokens), no usage')) {
       // Counted with the tokenizer: at least the 200k tokens of the prompt, marked estimated.
       expect(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBeGreaterThanOrEqual(200_000);

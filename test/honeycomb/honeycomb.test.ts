@@ -20,16 +20,28 @@ import { ROOT } from '../support/global-setup';
 
 const DIR = join(ROOT, 'examples/honeycomb');
 const read = (rel: string): any => JSON.parse(readFileSync(join(DIR, rel), 'utf8'));
-const queryFiles = readdirSync(join(DIR, 'queries')).filter((f) => f.endsWith('.json')).map((f) => `queries/${f}`);
-const triggerFiles = readdirSync(join(DIR, 'triggers')).filter((f) => f.endsWith('.json')).map((f) => `triggers/${f}`);
+const queryFiles = readdirSync(join(DIR, 'queries'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => `queries/${f}`);
+const triggerFiles = readdirSync(join(DIR, 'triggers'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => `triggers/${f}`);
 const scenarios = loadPricing().scenarios.map((s) => s.id);
-const scenarioColumns = new Set(scenarios.flatMap((id) => [S.scenarioCostAttr(id), S.scenarioModelAttr(id), S.scenarioInfeasibleAttr(id)]));
+const scenarioColumns = new Set(
+  scenarios.flatMap((id) => [S.scenarioCostAttr(id), S.scenarioModelAttr(id), S.scenarioInfeasibleAttr(id)]),
+);
 const inContract = (c: string) => S.SPAN_CONTRACT_ATTRIBUTES.includes(c) || scenarioColumns.has(c);
 
 describe('Honeycomb files match the documented API shapes', () => {
   it('ships the five queries, the triggers and a board', () => {
     expect(queryFiles.sort()).toEqual(
-      ['actual-vs-scenarios', 'input-token-percentiles', 'recycled-by-conversation', 'spend-by-model-provider', 'top-bloated-conversations'].map((n) => `queries/${n}.json`),
+      [
+        'actual-vs-scenarios',
+        'input-token-percentiles',
+        'recycled-by-conversation',
+        'spend-by-model-provider',
+        'top-bloated-conversations',
+      ].map((n) => `queries/${n}.json`),
     );
     expect(triggerFiles.length).toBeGreaterThanOrEqual(5);
   });
@@ -39,7 +51,10 @@ describe('Honeycomb files match the documented API shapes', () => {
       const { problems, columns } = checkQuery(read(f), f);
       expect(problems).toEqual([]);
       expect(columns.length).toBeGreaterThan(0);
-      expect(columns.filter((c) => !inContract(c)), 'columns not in the span contract').toEqual([]);
+      expect(
+        columns.filter((c) => !inContract(c)),
+        'columns not in the span contract',
+      ).toEqual([]);
     });
   }
 
@@ -47,7 +62,10 @@ describe('Honeycomb files match the documented API shapes', () => {
     it(`${f} is a valid trigger body reading only span-contract columns`, () => {
       const { problems, columns } = checkTrigger(read(f), f);
       expect(problems).toEqual([]);
-      expect(columns.filter((c) => !inContract(c)), 'columns not in the span contract').toEqual([]);
+      expect(
+        columns.filter((c) => !inContract(c)),
+        'columns not in the span contract',
+      ).toEqual([]);
       expect(read(f).description, 'a runbook line').toMatch(/Runbook: \w/);
     });
   }
@@ -67,7 +85,9 @@ describe('Honeycomb files match the documented API shapes', () => {
   });
 
   it('bloat filters compare with the boolean true, the type the attribute is stored with', () => {
-    const filters = [...queryFiles.map((f) => read(f)), ...triggerFiles.map((f) => read(f).query)].flatMap((q) => q.filters ?? []);
+    const filters = [...queryFiles.map((f) => read(f)), ...triggerFiles.map((f) => read(f).query)].flatMap(
+      (q) => q.filters ?? [],
+    );
     const bloat = filters.filter((f: any) => f.column === S.ATTR_CONTEXT_BLOAT);
     expect(bloat.length).toBeGreaterThan(0);
     for (const f of bloat) expect(f.value).toBe(true);
@@ -89,12 +109,28 @@ describe('the validator and the contract check catch mistakes', () => {
   const cases: Array<[string, (t: any) => void, RegExp]> = [
     ['a frequency that is not a multiple of 60', (t) => (t.frequency = 90), /frequency must be 60\.\.86400/],
     ['a frequency above a day', (t) => (t.frequency = 86_460), /frequency must be/],
-    ['two calculations', (t) => t.query.calculations.push({ op: 'SUM', column: S.ATTR_COST_USD }), /exactly one calculation/],
-    ['a heatmap trigger', (t) => (t.query.calculations = [{ op: 'HEATMAP', column: S.ATTR_CONTEXT_TOKENS }]), /cannot use heatmap/],
-    ['an unknown calculation', (t) => (t.query.calculations = [{ op: 'P42', column: S.ATTR_CONTEXT_TOKENS }]), /not a Honeycomb calculation/],
+    [
+      'two calculations',
+      (t) => t.query.calculations.push({ op: 'SUM', column: S.ATTR_COST_USD }),
+      /exactly one calculation/,
+    ],
+    [
+      'a heatmap trigger',
+      (t) => (t.query.calculations = [{ op: 'HEATMAP', column: S.ATTR_CONTEXT_TOKENS }]),
+      /cannot use heatmap/,
+    ],
+    [
+      'an unknown calculation',
+      (t) => (t.query.calculations = [{ op: 'P42', column: S.ATTR_CONTEXT_TOKENS }]),
+      /not a Honeycomb calculation/,
+    ],
     ['a SUM without a column', (t) => (t.query.calculations = [{ op: 'SUM' }]), /SUM needs a column/],
     ['an unknown filter op', (t) => (t.query.filters[0].op = '=='), /not a Honeycomb filter/],
-    ['an exists filter with a value', (t) => (t.query.filters = [{ column: S.ATTR_COST_USD, op: 'exists', value: 1 }]), /takes no value/],
+    [
+      'an exists filter with a value',
+      (t) => (t.query.filters = [{ column: S.ATTR_COST_USD, op: 'exists', value: 1 }]),
+      /takes no value/,
+    ],
     ['a threshold that is not a number', (t) => (t.threshold.value = '20'), /threshold must be/],
     ['no recipients', (t) => (t.recipients = []), /recipients must be a non-empty list/],
     ['a misspelt field', (t) => (t.threshhold = t.threshold), /unknown field "threshhold"/],
@@ -140,7 +176,12 @@ describe('load.sh against a local stand-in for the Honeycomb API', () => {
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
-        requests.push({ method: req.method ?? '', path: req.url ?? '', key: req.headers['x-honeycomb-team'] as string | undefined, body });
+        requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          key: req.headers['x-honeycomb-team'] as string | undefined,
+          body,
+        });
         const id = `id${++next}`;
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ...body, id, links: { board_url: `https://ui.honeycomb.io/board/${id}` } }));
@@ -184,7 +225,10 @@ describe('load.sh against a local stand-in for the Honeycomb API', () => {
   });
 
   it('fails with a message when the key or dataset is missing', () => {
-    const r = spawnSync('bash', [join(DIR, 'load.sh')], { encoding: 'utf8', env: { ...process.env, HONEYCOMB_API_URL: url, HONEYCOMB_API_KEY: '', HONEYCOMB_DATASET: 'x' } });
+    const r = spawnSync('bash', [join(DIR, 'load.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, HONEYCOMB_API_URL: url, HONEYCOMB_API_KEY: '', HONEYCOMB_DATASET: 'x' },
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('set HONEYCOMB_API_KEY');
   });

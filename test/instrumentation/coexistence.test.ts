@@ -21,8 +21,18 @@ const messages = [{ role: 'user', content: 'hi' }];
 /** recordsMetrics: the peer records gen_ai.client.token.usage itself (only when the API reports usage). */
 type Peer = { name: string; make: () => any; patch: (i: any, mod: any) => void; recordsMetrics: boolean };
 const peers: Peer[] = [
-  { name: 'contrib', make: () => new ContribInstrumentation({ enabled: false }), patch: (i, mod) => i.getModuleDefinitions()[0].patch(mod, versionOf(PKG)), recordsMetrics: true },
-  { name: 'OpenLLMetry', make: () => new OpenLLMetryInstrumentation({ enabled: false, traceContent: false }), patch: (i, mod) => i.manuallyInstrument(mod.OpenAI), recordsMetrics: false },
+  {
+    name: 'contrib',
+    make: () => new ContribInstrumentation({ enabled: false }),
+    patch: (i, mod) => i.getModuleDefinitions()[0].patch(mod, versionOf(PKG)),
+    recordsMetrics: true,
+  },
+  {
+    name: 'OpenLLMetry',
+    make: () => new OpenLLMetryInstrumentation({ enabled: false, traceContent: false }),
+    patch: (i, mod) => i.manuallyInstrument(mod.OpenAI),
+    recordsMetrics: false,
+  },
 ];
 
 async function tokenUsageCount(t: TestTelemetry): Promise<number> {
@@ -32,7 +42,8 @@ async function tokenUsageCount(t: TestTelemetry): Promise<number> {
   for (const scope of last?.scopeMetrics ?? [])
     for (const m of scope.metrics)
       if (m.descriptor.name === METRIC_GEN_AI_CLIENT_TOKEN_USAGE)
-        for (const p of m.dataPoints as any[]) if (p.attributes['gen_ai.token.type'] === 'input') count += p.value.count;
+        for (const p of m.dataPoints as any[])
+          if (p.attributes['gen_ai.token.type'] === 'input') count += p.value.count;
   return count;
 }
 
@@ -54,7 +65,11 @@ describe.each(peers)('tokentax with the $name OpenAI instrumentation', (peer) =>
     for (const k of Object.keys(require.cache)) if (k.includes(`/node_modules/${PKG}/`)) delete require.cache[k];
     const mod = loadMajor(PKG);
     const telemetry = createTelemetry([new TokentaxCostProcessor()]);
-    const ours = new OpenAIInstrumentation({ enabled: false, contextMeter: createContextMeter(), providerNames: { '127.0.0.1': 'openai' } });
+    const ours = new OpenAIInstrumentation({
+      enabled: false,
+      contextMeter: createContextMeter(),
+      providerNames: { '127.0.0.1': 'openai' },
+    });
     const theirs = peer.make();
     for (const i of [ours, theirs]) {
       i.setTracerProvider(telemetry.tracerProvider);
@@ -83,27 +98,34 @@ describe.each(peers)('tokentax with the $name OpenAI instrumentation', (peer) =>
     return { client, telemetry };
   }
 
-  it.each(['peer-first', 'tokentax-first'] as const)('%s: calls work; each call is priced and counted once', async (order) => {
-    const { client, telemetry } = await setup(order);
-    const result = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    expect(result.choices[0].message.content).toBeTruthy();
-    const chunks = await drain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }));
-    expect(chunks.length).toBeGreaterThan(2);
+  it.each(['peer-first', 'tokentax-first'] as const)(
+    '%s: calls work; each call is priced and counted once',
+    async (order) => {
+      const { client, telemetry } = await setup(order);
+      const result = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+      expect(result.choices[0].message.content).toBeTruthy();
+      const chunks = await drain(
+        await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }),
+      );
+      expect(chunks.length).toBeGreaterThan(2);
 
-    const spans = telemetry.spans();
-    const ourSpans = spans.filter((s) => s.instrumentationScope.name === 'tokentax');
-    const others = spans.filter((s) => s.instrumentationScope.name !== 'tokentax' && s.attributes['gen_ai.request.model']);
-    expect(ourSpans).toHaveLength(2);
-    // Whatever the peer still records is marked, so cost is added to tokentax's span only.
-    for (const s of others) {
-      expect(s.attributes[ATTR_DUPLICATE]).toBe(true);
-      expect(Object.keys(s.attributes).filter((k) => k.startsWith('tokentax.cost'))).toEqual([]);
-    }
-    for (const s of ourSpans) expect(s.attributes['tokentax.cost.usd']).toBeGreaterThan(0);
-    if (order === 'peer-first') expect(others).toHaveLength(0); // tokentax calls past the peer
-    // Two calls: tokentax counts both (it estimates the stream's usage); when the peer wraps tokentax
-    // and records metrics itself, tokentax leaves them to it (the peer skips the usage-less stream).
-    const peerCounts = order === 'tokentax-first' && peer.recordsMetrics;
-    expect(await tokenUsageCount(telemetry)).toBe(peerCounts ? 1 : 2);
-  });
+      const spans = telemetry.spans();
+      const ourSpans = spans.filter((s) => s.instrumentationScope.name === 'tokentax');
+      const others = spans.filter(
+        (s) => s.instrumentationScope.name !== 'tokentax' && s.attributes['gen_ai.request.model'],
+      );
+      expect(ourSpans).toHaveLength(2);
+      // Whatever the peer still records is marked, so cost is added to tokentax's span only.
+      for (const s of others) {
+        expect(s.attributes[ATTR_DUPLICATE]).toBe(true);
+        expect(Object.keys(s.attributes).filter((k) => k.startsWith('tokentax.cost'))).toEqual([]);
+      }
+      for (const s of ourSpans) expect(s.attributes['tokentax.cost.usd']).toBeGreaterThan(0);
+      if (order === 'peer-first') expect(others).toHaveLength(0); // tokentax calls past the peer
+      // Two calls: tokentax counts both (it estimates the stream's usage); when the peer wraps tokentax
+      // and records metrics itself, tokentax leaves them to it (the peer skips the usage-less stream).
+      const peerCounts = order === 'tokentax-first' && peer.recordsMetrics;
+      expect(await tokenUsageCount(telemetry)).toBe(peerCounts ? 1 : 2);
+    },
+  );
 });

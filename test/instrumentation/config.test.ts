@@ -9,8 +9,13 @@ import { readFileSync } from 'node:fs';
 describe('instrumentation settings', () => {
   it('content capture is off unless the environment or the option turns it on', () => {
     expect(resolveSettings({}, {}).captureContent).toBe(false);
-    expect(resolveSettings({}, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' }).captureContent).toBe(true);
-    expect(resolveSettings({ captureMessageContent: false }, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' }).captureContent).toBe(false);
+    expect(resolveSettings({}, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' }).captureContent).toBe(
+      true,
+    );
+    expect(
+      resolveSettings({ captureMessageContent: false }, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' })
+        .captureContent,
+    ).toBe(false);
   });
 
   it('OTEL_SEMCONV_STABILITY_OPT_IN: current names by default; /dup adds the older names', () => {
@@ -41,7 +46,12 @@ describe('instrumentation settings', () => {
     try {
       const client = new h.OpenAI({ apiKey: 'sk-x', baseURL: sim.baseURL, maxRetries: 0 });
       const chunks: any[] = [];
-      for await (const c of await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true })) chunks.push(c);
+      for await (const c of await client.chat.completions.create({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      }))
+        chunks.push(c);
       expect(chunks.at(-1).choices).toEqual([]);
       const [span] = h.telemetry.spans();
       expect(span.attributes['gen_ai.usage.output_tokens']).toBe(chunks.at(-1).usage.completion_tokens);

@@ -9,7 +9,9 @@ import { instrument, type Instrumented } from '../support/harness';
 import { MAJORS } from '../support/openai-majors';
 import { ReplayServer, sendJSON } from '../support/replay-server';
 
-const errorBody = (message: string, type: string, code: string | null) => ({ error: { message, type, param: null, code } });
+const errorBody = (message: string, type: string, code: string | null) => ({
+  error: { message, type, param: null, code },
+});
 const messages = [{ role: 'user', content: 'hello' }];
 
 describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
@@ -28,11 +30,24 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
     server.requests.length = 0;
   });
 
-  const client = (opts: Record<string, unknown> = {}) => new h.OpenAI({ apiKey: 'sk-test-errors', baseURL: server.baseURL, maxRetries: 0, ...opts });
+  const client = (opts: Record<string, unknown> = {}) =>
+    new h.OpenAI({ apiKey: 'sk-test-errors', baseURL: server.baseURL, maxRetries: 0, ...opts });
 
   it('4xx with an OpenAI error body: same error, one ended span with error.type', async () => {
-    server.handle((_req, _body, res) => sendJSON(res, 400, errorBody("This model's maximum context length is 128000 tokens.", 'invalid_request_error', 'context_length_exceeded')));
-    const { without, with: withIt } = await h.compare(() => client().chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    server.handle((_req, _body, res) =>
+      sendJSON(
+        res,
+        400,
+        errorBody(
+          "This model's maximum context length is 128000 tokens.",
+          'invalid_request_error',
+          'context_length_exceeded',
+        ),
+      ),
+    );
+    const { without, with: withIt } = await h.compare(() =>
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(withIt).toEqual(without);
     expect((withIt as any).thrown).toMatchObject({ name: 'BadRequestError', status: 400 });
     const spans = h.telemetry.spans();
@@ -45,8 +60,12 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
   });
 
   it('429 ends its span (a peer leaves it open forever)', async () => {
-    server.handle((_req, _body, res) => sendJSON(res, 429, errorBody('Rate limit reached', 'requests', 'rate_limit_exceeded')));
-    const { without, with: withIt } = await h.compare(() => client().chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    server.handle((_req, _body, res) =>
+      sendJSON(res, 429, errorBody('Rate limit reached', 'requests', 'rate_limit_exceeded')),
+    );
+    const { without, with: withIt } = await h.compare(() =>
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(withIt).toEqual(without);
     const spans = h.telemetry.spans();
     expect(spans).toHaveLength(1);
@@ -55,8 +74,12 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
   });
 
   it('5xx with SDK retries: one span for the whole call, the retries inside it', async () => {
-    server.handle((_req, _body, res) => sendJSON(res, 503, errorBody('overloaded', 'server_error', null), { 'retry-after-ms': '1' }));
-    const { without, with: withIt } = await h.compare(() => client({ maxRetries: 2 }).chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    server.handle((_req, _body, res) =>
+      sendJSON(res, 503, errorBody('overloaded', 'server_error', null), { 'retry-after-ms': '1' }),
+    );
+    const { without, with: withIt } = await h.compare(() =>
+      client({ maxRetries: 2 }).chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(withIt).toEqual(without);
     expect(server.requests).toHaveLength(6); // 3 attempts without tokentax, 3 with
     const spans = h.telemetry.spans();
@@ -68,9 +91,18 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
     let n = 0;
     server.handle((_req, body, res) => {
       if (n++ % 2 === 0) return sendJSON(res, 500, errorBody('boom', 'server_error', null), { 'retry-after-ms': '1' });
-      sendJSON(res, 200, { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 } });
+      sendJSON(res, 200, {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1,
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 },
+      });
     });
-    const { without, with: withIt } = await h.compare(() => client({ maxRetries: 1 }).chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    const { without, with: withIt } = await h.compare(() =>
+      client({ maxRetries: 1 }).chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(withIt).toEqual(without);
     const spans = h.telemetry.spans();
     expect(spans).toHaveLength(1);
@@ -84,7 +116,10 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
     const baseURL = closed.baseURL;
     await closed.stop();
     const { without, with: withIt } = await h.compare(() =>
-      new h.OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages }),
+      new h.OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0 }).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+      }),
     );
     expect(withIt).toEqual(without);
     expect((withIt as any).thrown.name).toBe('APIConnectionError');
@@ -110,7 +145,9 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
 
   it('a timeout', async () => {
     server.handle(() => undefined);
-    const { without, with: withIt } = await h.compare(() => client({ timeout: 30 }).chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    const { without, with: withIt } = await h.compare(() =>
+      client({ timeout: 30 }).chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(withIt).toEqual(without);
     expect((withIt as any).thrown.name).toBe('APIConnectionTimeoutError');
     expect(h.telemetry.spans()[0].attributes[ATTR_ERROR_TYPE]).toBe('APIConnectionTimeoutError');
@@ -119,7 +156,9 @@ describe.each(MAJORS)('errors on openai $major', ({ pkg }) => {
   it('a stream cut mid-way surfaces the SDK error unchanged and ends the span once', async () => {
     server.handle((_req, body, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { content: 'par' }, finish_reason: null }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { content: 'par' }, finish_reason: null }] })}\n\n`,
+      );
       res.write('data: {"not json\n\n');
       res.end();
     });

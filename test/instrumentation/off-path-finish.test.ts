@@ -8,7 +8,12 @@ import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@
 import { setTimeout as realSetTimeout } from 'node:timers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pendingCalls } from '../../src/instrumentation/deferred';
-import { ATTR_CONTEXT_MESSAGES, ATTR_CONTEXT_TURN, ATTR_GEN_AI_USAGE_INPUT_TOKENS, METRIC_GEN_AI_CLIENT_OPERATION_DURATION } from '../../src/semconv';
+import {
+  ATTR_CONTEXT_MESSAGES,
+  ATTR_CONTEXT_TURN,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+} from '../../src/semconv';
 import { createContextMeter } from '../../src/context';
 import { createTokentax } from '../../src/tokentax';
 import { instrument, type Instrumented } from '../support/harness';
@@ -78,7 +83,6 @@ describe('span completion off the application path', () => {
     expect(spans.map((s) => s.attributes[ATTR_CONTEXT_MESSAGES])).toEqual([2, 4]);
     expect(spans.map((s) => s.attributes[ATTR_CONTEXT_TURN])).toEqual([1, 2]);
   });
-
 });
 
 describe("an application's fake timers", () => {
@@ -103,7 +107,9 @@ describe('flushing right after a call', () => {
     const mod = loadMajor('openai');
     const tokentax = createTokentax({ enabled: false, cost: false });
     const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(exporter)] });
+    const provider = new BasicTracerProvider({
+      spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(exporter)],
+    });
     tokentax.instrumentation.setTracerProvider(provider);
     tokentax.instrumentation.manuallyInstrument(mod);
     tokentax.instrumentation.enable();

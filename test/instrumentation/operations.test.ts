@@ -36,7 +36,11 @@ const messages = [
 ];
 const weatherTool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 };
 
 describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
@@ -56,7 +60,11 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
 
   /** Drops fields a simulator makes unique per call, so two runs compare. */
   const stable = (v: unknown): unknown =>
-    JSON.parse(JSON.stringify(v, (k, val) => (k === 'id' || k === 'created' || k === 'created_at' || k === 'item_id' || k === '_request_id' ? undefined : val)));
+    JSON.parse(
+      JSON.stringify(v, (k, val) =>
+        k === 'id' || k === 'created' || k === 'created_at' || k === 'item_id' || k === '_request_id' ? undefined : val,
+      ),
+    );
 
   const onlySpan = async (n = 1) => {
     const spans = await spansEventually(h.telemetry, n);
@@ -65,7 +73,9 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
   };
 
   it('chat completion', async () => {
-    const { without, with: w } = await h.compare(() => client.chat.completions.create({ model: 'gpt-4o-mini', messages }));
+    const { without, with: w } = await h.compare(() =>
+      client.chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
     expect(stable(w)).toEqual(stable(without));
     const span = await onlySpan();
     expect(span.name).toBe('chat gpt-4o-mini');
@@ -77,7 +87,8 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
   });
 
   it('streaming chat without include_usage: same chunks, output tokens estimated with the tokenizer', async () => {
-    const run = async () => drain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }));
+    const run = async () =>
+      drain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }));
     const { without, with: w } = await h.compare(run);
     expect(stable(w)).toEqual(stable(without));
     const span = await onlySpan();
@@ -89,7 +100,15 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
   });
 
   it('streaming chat with include_usage: the usage chunk (choices: []) is seen and exact', async () => {
-    const run = async () => drain(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } }));
+    const run = async () =>
+      drain(
+        await client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
+      );
     const { without, with: w } = await h.compare(run);
     expect(stable(w)).toEqual(stable(without));
     const usage = (w as any[]).at(-1).usage;
@@ -118,7 +137,9 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
 
   it('.withResponse() returns data and response', async () => {
     const { without, with: w } = await h.compare(async () => {
-      const { data, response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse();
+      const { data, response } = await client.chat.completions
+        .create({ model: 'gpt-4o-mini', messages })
+        .withResponse();
       return { status: response.status, data: plain(data) };
     });
     expect(stable(w)).toEqual(stable(without));
@@ -128,7 +149,10 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
   const chatHelpers = () => (major === 4 ? client.beta.chat.completions : client.chat.completions);
 
   it('parse() helper (a peer makes it throw "Body is unusable")', async () => {
-    const format = { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: {} }, strict: false } };
+    const format = {
+      type: 'json_schema',
+      json_schema: { name: 'answer', schema: { type: 'object', properties: {} }, strict: false },
+    };
     const sim2 = await startSimulator({ answerWords: 1 });
     try {
       // The simulator answers a JSON-able word list; parse() runs JSON.parse on it, so give it JSON.
@@ -168,7 +192,17 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
       const runner = chatHelpers().runTools({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'Weather in Oslo?' }],
-        tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} }, function: () => 'sunny', parse: JSON.parse } }],
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              parameters: { type: 'object', properties: {} },
+              function: () => 'sunny',
+              parse: JSON.parse,
+            },
+          },
+        ],
       });
       return stable(await runner.finalContent());
     });
@@ -178,12 +212,16 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
   });
 
   it('responses.create plain and streaming', async () => {
-    const { without, with: w } = await h.compare(async () => stable(await client.responses.create({ model: 'gpt-4.1-mini', input: 'hi', instructions: 'be brief' })));
+    const { without, with: w } = await h.compare(async () =>
+      stable(await client.responses.create({ model: 'gpt-4.1-mini', input: 'hi', instructions: 'be brief' })),
+    );
     expect(w).toEqual(without);
     const span = await onlySpan();
     expect(span.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe((w as any).usage.input_tokens);
     h.telemetry.reset();
-    const streamed = await h.compare(async () => stable(await drain(await client.responses.create({ model: 'gpt-4.1-mini', input: 'hi', stream: true }))));
+    const streamed = await h.compare(async () =>
+      stable(await drain(await client.responses.create({ model: 'gpt-4.1-mini', input: 'hi', stream: true }))),
+    );
     expect(streamed.with).toEqual(streamed.without);
     const events = streamed.with as any[];
     const span2 = await onlySpan();
@@ -192,17 +230,30 @@ describe.each(MAJORS)('operations on openai $major', ({ major, pkg }) => {
   });
 
   it('legacy completions, embeddings, audio transcription, image generation', async () => {
-    const c = await h.compare(async () => stable(await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say hi' })));
+    const c = await h.compare(async () =>
+      stable(await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say hi' })),
+    );
     expect(c.with).toEqual(c.without);
-    const e = await h.compare(async () => stable(await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] })));
+    const e = await h.compare(async () =>
+      stable(await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] })),
+    );
     expect(e.with).toEqual(e.without);
     const file = await h.mod.toFile(Buffer.alloc(64_000), 'audio.wav');
-    const a = await h.compare(async () => stable(await client.audio.transcriptions.create({ model: 'whisper-1', file })));
+    const a = await h.compare(async () =>
+      stable(await client.audio.transcriptions.create({ model: 'whisper-1', file })),
+    );
     expect(a.with).toEqual(a.without);
-    const i = await h.compare(async () => stable(await client.images.generate({ model: 'dall-e-3', prompt: 'a cat', size: '1024x1024' })));
+    const i = await h.compare(async () =>
+      stable(await client.images.generate({ model: 'dall-e-3', prompt: 'a cat', size: '1024x1024' })),
+    );
     expect(i.with).toEqual(i.without);
     const spans = h.telemetry.spans();
-    expect(spans.map((s) => s.attributes[ATTR_GEN_AI_OPERATION_NAME])).toEqual(['text_completion', 'embeddings', 'transcription', 'image_generation']);
+    expect(spans.map((s) => s.attributes[ATTR_GEN_AI_OPERATION_NAME])).toEqual([
+      'text_completion',
+      'embeddings',
+      'transcription',
+      'image_generation',
+    ]);
     expect(spans[0].attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]).toBe((c.with as any).usage.completion_tokens);
     expect(spans[1].attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS]).toBe((e.with as any).usage.prompt_tokens);
     expect(spans[2].attributes[ATTR_USAGE_AUDIO_SECONDS]).toBe(4);

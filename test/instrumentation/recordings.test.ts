@@ -22,7 +22,13 @@ import {
 import { perform, type CallOutcome } from '../support/calls';
 import { MAJORS, loadMajor } from '../support/openai-majors';
 import { createTelemetry } from '../support/otel';
-import { loadRecordings, recordedUsage, recordingsAvailable, RECORDINGS_DIR, type Recording } from '../support/recordings';
+import {
+  loadRecordings,
+  recordedUsage,
+  recordingsAvailable,
+  RECORDINGS_DIR,
+  type Recording,
+} from '../support/recordings';
 import { ReplayServer } from '../support/replay-server';
 
 const recordings: Recording[] = loadRecordings().filter((r) => r.exchanges.length > 0);
@@ -73,7 +79,11 @@ if (!recordingsAvailable()) {
       const outcome = await run(recording);
       // The application sees exactly what it saw without tokentax.
       expect(outcome).toEqual(baseline.get(recording.name));
-      expect(outcome.every((o) => !o.error || recording.name.includes('abort') || recording.name.includes('double-iteration'))).toBe(true);
+      expect(
+        outcome.every(
+          (o) => !o.error || recording.name.includes('abort') || recording.name.includes('double-iteration'),
+        ),
+      ).toBe(true);
 
       const spans = telemetry.spans();
       expect(spans).toHaveLength(recording.exchanges.length);

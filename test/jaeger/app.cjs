@@ -5,7 +5,10 @@ const { OpenAI } = require('openai');
 
 async function main() {
   const client = new OpenAI({ apiKey: 'sk-jaeger-test', baseURL: process.env.SIM_URL, maxRetries: 0 });
-  await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Which ocean contains Bouvet Island?' }] });
+  await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'Which ocean contains Bouvet Island?' }],
+  });
   const doc = 'The quarterly report lists revenue, costs and the forecast for every region in detail. '.repeat(1100);
   const messages = [{ role: 'system', content: doc }];
   for (let turn = 1; turn <= 3; turn++) {

@@ -23,8 +23,15 @@ const jaegerBin: string = process.env.TOKENTAX_JAEGER_BIN ?? harness.jaegerBinar
 const BUILD_HINT = `no Jaeger binary at ${jaegerBin}: run collector/build-jaeger.sh (Go + module proxy; ~12 min cold on 2 cores)`;
 const SERVICE = 'jaeger-tag-search';
 
-interface Tag { key: string; type: string; value: unknown }
-interface Trace { traceID: string; spans: Array<{ operationName: string; tags: Tag[] }> }
+interface Tag {
+  key: string;
+  type: string;
+  value: unknown;
+}
+interface Trace {
+  traceID: string;
+  spans: Array<{ operationName: string; tags: Tag[] }>;
+}
 
 function jaegerConfig(otlpPort: number, queryPort: number, grpcPort: number): string {
   return `
@@ -74,7 +81,9 @@ describe('Jaeger v2 tag search over tokentax spans', () => {
 
   /** /api/traces with the given tags object, URL-encoded as the UI does. */
   async function search(tags: Record<string, string>): Promise<Set<string>> {
-    const res = await get(`${api}/api/traces?service=${SERVICE}&limit=100&tags=${encodeURIComponent(JSON.stringify(tags))}`);
+    const res = await get(
+      `${api}/api/traces?service=${SERVICE}&limit=100&tags=${encodeURIComponent(JSON.stringify(tags))}`,
+    );
     expect(res.status, res.body).toBe(200);
     const body = JSON.parse(res.body) as { data: Trace[]; errors: unknown };
     expect(body.errors).toBeNull();
@@ -95,7 +104,9 @@ describe('Jaeger v2 tag search over tokentax spans', () => {
     writeFileSync(join(dir, 'config.yaml'), jaegerConfig(otlp, query, grpc));
     jaeger = startProcess(jaegerBin, ['--config', join(dir, 'config.yaml')]);
     api = `http://127.0.0.1:${query}`;
-    await waitFor('Jaeger to answer', 30_000, async () => ((await get(`${api}/api/services`)).status === 200 ? true : undefined)).catch((err) => {
+    await waitFor('Jaeger to answer', 30_000, async () =>
+      (await get(`${api}/api/services`)).status === 200 ? true : undefined,
+    ).catch((err) => {
       throw new Error(`${String(err)}\n${jaeger?.logs()}`);
     });
     const app = startApp(
@@ -145,7 +156,9 @@ describe('Jaeger v2 tag search over tokentax spans', () => {
     const bloated = idsWhere((t) => tagOf(t, S.ATTR_CONTEXT_BLOAT)?.value === true);
     expect(bloated.size).toBe(3);
     expect(await search({ [S.ATTR_CONTEXT_BLOAT]: 'true' })).toEqual(bloated);
-    expect(await search({ [S.ATTR_CONTEXT_BLOAT]: 'false' })).toEqual(idsWhere((t) => tagOf(t, S.ATTR_CONTEXT_BLOAT)?.value === false));
+    expect(await search({ [S.ATTR_CONTEXT_BLOAT]: 'false' })).toEqual(
+      idsWhere((t) => tagOf(t, S.ATTR_CONTEXT_BLOAT)?.value === false),
+    );
     // Exact match: other spellings find nothing.
     expect((await search({ [S.ATTR_CONTEXT_BLOAT]: 'True' })).size).toBe(0);
   });
@@ -155,7 +168,9 @@ describe('Jaeger v2 tag search over tokentax spans', () => {
     const labels = new Set(all.map((t) => String(tagOf(t, S.ATTR_CONTEXT_SIZE_BUCKET)?.value)));
     expect(labels).toEqual(new Set(['<1k', '16k-64k']));
     for (const label of labels) {
-      expect(await search({ [S.ATTR_CONTEXT_SIZE_BUCKET]: label }), label).toEqual(idsWhere((t) => tagOf(t, S.ATTR_CONTEXT_SIZE_BUCKET)?.value === label));
+      expect(await search({ [S.ATTR_CONTEXT_SIZE_BUCKET]: label }), label).toEqual(
+        idsWhere((t) => tagOf(t, S.ATTR_CONTEXT_SIZE_BUCKET)?.value === label),
+      );
     }
     expect((await search({ [S.ATTR_CONTEXT_SIZE_BUCKET]: '64k-256k' })).size).toBe(0);
   });
@@ -165,7 +180,9 @@ describe('Jaeger v2 tag search over tokentax spans', () => {
     const values = new Set(all.map((t) => String(tagOf(t, S.ATTR_COST_CHEAPEST)?.value)));
     expect(values.size).toBeGreaterThan(0);
     for (const v of values) {
-      expect(await search({ [S.ATTR_COST_CHEAPEST]: v }), v).toEqual(idsWhere((t) => tagOf(t, S.ATTR_COST_CHEAPEST)?.value === v));
+      expect(await search({ [S.ATTR_COST_CHEAPEST]: v }), v).toEqual(
+        idsWhere((t) => tagOf(t, S.ATTR_COST_CHEAPEST)?.value === v),
+      );
     }
     const [some] = [...values];
     expect(await search({ [S.ATTR_COST_CHEAPEST]: some, [S.ATTR_CONTEXT_BLOAT]: 'true' })).toEqual(
@@ -173,7 +190,7 @@ describe('Jaeger v2 tag search over tokentax spans', () => {
     );
   });
 
-  it('the README\'s example API queries work as written', async () => {
+  it("the README's example API queries work as written", async () => {
     need();
     const readme = readFileSync(join(ROOT, 'examples/jaeger/README.md'), 'utf8');
     const urls = [...readme.matchAll(/http:\/\/localhost:16686(\/api\/traces\?[^\s'"`]+)/g)].map((m) => m[1]);

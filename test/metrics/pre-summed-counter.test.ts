@@ -22,7 +22,12 @@ class Reader extends MetricReader {
 async function points(reader: Reader) {
   const { resourceMetrics } = await reader.collect();
   const metric = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'test.cost');
-  return { metric, values: Object.fromEntries((metric?.dataPoints ?? []).map((p) => [JSON.stringify(p.attributes), p.value as number])) };
+  return {
+    metric,
+    values: Object.fromEntries(
+      (metric?.dataPoints ?? []).map((p) => [JSON.stringify(p.attributes), p.value as number]),
+    ),
+  };
 }
 
 function setup(temporality?: AggregationTemporality, maxSeries?: number) {

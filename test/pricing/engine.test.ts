@@ -62,22 +62,70 @@ describe('actual cost', () => {
 
   it('prices cache writes at the cache-write price', () => {
     const out = price(
-      chat('vendor/open-70b', 1000, 100, { 'gen_ai.usage.cache_read.input_tokens': 300, 'gen_ai.usage.cache_creation.input_tokens': 200 }, 'cachey'),
+      chat(
+        'vendor/open-70b',
+        1000,
+        100,
+        { 'gen_ai.usage.cache_read.input_tokens': 300, 'gen_ai.usage.cache_creation.input_tokens': 200 },
+        'cachey',
+      ),
       AFTER,
     );
     close(out[ATTR_COST_USD], (500 * 2 + 300 * 0.25 + 200 * 2.5 + 100 * 3) / 1e6);
   });
 
   it('prices per audio minute and per image (by quality/size, else default)', () => {
-    close(price({ 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'audio', 'gen_ai.operation.name': 'transcription', 'tokentax.usage.audio_seconds': 90 }, AFTER)[ATTR_COST_USD], 0.009);
-    const img = (extra: Attributes): unknown => price({ 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'img', 'gen_ai.operation.name': 'image_generation', ...extra }, AFTER)[ATTR_COST_USD];
-    close(img({ 'tokentax.usage.images': 3, 'tokentax.request.image_quality': 'low', 'tokentax.request.image_size': '1024x1024' }), 0.03);
-    close(img({ 'tokentax.usage.images': 1, 'tokentax.request.image_quality': 'high', 'tokentax.request.image_size': '1536x1024' }), 0.2);
+    close(
+      price(
+        {
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'audio',
+          'gen_ai.operation.name': 'transcription',
+          'tokentax.usage.audio_seconds': 90,
+        },
+        AFTER,
+      )[ATTR_COST_USD],
+      0.009,
+    );
+    const img = (extra: Attributes): unknown =>
+      price(
+        {
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'img',
+          'gen_ai.operation.name': 'image_generation',
+          ...extra,
+        },
+        AFTER,
+      )[ATTR_COST_USD];
+    close(
+      img({
+        'tokentax.usage.images': 3,
+        'tokentax.request.image_quality': 'low',
+        'tokentax.request.image_size': '1024x1024',
+      }),
+      0.03,
+    );
+    close(
+      img({
+        'tokentax.usage.images': 1,
+        'tokentax.request.image_quality': 'high',
+        'tokentax.request.image_size': '1536x1024',
+      }),
+      0.2,
+    );
     close(img({}), 0.04); // one image by default, default price
   });
 
   it('applies minimums: billed audio seconds and a minimum charge per request', () => {
-    const audio = (seconds: number): unknown => price({ 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'audio-min', 'tokentax.usage.audio_seconds': seconds }, AFTER)[ATTR_COST_USD];
+    const audio = (seconds: number): unknown =>
+      price(
+        {
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'audio-min',
+          'tokentax.usage.audio_seconds': seconds,
+        },
+        AFTER,
+      )[ATTR_COST_USD];
     close(audio(3), 0.006 * (10 / 60)); // 3 s billed as 10 s
     close(audio(30), 0.006 * 0.5);
     close(price(chat('min-charge', 10, 10), AFTER)[ATTR_COST_USD], 0.0001); // 20 / 1e6 < minimum
@@ -105,11 +153,29 @@ describe('actual cost', () => {
 describe('other conventions', () => {
   const expected = (1000 * 2 + 100 * 8) / 1e6;
   it('reads OpenLLMetry names', () => {
-    const out = price({ 'gen_ai.system': 'openai', 'gen_ai.request.model': 'big', 'gen_ai.usage.prompt_tokens': 1000, 'gen_ai.usage.completion_tokens': 100, 'llm.request.type': 'chat' }, AFTER);
+    const out = price(
+      {
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'big',
+        'gen_ai.usage.prompt_tokens': 1000,
+        'gen_ai.usage.completion_tokens': 100,
+        'llm.request.type': 'chat',
+      },
+      AFTER,
+    );
     close(out[ATTR_COST_USD], expected);
   });
   it('reads OpenInference names', () => {
-    const out = price({ 'llm.provider': 'openai', 'llm.model_name': 'big', 'llm.token_count.prompt': 1000, 'llm.token_count.completion': 100, 'llm.token_count.prompt_details.cache_read': 0 }, AFTER);
+    const out = price(
+      {
+        'llm.provider': 'openai',
+        'llm.model_name': 'big',
+        'llm.token_count.prompt': 1000,
+        'llm.token_count.completion': 100,
+        'llm.token_count.prompt_details.cache_read': 0,
+      },
+      AFTER,
+    );
     close(out[ATTR_COST_USD], expected);
   });
   it('maps provider aliases and prices without a provider', () => {
@@ -119,7 +185,15 @@ describe('other conventions', () => {
     close(price(noProvider, AFTER)[ATTR_COST_USD], expected);
   });
   it('treats missing output of an embeddings call as 0', () => {
-    const out = price({ 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'embed', 'gen_ai.usage.input_tokens': 5000 }, AFTER);
+    const out = price(
+      {
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.operation.name': 'embeddings',
+        'gen_ai.request.model': 'embed',
+        'gen_ai.usage.input_tokens': 5000,
+      },
+      AFTER,
+    );
     close(out[ATTR_COST_USD], 0.0005);
   });
 });
@@ -167,7 +241,13 @@ describe('scenarios', () => {
 
   it('maps an open-weight model to itself elsewhere and translates back to o200k for the home scenario', () => {
     const out = price(
-      chat('vendor/open-70b', 1000, 100, { 'gen_ai.usage.cache_read.input_tokens': 300, 'gen_ai.usage.cache_creation.input_tokens': 200 }, 'cachey'),
+      chat(
+        'vendor/open-70b',
+        1000,
+        100,
+        { 'gen_ai.usage.cache_read.input_tokens': 300, 'gen_ai.usage.cache_creation.input_tokens': 200 },
+        'cachey',
+      ),
       AFTER,
     );
     const actual = (500 * 2 + 300 * 0.25 + 200 * 2.5 + 100 * 3) / 1e6;
@@ -188,14 +268,27 @@ describe('scenarios', () => {
   });
 
   it('marks scenarios without an equivalent model infeasible (no_model)', () => {
-    const out = price({ 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'embed', 'gen_ai.usage.input_tokens': 5000 }, AFTER);
+    const out = price(
+      {
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.operation.name': 'embeddings',
+        'gen_ai.request.model': 'embed',
+        'gen_ai.usage.input_tokens': 5000,
+      },
+      AFTER,
+    );
     expect(out[infeasible('cheap')]).toBe(INFEASIBLE.noModel);
     expect(out[model('home')]).toBe('embed');
     expect(out[ATTR_COST_CHEAPEST]).toBe('actual');
   });
 
   it('honours the user equivalence table and fixed scenario models', () => {
-    const custom = createCostEngine(testPricing({ equivalence: { models: { big: 'open-small' } }, scenarios: ['cheap', { id: 'pinned', provider: 'cachey', model: 'vendor/open-70b' }] }));
+    const custom = createCostEngine(
+      testPricing({
+        equivalence: { models: { big: 'open-small' } },
+        scenarios: ['cheap', { id: 'pinned', provider: 'cachey', model: 'vendor/open-70b' }],
+      }),
+    );
     const out = custom(chat('big', 1000, 100), AFTER);
     expect(out[model('cheap')]).toBe('open-small');
     close(out[usd('cheap')], (1000 * 0.5 + 100 * 0.5) / 1e6);
@@ -222,9 +315,18 @@ describe('scenarios', () => {
   });
 
   it('applies a dated user price from its date on', () => {
-    const custom = createCostEngine(testPricing({ prices: [{ provider: 'cheap', model: 'open-70b', effectiveFrom: '2025-06-15', inputMtok: 0.1, outputMtok: 0.2 }] }));
+    const custom = createCostEngine(
+      testPricing({
+        prices: [
+          { provider: 'cheap', model: 'open-70b', effectiveFrom: '2025-06-15', inputMtok: 0.1, outputMtok: 0.2 },
+        ],
+      }),
+    );
     close(custom(chat('open-70b', 1000, 100, {}, 'cheap'), AFTER)[ATTR_COST_USD], (100 + 20) / 1e6);
-    close(custom(chat('open-70b', 1000, 100, {}, 'cheap'), Date.parse('2025-06-01'))[ATTR_COST_USD], (1000 + 200) / 1e6);
+    close(
+      custom(chat('open-70b', 1000, 100, {}, 'cheap'), Date.parse('2025-06-01'))[ATTR_COST_USD],
+      (1000 + 200) / 1e6,
+    );
   });
 });
 
@@ -240,13 +342,21 @@ describe('unpriced, never zero', () => {
     ['no model at all', { 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 1 }, UNPRICED.unknownModel],
     ['unknown provider', chat('big', 10, 10, {}, 'somehost.example'), UNPRICED.unknownProvider],
     ['missing usage', { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'big' }, UNPRICED.missingUsage],
-    ['missing output', { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'big', 'gen_ai.usage.input_tokens': 5 }, UNPRICED.missingUsage],
+    [
+      'missing output',
+      { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'big', 'gen_ai.usage.input_tokens': 5 },
+      UNPRICED.missingUsage,
+    ],
     ['negative count', chat('big', -1, 10), UNPRICED.invalidUsage],
     ['NaN count', chat('big', NaN, 10), UNPRICED.invalidUsage],
     ['string count', chat('big', '100' as unknown as number, 10), UNPRICED.invalidUsage],
     ['infinite count', chat('big', 10, Infinity), UNPRICED.invalidUsage],
     ['cached above input', chat('big', 10, 10, { 'gen_ai.usage.cache_read.input_tokens': 11 }), UNPRICED.invalidUsage],
-    ['audio without seconds', { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'audio' }, UNPRICED.missingUsage],
+    [
+      'audio without seconds',
+      { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'audio' },
+      UNPRICED.missingUsage,
+    ],
     ['output on an input-only model', chat('embed', 10, 10), UNPRICED.unsupportedUnit],
   ])('%s', (_name, attrs, expected) => {
     expect(reason(attrs as Attributes)).toBe(expected);

@@ -7,7 +7,11 @@ const root = join(__dirname, '..', '..');
 
 describe('src/pricing/data/prices.json is what the importer produces', () => {
   it('re-running src/pricing/scripts/import-prices.mjs shows no price changes (overlay and data in step)', () => {
-    const out = execFileSync(process.execPath, [join(root, 'src', 'pricing', 'scripts', 'import-prices.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(process.execPath, [join(root, 'src', 'pricing', 'scripts', 'import-prices.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out.trim()).toBe('no price changes');
   });
 

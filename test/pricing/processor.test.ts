@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { metrics, SpanKind, type Tracer } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { DataPointType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { CostEnrichingExporter, TokentaxCostProcessor } from '../../src/pricing/processor';
@@ -47,7 +52,11 @@ function setup(withProcessor: boolean) {
   const pricing = testPricing();
   const spanProcessors = withProcessor
     ? [new TokentaxCostProcessor({ pricing, meter: meterProvider.getMeter('test') }), new SimpleSpanProcessor(exporter)]
-    : [new SimpleSpanProcessor(new CostEnrichingExporter(exporter, { pricing, meter: meterProvider.getMeter('test') }))];
+    : [
+        new SimpleSpanProcessor(
+          new CostEnrichingExporter(exporter, { pricing, meter: meterProvider.getMeter('test') }),
+        ),
+      ];
   const tracerProvider = new BasicTracerProvider({ spanProcessors });
   providers.push(tracerProvider, meterProvider);
   return { exporter, reader, tracer: tracerProvider.getTracer('test') };
@@ -96,7 +105,9 @@ describe('TokentaxCostProcessor (onEnding)', () => {
 
   it('counts on the global meter provider even when it is registered after the first span', async () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ spanProcessors: [new TokentaxCostProcessor({ pricing: testPricing() }), new SimpleSpanProcessor(exporter)] });
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new TokentaxCostProcessor({ pricing: testPricing() }), new SimpleSpanProcessor(exporter)],
+    });
     providers.push(provider);
     const tracer = provider.getTracer('t');
     tracer.startSpan('chat big', { attributes: genAi, startTime: JULY }).end(); // no meter provider yet: no-op
@@ -115,7 +126,10 @@ describe('TokentaxCostProcessor (onEnding)', () => {
 
   it('does not price a span twice (already carries tokentax.pricing.version)', () => {
     const { exporter, tracer } = setup(true);
-    const span = tracer.startSpan('chat big', { attributes: { ...genAi, [ATTR_PRICING_VERSION]: 'upstream', [ATTR_COST_USD]: 1 }, startTime: JULY });
+    const span = tracer.startSpan('chat big', {
+      attributes: { ...genAi, [ATTR_PRICING_VERSION]: 'upstream', [ATTR_COST_USD]: 1 },
+      startTime: JULY,
+    });
     span.end();
     expect(exporter.getFinishedSpans()[0].attributes[ATTR_COST_USD]).toBe(1);
   });
@@ -157,6 +171,9 @@ describe('CostEnrichingExporter (SDKs without onEnding)', () => {
     const otlpSpan = json.resourceSpans[0].scopeSpans[0].spans.find((s: { name: string }) => s.name === 'chat big');
     const cost = otlpSpan.attributes.find((a: { key: string }) => a.key === ATTR_COST_USD);
     expect(cost.value.doubleValue).toBeCloseTo(0.003, 12);
-    expect((await costPoints(reader)).find((p) => p.attributes[ATTR_METRIC_SCENARIO] === 'actual')!.value).toBeCloseTo(0.003, 12);
+    expect((await costPoints(reader)).find((p) => p.attributes[ATTR_METRIC_SCENARIO] === 'actual')!.value).toBeCloseTo(
+      0.003,
+      12,
+    );
   });
 });

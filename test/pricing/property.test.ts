@@ -3,16 +3,44 @@ import fc from 'fast-check';
 import type { Attributes } from '@opentelemetry/api';
 import { createCostEngine } from '../../src/pricing/engine';
 import { loadPricing } from '../../src/pricing/data';
-import { ATTR_COST_CHEAPEST, ATTR_COST_SAVINGS_USD, ATTR_COST_UNPRICED, ATTR_COST_USD, ATTR_PRICING_VERSION, COST_PREFIX, UNPRICED } from '../../src/semconv';
+import {
+  ATTR_COST_CHEAPEST,
+  ATTR_COST_SAVINGS_USD,
+  ATTR_COST_UNPRICED,
+  ATTR_COST_USD,
+  ATTR_PRICING_VERSION,
+  COST_PREFIX,
+  UNPRICED,
+} from '../../src/semconv';
 import { testPricing } from './fixtures/helpers';
 
 const COUNT_NAMES = [
-  'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_creation.input_tokens',
-  'gen_ai.usage.reasoning.output_tokens', 'gen_ai.usage.prompt_tokens', 'gen_ai.usage.completion_tokens', 'gen_ai.usage.cache_read_input_tokens',
-  'llm.token_count.prompt', 'llm.token_count.completion', 'tokentax.usage.audio_seconds', 'tokentax.usage.images', 'gen_ai.request.choice.count',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.cache_read.input_tokens',
+  'gen_ai.usage.cache_creation.input_tokens',
+  'gen_ai.usage.reasoning.output_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'gen_ai.usage.completion_tokens',
+  'gen_ai.usage.cache_read_input_tokens',
+  'llm.token_count.prompt',
+  'llm.token_count.completion',
+  'tokentax.usage.audio_seconds',
+  'tokentax.usage.images',
+  'gen_ai.request.choice.count',
 ];
-const STRING_NAMES = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'gen_ai.request.model', 'gen_ai.response.model', 'llm.model_name',
-  'gen_ai.operation.name', 'llm.request.type', 'tokentax.request.image_quality', 'tokentax.request.image_size'];
+const STRING_NAMES = [
+  'gen_ai.provider.name',
+  'gen_ai.system',
+  'llm.provider',
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+  'llm.model_name',
+  'gen_ai.operation.name',
+  'llm.request.type',
+  'tokentax.request.image_quality',
+  'tokentax.request.image_size',
+];
 
 const count = fc.oneof(
   fc.nat({ max: 2_000_000 }),
@@ -25,10 +53,50 @@ const count = fc.oneof(
   fc.constant(null),
 );
 const name = fc.oneof(
-  fc.constantFrom('openai', 'cheap', 'cachey', 'flat', 'open_ai', 'together', 'fireworks', 'openrouter', 'oxlo', 'azure.ai.openai', 'unknown.host'),
-  fc.constantFrom('big', 'tiered', 'embed', 'audio', 'img', 'open-70b', 'vendor/open-70b', 'open-small', 'ft:ft-base:x', 'gpt-4o', 'gpt-5.4', 'o3',
-    'meta-llama/Llama-3.3-70B-Instruct-Turbo', 'llama-3.3-70b', 'whisper-1', 'gpt-image-1.5', 'text-embedding-3-small'),
-  fc.constantFrom('chat', 'embeddings', 'transcription', 'image_generation', 'text_completion', 'completion', 'embedding', 'low', 'high', '1024x1024'),
+  fc.constantFrom(
+    'openai',
+    'cheap',
+    'cachey',
+    'flat',
+    'open_ai',
+    'together',
+    'fireworks',
+    'openrouter',
+    'oxlo',
+    'azure.ai.openai',
+    'unknown.host',
+  ),
+  fc.constantFrom(
+    'big',
+    'tiered',
+    'embed',
+    'audio',
+    'img',
+    'open-70b',
+    'vendor/open-70b',
+    'open-small',
+    'ft:ft-base:x',
+    'gpt-4o',
+    'gpt-5.4',
+    'o3',
+    'meta-llama/Llama-3.3-70B-Instruct-Turbo',
+    'llama-3.3-70b',
+    'whisper-1',
+    'gpt-image-1.5',
+    'text-embedding-3-small',
+  ),
+  fc.constantFrom(
+    'chat',
+    'embeddings',
+    'transcription',
+    'image_generation',
+    'text_completion',
+    'completion',
+    'embedding',
+    'low',
+    'high',
+    '1024x1024',
+  ),
   fc.string(),
   fc.integer(),
 );
@@ -42,20 +110,37 @@ const anything = fc.record(
 const plausible = fc
   .tuple(
     fc.constantFrom('openai', 'cheap', 'cachey', 'flat', 'together', 'fireworks', 'openrouter', 'oxlo'),
-    fc.constantFrom('big', 'tiered', 'open-70b', 'vendor/open-70b', 'open-small', 'gpt-4o', 'gpt-5.4', 'o3', 'meta-llama/Llama-3.3-70B-Instruct-Turbo', 'llama-3.3-70b', 'embed'),
+    fc.constantFrom(
+      'big',
+      'tiered',
+      'open-70b',
+      'vendor/open-70b',
+      'open-small',
+      'gpt-4o',
+      'gpt-5.4',
+      'o3',
+      'meta-llama/Llama-3.3-70B-Instruct-Turbo',
+      'llama-3.3-70b',
+      'embed',
+    ),
     fc.nat({ max: 400_000 }),
     fc.nat({ max: 50_000 }),
     fc.nat({ max: 400_000 }),
-    fc.array(fc.tuple(fc.constantFrom(...COUNT_NAMES, ...STRING_NAMES), fc.oneof(count, name)), { maxLength: 2 }).map((kv) => Object.fromEntries(kv)),
+    fc
+      .array(fc.tuple(fc.constantFrom(...COUNT_NAMES, ...STRING_NAMES), fc.oneof(count, name)), { maxLength: 2 })
+      .map((kv) => Object.fromEntries(kv)),
   )
-  .map(([provider, model, input, output, cached, noise]) => ({
-    'gen_ai.provider.name': provider,
-    'gen_ai.request.model': model,
-    'gen_ai.usage.input_tokens': input,
-    'gen_ai.usage.output_tokens': output,
-    'gen_ai.usage.cache_read.input_tokens': Math.min(cached, input),
-    ...noise,
-  }) as Attributes);
+  .map(
+    ([provider, model, input, output, cached, noise]) =>
+      ({
+        'gen_ai.provider.name': provider,
+        'gen_ai.request.model': model,
+        'gen_ai.usage.input_tokens': input,
+        'gen_ai.usage.output_tokens': output,
+        'gen_ai.usage.cache_read.input_tokens': Math.min(cached, input),
+        ...noise,
+      }) as Attributes,
+  );
 
 const attributes = fc.oneof(anything, plausible);
 
@@ -88,7 +173,10 @@ function checkInvariants(out: Attributes): void {
 describe('cost engine on random and malformed attributes', () => {
   it('never throws; gives either a cost or an unpriced reason; no NaN/Infinity (test data)', () => {
     const price = createCostEngine(testPricing({ requestPrices: { flat: { 'open-70b': 0.002 } } }));
-    fc.assert(fc.property(attributes, time, (a, t) => checkInvariants(price(a, t))), { numRuns: 10_000 });
+    fc.assert(
+      fc.property(attributes, time, (a, t) => checkInvariants(price(a, t))),
+      { numRuns: 10_000 },
+    );
     // the generator must reach the priced path, not only the rejections
     expect(seen.priced).toBeGreaterThan(100);
     expect(seen.unpriced).toBeGreaterThan(100);
@@ -96,6 +184,9 @@ describe('cost engine on random and malformed attributes', () => {
 
   it('the same on the shipped data', () => {
     const price = createCostEngine(loadPricing());
-    fc.assert(fc.property(attributes, time, (a, t) => checkInvariants(price(a, t))), { numRuns: 10_000 });
+    fc.assert(
+      fc.property(attributes, time, (a, t) => checkInvariants(price(a, t))),
+      { numRuns: 10_000 },
+    );
   });
 });

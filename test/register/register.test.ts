@@ -26,10 +26,18 @@ interface Run {
   stderr: string;
 }
 
-function runApp(dir: string, file: string, env: Record<string, string>, onReady?: (kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
+function runApp(
+  dir: string,
+  file: string,
+  env: Record<string, string>,
+  onReady?: (kill: (s: NodeJS.Signals) => void) => void,
+): Promise<Run> {
   const flag = file.endsWith('.mjs') ? '--import' : '--require';
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [flag, 'tokentax/register', file], { cwd: dir, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [flag, 'tokentax/register', file], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
@@ -78,7 +86,11 @@ describe('tokentax/register in child processes', () => {
   it.each(cases)('openai %s, %s: spans and metrics exported at natural exit, exit code kept', async (major, file) => {
     const before = receiver.spans.length;
     const service = `register-${major}-${file}`;
-    const run = await runApp(join(APPS_DIR, `openai${major}`), file, { ...env(), OTEL_SERVICE_NAME: service, APP_EXIT_CODE: '3' });
+    const run = await runApp(join(APPS_DIR, `openai${major}`), file, {
+      ...env(),
+      OTEL_SERVICE_NAME: service,
+      APP_EXIT_CODE: '3',
+    });
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(3);
     const spans = receiver.spans.slice(before).filter((s) => s.scope === 'tokentax');
@@ -99,7 +111,9 @@ describe('tokentax/register in child processes', () => {
     ['app.mjs', 'SIGINT'],
   ] as const)('%s killed with %s: telemetry flushed, the process still ends by the signal', async (file, signal) => {
     const before = receiver.spans.length;
-    const run = await runApp(join(APPS_DIR, 'openai7'), file, { ...env(), APP_WAIT_FOR_SIGNAL: '1' }, (kill) => kill(signal));
+    const run = await runApp(join(APPS_DIR, 'openai7'), file, { ...env(), APP_WAIT_FOR_SIGNAL: '1' }, (kill) =>
+      kill(signal),
+    );
     expect(run.signal).toBe(signal);
     expect(receiver.spans.slice(before).filter((s) => s.scope === 'tokentax')).toHaveLength(2);
   });
@@ -110,7 +124,14 @@ describe('tokentax/register in child processes', () => {
     const run = await runApp(
       join(APPS_DIR, 'openai7'),
       'app.cjs',
-      { ...env(), APP_WAIT_FOR_SIGNAL: '1', OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(port), OTEL_LOG_LEVEL: 'error' },
+      {
+        ...env(),
+        APP_WAIT_FOR_SIGNAL: '1',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+        OTEL_LOG_LEVEL: 'error',
+      },
       (kill) =>
         void fetch(`http://127.0.0.1:${port}/metrics`)
           .then((r) => r.text())

@@ -9,9 +9,14 @@ const CLI = resolve(__dirname, '../../dist/cli.js');
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -31,8 +36,11 @@ describe('tokentax CLI', () => {
 
   it('draws a progress bar on stderr when stderr is a terminal (script(1) provides one)', async () => {
     const r = await new Promise<{ code: number; stdout: string }>((done) =>
-      execFile('script', ['-qec', `${process.execPath} ${CLI} report ${fixture} > /dev/null`, '/dev/null'], { env: { PATH: process.env.PATH } }, (e, stdout) =>
-        done({ code: e ? Number(e.code) : 0, stdout }),
+      execFile(
+        'script',
+        ['-qec', `${process.execPath} ${CLI} report ${fixture} > /dev/null`, '/dev/null'],
+        { env: { PATH: process.env.PATH } },
+        (e, stdout) => done({ code: e ? Number(e.code) : 0, stdout }),
       ),
     );
     expect(r.code).toBe(0);
@@ -42,7 +50,10 @@ describe('tokentax CLI', () => {
   it('report --json and --html with a config file', async () => {
     // The config names the fixture model at shipped-data scale: an OpenAI price override.
     const config = join(dir, 'tokentax.yaml');
-    writeFileSync(config, 'prices:\n  - provider: openai\n    model: big\n    inputMtok: 10\n    outputMtok: 20\n    window: 100000\n    class: frontier_chat\n');
+    writeFileSync(
+      config,
+      'prices:\n  - provider: openai\n    model: big\n    inputMtok: 10\n    outputMtok: 20\n    window: 100000\n    class: frontier_chat\n',
+    );
     const html = join(dir, 'out.html');
     const r = await run(['report', fixture, '--json', '--config', config, '--html', html]);
     expect(r.code).toBe(0);
@@ -61,14 +72,24 @@ describe('tokentax CLI', () => {
   it('reads standard input ("-") and pipes, e.g. a decompressed file through process substitution', async () => {
     const viaShell = (cmd: string) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-        execFile('bash', ['-c', cmd], { env: { PATH: process.env.PATH } }, (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr })),
+        execFile('bash', ['-c', cmd], { env: { PATH: process.env.PATH } }, (e, stdout, stderr) =>
+          done({ code: e ? Number(e.code) : 0, stdout, stderr }),
+        ),
       );
     const stdin = await viaShell(`cat ${fixture} | ${process.execPath} ${CLI} report - --json`);
     expect(stdin.code, stdin.stderr).toBe(0);
-    expect(JSON.parse(stdin.stdout)).toMatchObject({ spans: { genai: 8, duplicates: 1 }, inputs: [{ source: 'stdin', corruptLines: 1 }] });
-    const pipe = await viaShell(`gzip -c ${fixture} > ${fixture}.gz && ${process.execPath} ${CLI} report <(gzip -dc ${fixture}.gz) --json`);
+    expect(JSON.parse(stdin.stdout)).toMatchObject({
+      spans: { genai: 8, duplicates: 1 },
+      inputs: [{ source: 'stdin', corruptLines: 1 }],
+    });
+    const pipe = await viaShell(
+      `gzip -c ${fixture} > ${fixture}.gz && ${process.execPath} ${CLI} report <(gzip -dc ${fixture}.gz) --json`,
+    );
     expect(pipe.code, pipe.stderr).toBe(0);
-    expect(JSON.parse(pipe.stdout)).toMatchObject({ spans: { genai: 8 }, inputs: [{ format: 'otlp-jsonl', corruptLines: 1 }] });
+    expect(JSON.parse(pipe.stdout)).toMatchObject({
+      spans: { genai: 8 },
+      inputs: [{ format: 'otlp-jsonl', corruptLines: 1 }],
+    });
   });
 
   it('exit codes: 1 for unreadable input or bad config, 2 for usage errors', async () => {

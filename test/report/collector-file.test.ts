@@ -14,8 +14,23 @@ import * as harness from '../../collector/harness.mjs';
 import { CALLS, DUPLICATE, NOT_GENAI, callAttributes, otlpLine, reportPricing, tempDir, writeFixture } from './helpers';
 
 const round = (v: unknown): unknown =>
-  typeof v === 'number' ? Number(v.toPrecision(12)) : Array.isArray(v) ? v.map(round) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)])) : v;
-const figures = (r: ReportData) => round({ spans: r.spans, profile: r.profile, scenarios: r.scenarios, conversations: r.conversations, recycled: r.recycled, flat: r.flat, sizeBins: r.sizeBins });
+  typeof v === 'number'
+    ? Number(v.toPrecision(12))
+    : Array.isArray(v)
+      ? v.map(round)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
+        : v;
+const figures = (r: ReportData) =>
+  round({
+    spans: r.spans,
+    profile: r.profile,
+    scenarios: r.scenarios,
+    conversations: r.conversations,
+    recycled: r.recycled,
+    flat: r.flat,
+    sizeBins: r.sizeBins,
+  });
 
 describe("report on the Collector's file exporter output", () => {
   it('reads the collector-written OTLP JSON lines with the same figures', async () => {
@@ -36,13 +51,23 @@ service:
     const collector = await harness.startCollector({ bin: found.bin, config, httpPort: port });
     try {
       const all = CALLS.map(callAttributes);
-      for (const body of [otlpLine(all.slice(0, 3), 0), otlpLine(all.slice(3, 6), 3), otlpLine(all.slice(6), 6), otlpLine([DUPLICATE, NOT_GENAI], 8)]) {
+      for (const body of [
+        otlpLine(all.slice(0, 3), 0),
+        otlpLine(all.slice(3, 6), 3),
+        otlpLine(all.slice(6), 6),
+        otlpLine([DUPLICATE, NOT_GENAI], 8),
+      ]) {
         const res = await harness.post(port, '/v1/traces', body);
         expect(res.status, res.body).toBe(200);
       }
       await waitFor('the file exporter to write 10 spans', 15_000, async () => {
         if (!existsSync(out)) return undefined;
-        const spans = readFileSync(out, 'utf8').split('\n').filter(Boolean).flatMap((l) => JSON.parse(l).resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)));
+        const spans = readFileSync(out, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .flatMap((l) =>
+            JSON.parse(l).resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)),
+          );
         return spans.length >= 10 ? true : undefined;
       });
     } finally {

@@ -36,24 +36,47 @@ describe('report figures on the fixture', async () => {
     // cheap, $1/M in + $2/M out, without A3 (40,100 tokens > 30k window)
     const cheap = col(r, 'cheap');
     close(cheap.bill, 0.0012 + 0.0022 + 0.0006 + 0.0016 + 0.00012 + 0.00024 + 0.026);
-    expect(cheap).toMatchObject({ kind: 'token', priced: 7, notServed: 1, reasons: { context_window: 1 }, models: ['small-70b'] });
+    expect(cheap).toMatchObject({
+      kind: 'token',
+      priced: 7,
+      notServed: 1,
+      reasons: { context_window: 1 },
+      models: ['small-70b'],
+    });
     // like for like: what the same 7 requests cost as called
     close(cheap.actualOnSame.usd, 0.7216 - 0.402);
     const flat = col(r, 'flat');
-    expect(flat).toMatchObject({ kind: 'flat', priced: 0, notServed: 0, reasons: { no_price: 8 }, models: ['flat-70b'] });
+    expect(flat).toMatchObject({
+      kind: 'flat',
+      priced: 0,
+      notServed: 0,
+      reasons: { no_price: 8 },
+      models: ['flat-70b'],
+    });
   });
 
   it('cost per conversation and multi-turn growth', () => {
     expect(r.conversations).toMatchObject({ count: 2, multiTurn: 2, requestsWithout: 3 });
     const [a, b] = r.conversations.top;
-    expect(a).toMatchObject({ key: 'A', turns: 3, firstInput: 1000, lastInput: 40000, inputTokens: 43000, unpriced: { actual: 0, cheap: 1, flat: 3 } });
+    expect(a).toMatchObject({
+      key: 'A',
+      turns: 3,
+      firstInput: 1000,
+      lastInput: 40000,
+      inputTokens: 43000,
+      unpriced: { actual: 0, cheap: 1, flat: 3 },
+    });
     close(a.cost.actual, 0.436);
     close(a.cost.cheap, 0.0034);
     expect(b).toMatchObject({ key: 'B', turns: 2, firstInput: 500, lastInput: 1500 });
     close(b.cost.actual, 0.022);
     close(b.cost.cheap, 0.0022);
     const turns = r.conversations.byTurn;
-    expect(turns.map((t) => [t.turn, t.requests, t.meanInput])).toEqual([[1, 2, 750], [2, 2, 1750], [3, 1, 40000]]);
+    expect(turns.map((t) => [t.turn, t.requests, t.meanInput])).toEqual([
+      [1, 2, 750],
+      [2, 2, 1750],
+      [3, 1, 40000],
+    ]);
     close(turns[0].meanCost.actual, 0.009);
     close(turns[1].meanCost.actual, 0.019);
     close(turns[2].meanCost.actual, 0.402);
@@ -63,7 +86,7 @@ describe('report figures on the fixture', async () => {
   it('recycled context and what it cost', () => {
     expect(r.recycled.tokens).toBe(3200);
     close(r.recycled.share, 3200 / 70300);
-    close(r.recycled.cost.actual, 3200 * 10 / 1e6);
+    close(r.recycled.cost.actual, (3200 * 10) / 1e6);
     // cheap: A3 is not served even without its recycled part (38,200 > 30k), so only 900 + 400 tokens
     close(r.recycled.cost.cheap, 1300 / 1e6);
   });
@@ -71,9 +94,18 @@ describe('report figures on the fixture', async () => {
   it('break-even request price for the flat provider, without a configured price', () => {
     expect(r.flat).toHaveLength(1);
     const f = r.flat[0];
-    expect(f).toMatchObject({ id: 'flat', servable: 8, notServable: 0, configuredPrice: undefined, winsAbovePromptTokens: undefined });
+    expect(f).toMatchObject({
+      id: 'flat',
+      servable: 8,
+      notServable: 0,
+      configuredPrice: undefined,
+      winsAbovePromptTokens: undefined,
+    });
     // cheap's average over the 7 requests both serve; actual's over all 8
-    expect(f.versus.map((v) => [v.id, v.requests])).toEqual([['cheap', 7], ['actual', 8]]);
+    expect(f.versus.map((v) => [v.id, v.requests])).toEqual([
+      ['cheap', 7],
+      ['actual', 8],
+    ]);
     close(f.versus[0].pricePerRequest, 0.03196 / 7);
     close(f.versus[1].pricePerRequest, 0.7216 / 8);
     expect(f.breakEven!.versus).toBe('cheap');
@@ -87,7 +119,9 @@ describe('report figures on the fixture', async () => {
   });
 
   it('with a configured flat price: its bill and the prompt size above which it wins', async () => {
-    const priced = await createReport([file], { pricing: reportPricing({ requestPrices: { flat: { 'flat-70b': 0.003 } } }) });
+    const priced = await createReport([file], {
+      pricing: reportPricing({ requestPrices: { flat: { 'flat-70b': 0.003 } } }),
+    });
     const f = priced.flat[0];
     close(col(priced, 'flat').bill, 8 * 0.003);
     close(f.configuredPrice!, 0.003);
@@ -102,7 +136,10 @@ describe('report figures on the fixture', async () => {
 
   it('prompt-size bins hold every request with usage and the cost of each column', () => {
     expect(r.sizeBins.reduce((n, b) => n + b.requests, 0)).toBe(8);
-    close(r.sizeBins.reduce((n, b) => n + b.cost.actual, 0), 0.7216);
+    close(
+      r.sizeBins.reduce((n, b) => n + b.cost.actual, 0),
+      0.7216,
+    );
     for (const b of r.sizeBins) expect(b.from).toBeLessThan(b.to);
   });
 });
@@ -110,8 +147,19 @@ describe('report figures on the fixture', async () => {
 describe('spans of other GenAI instrumentations', () => {
   it('are priced on the fly as the cost engine reads them (contrib/OpenLLMetry and OpenInference names)', async () => {
     const dir = tempDir();
-    const contrib = { 'gen_ai.system': 'openai', 'gen_ai.request.model': 'big', 'gen_ai.usage.prompt_tokens': 1000, 'gen_ai.usage.completion_tokens': 100, 'llm.request.type': 'chat' };
-    const openInference = { 'llm.provider': 'openai', 'llm.model_name': 'big', 'llm.token_count.prompt': 2000, 'llm.token_count.completion': 100 };
+    const contrib = {
+      'gen_ai.system': 'openai',
+      'gen_ai.request.model': 'big',
+      'gen_ai.usage.prompt_tokens': 1000,
+      'gen_ai.usage.completion_tokens': 100,
+      'llm.request.type': 'chat',
+    };
+    const openInference = {
+      'llm.provider': 'openai',
+      'llm.model_name': 'big',
+      'llm.token_count.prompt': 2000,
+      'llm.token_count.completion': 100,
+    };
     const file = join(dir, 'others.jsonl');
     writeFileSync(file, `${otlpLine([contrib, openInference])}\n`);
     const r = await createReport([file], { pricing: reportPricing() });
@@ -124,7 +172,12 @@ describe('spans of other GenAI instrumentations', () => {
   it('recorded cost attributes are kept; a scenario the span lacks is priced by the engine', async () => {
     const dir = tempDir();
     // Recorded at a different price than the report's data would give: the recorded figure wins.
-    const recorded = { ...callAttributes({ input: 1000, output: 100 }), 'tokentax.pricing.version': 'older', 'tokentax.cost.usd': 0.5, 'tokentax.cost.cheap.usd': 0.25 };
+    const recorded = {
+      ...callAttributes({ input: 1000, output: 100 }),
+      'tokentax.pricing.version': 'older',
+      'tokentax.cost.usd': 0.5,
+      'tokentax.cost.cheap.usd': 0.25,
+    };
     const file = join(dir, 'recorded.jsonl');
     writeFileSync(file, `${otlpLine([recorded])}\n`);
     const r = await createReport([file], { pricing: reportPricing() });

@@ -12,7 +12,10 @@ import { loadPricing, type Pricing } from '../../src/pricing';
 const read = (name: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
 
 export function reportPricing(config: Partial<ResolvedConfig> = {}): Pricing {
-  return loadPricing({ sources: { prices: read('prices.json'), ratios: read('ratios.json'), equivalence: read('equivalence.json') }, config });
+  return loadPricing({
+    sources: { prices: read('prices.json'), ratios: read('ratios.json'), equivalence: read('equivalence.json') },
+    config,
+  });
 }
 
 export interface Call {
@@ -74,7 +77,12 @@ export function otlpSpan(attrs: Record<string, string | number | boolean>, i: nu
 
 export function otlpLine(spans: Array<Record<string, string | number | boolean>>, offset = 0): string {
   return JSON.stringify({
-    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fixture' } }] }, scopeSpans: [{ scope: { name: 'tokentax' }, spans: spans.map((a, i) => otlpSpan(a, offset + i)) }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'fixture' } }] },
+        scopeSpans: [{ scope: { name: 'tokentax' }, spans: spans.map((a, i) => otlpSpan(a, offset + i)) }],
+      },
+    ],
   });
 }
 
@@ -91,7 +99,14 @@ export function jaegerDocument(spans: Array<Record<string, string | number | boo
           duration: 1000,
           tags: Object.entries(a).map(([key, value]) => ({
             key,
-            type: typeof value === 'string' ? 'string' : typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : 'float64',
+            type:
+              typeof value === 'string'
+                ? 'string'
+                : typeof value === 'boolean'
+                  ? 'bool'
+                  : Number.isInteger(value)
+                    ? 'int64'
+                    : 'float64',
             value,
           })),
           processID: 'p1',
@@ -110,7 +125,13 @@ export function tempDir(): string {
 export function writeFixture(dir: string, extraLines: string[] = []): string {
   const path = join(dir, 'spans.jsonl');
   const all = CALLS.map(callAttributes);
-  const lines = [otlpLine(all.slice(0, 3), 0), otlpLine(all.slice(3, 6), 3), otlpLine(all.slice(6), 6), otlpLine([DUPLICATE, NOT_GENAI], 8), ...extraLines];
+  const lines = [
+    otlpLine(all.slice(0, 3), 0),
+    otlpLine(all.slice(3, 6), 3),
+    otlpLine(all.slice(6), 6),
+    otlpLine([DUPLICATE, NOT_GENAI], 8),
+    ...extraLines,
+  ];
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }

@@ -14,28 +14,39 @@ import { createReport, renderHtml } from '../../src/report';
 import { reportPricing, tempDir, writeFixture } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 async function pixelStats(page: import('playwright-core').Page, png: Buffer) {
   // Decode the screenshot in the browser itself (canvas), so no PNG library is needed.
-  return page.evaluate(async (dataUrl) => {
-    const img = new Image();
-    img.src = dataUrl;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    const data = ctx.getImageData(0, 0, img.width, img.height).data;
-    const colors = new Set<number>();
-    let nonWhite = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      if (data[i] < 250 || data[i + 1] < 250 || data[i + 2] < 250) nonWhite++;
-    }
-    return { width: img.width, height: img.height, colors: colors.size, nonWhiteShare: nonWhite / (data.length / 4) };
-  }, `data:image/png;base64,${png.toString('base64')}`);
+  return page.evaluate(
+    async (dataUrl) => {
+      const img = new Image();
+      img.src = dataUrl;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const data = ctx.getImageData(0, 0, img.width, img.height).data;
+      const colors = new Set<number>();
+      let nonWhite = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        if (data[i] < 250 || data[i + 1] < 250 || data[i + 2] < 250) nonWhite++;
+      }
+      return { width: img.width, height: img.height, colors: colors.size, nonWhiteShare: nonWhite / (data.length / 4) };
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  );
 }
 
 describe('HTML report in headless Chromium', () => {
@@ -46,7 +57,9 @@ describe('HTML report in headless Chromium', () => {
       console.warn(`\n*** NOT RUN: the HTML report browser test did not run: ${why} ***\n`);
       return;
     }
-    const report = await createReport([writeFixture(tempDir())], { pricing: reportPricing({ requestPrices: { flat: { 'flat-70b': 0.003 } } }) });
+    const report = await createReport([writeFixture(tempDir())], {
+      pricing: reportPricing({ requestPrices: { flat: { 'flat-70b': 0.003 } } }),
+    });
     const file = join(tempDir(), 'report.html');
     writeFileSync(file, renderHtml(report));
 
@@ -60,7 +73,10 @@ describe('HTML report in headless Chromium', () => {
       const page = await context.newPage();
       const problems: string[] = [];
       const requests: string[] = [];
-      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+      page.on(
+        'console',
+        (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`),
+      );
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
@@ -72,14 +88,18 @@ describe('HTML report in headless Chromium', () => {
         expect(box!.width * box!.height, id).toBeGreaterThan(10_000);
       }
       // bill: one bar per priced column, widths in proportion to the bills
-      const widths = await page.locator('#chart-bill rect.bar').evaluateAll((els) => els.map((e) => Number(e.getAttribute('width'))));
+      const widths = await page
+        .locator('#chart-bill rect.bar')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('width'))));
       const bills = report.scenarios.map((s) => (s.priced ? s.bill : 0));
       expect(widths).toHaveLength(bills.length);
       expect(widths.indexOf(Math.max(...widths))).toBe(bills.indexOf(Math.max(...bills)));
       expect(await page.locator('#chart-distribution rect.bar').count()).toBe(report.sizeBins.length);
       expect(await page.locator('#chart-distribution line.breakeven').count()).toBe(1);
       expect(await page.locator('#chart-distribution line.crossing').count()).toBe(1);
-      expect(await page.locator('#chart-cumulative polyline.series').count()).toBe(report.scenarios.filter((s) => s.priced > 0).length);
+      expect(await page.locator('#chart-cumulative polyline.series').count()).toBe(
+        report.scenarios.filter((s) => s.priced > 0).length,
+      );
       await expect(page.locator('body').innerText()).resolves.toContain('Which provider is cheapest for this traffic?');
 
       // Screenshots: the page and each chart have content (many colours, not blank)

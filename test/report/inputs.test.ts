@@ -5,7 +5,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReport, ReportInputError, type ReportData } from '../../src/report';
-import { CALLS, DUPLICATE, NOT_GENAI, callAttributes, jaegerDocument, otlpLine, reportPricing, tempDir, writeFixture } from './helpers';
+import {
+  CALLS,
+  DUPLICATE,
+  NOT_GENAI,
+  callAttributes,
+  jaegerDocument,
+  otlpLine,
+  reportPricing,
+  tempDir,
+  writeFixture,
+} from './helpers';
 
 const pricing = reportPricing();
 const figures = (r: ReportData) => ({
@@ -57,7 +67,9 @@ describe('report inputs', async () => {
   it('Jaeger JSON and OTLP lines from http://127.0.0.1 URLs', async () => {
     const jaeger = JSON.stringify(jaegerDocument([...CALLS.map(callAttributes), DUPLICATE, NOT_GENAI]));
     const all = CALLS.map(callAttributes);
-    const lines = [otlpLine(all.slice(0, 4), 0), otlpLine(all.slice(4), 4), otlpLine([DUPLICATE, NOT_GENAI], 8)].join('\n');
+    const lines = [otlpLine(all.slice(0, 4), 0), otlpLine(all.slice(4), 4), otlpLine([DUPLICATE, NOT_GENAI], 8)].join(
+      '\n',
+    );
     server = createServer((req, res) => {
       if (req.url?.startsWith('/api/traces')) res.writeHead(200, { 'content-type': 'application/json' }).end(jaeger);
       else if (req.url === '/spans.jsonl') res.writeHead(200).end(lines);

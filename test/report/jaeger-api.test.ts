@@ -43,17 +43,24 @@ exporters:
 
 /** Sums depend on the order spans arrive in (Jaeger sorts them its own way): compare to 12 digits. */
 const round = (v: unknown): unknown =>
-  typeof v === 'number' ? Number(v.toPrecision(12)) : Array.isArray(v) ? v.map(round) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)])) : v;
+  typeof v === 'number'
+    ? Number(v.toPrecision(12))
+    : Array.isArray(v)
+      ? v.map(round)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
+        : v;
 
-const figures = (r: ReportData) => round({
-  spans: r.spans,
-  profile: r.profile,
-  scenarios: r.scenarios,
-  conversations: r.conversations,
-  recycled: r.recycled,
-  flat: r.flat,
-  sizeBins: r.sizeBins,
-});
+const figures = (r: ReportData) =>
+  round({
+    spans: r.spans,
+    profile: r.profile,
+    scenarios: r.scenarios,
+    conversations: r.conversations,
+    recycled: r.recycled,
+    flat: r.flat,
+    sizeBins: r.sizeBins,
+  });
 
 describe('report from a real Jaeger query API', () => {
   it('gives the same figures as the OTLP file of the same spans', async () => {
@@ -64,7 +71,9 @@ describe('report from a real Jaeger query API', () => {
     const jaeger = startProcess(jaegerBin, ['--config', join(dir, 'config.yaml')]);
     const api = `http://127.0.0.1:${query}`;
     try {
-      await waitFor('Jaeger to answer', 30_000, async () => ((await get(`${api}/api/services`)).status === 200 ? true : undefined));
+      await waitFor('Jaeger to answer', 30_000, async () =>
+        (await get(`${api}/api/services`)).status === 200 ? true : undefined,
+      );
       const provider = new BasicTracerProvider({
         resource: resourceFromAttributes({ 'service.name': SERVICE }),
         spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${otlp}/v1/traces` }))],
@@ -72,7 +81,13 @@ describe('report from a real Jaeger query API', () => {
       const tracer = provider.getTracer('tokentax');
       const start = Date.parse('2026-01-01T00:00:00Z');
       [...CALLS.map(callAttributes), DUPLICATE, NOT_GENAI].forEach((attributes, i) => {
-        tracer.startSpan('chat big', { kind: SpanKind.CLIENT, attributes: { ...attributes, 'gen_ai.response.finish_reasons': ['stop'] }, startTime: start + i * 1000 }).end(start + i * 1000 + 500);
+        tracer
+          .startSpan('chat big', {
+            kind: SpanKind.CLIENT,
+            attributes: { ...attributes, 'gen_ai.response.finish_reasons': ['stop'] },
+            startTime: start + i * 1000,
+          })
+          .end(start + i * 1000 + 500);
       });
       await provider.shutdown();
       const url = `${api}/api/traces?service=${SERVICE}&limit=100&start=${(start - 60_000) * 1000}&end=${(start + 3_600_000) * 1000}`;

@@ -12,13 +12,19 @@ import { CALLS, callAttributes, reportPricing, tempDir, writeFixture } from './h
 function record(path: string) {
   const exporter = new JsonlFileExporter({ path, append: false });
   const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), new SimpleSpanProcessor(memory)] });
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter), new SimpleSpanProcessor(memory)],
+  });
   const tracer = provider.getTracer('tokentax', '0.1.0');
   const parent = tracer.startSpan('agent');
   const parentContext = trace.setSpan(context.active(), parent);
   {
     for (const c of CALLS) {
-      const attributes = { ...callAttributes(c), 'gen_ai.response.finish_reasons': ['stop'], 'tokentax.context.utilization': 0.25 };
+      const attributes = {
+        ...callAttributes(c),
+        'gen_ai.response.finish_reasons': ['stop'],
+        'tokentax.context.utilization': 0.25,
+      };
       const span = tracer.startSpan('chat big', { kind: SpanKind.CLIENT, attributes }, parentContext);
       span.addEvent('gen_ai.choice', { index: 0 });
       span.setStatus({ code: SpanStatusCode.OK });
@@ -50,7 +56,10 @@ describe('JsonlFileExporter', () => {
     expect(attr('gen_ai.request.model')).toEqual({ stringValue: 'big' });
     expect(attr('tokentax.context.utilization')).toEqual({ doubleValue: 0.25 });
     expect(attr('gen_ai.response.finish_reasons')).toEqual({ arrayValue: { values: [{ stringValue: 'stop' }] } });
-    expect(span.events[0]).toMatchObject({ name: 'gen_ai.choice', attributes: [{ key: 'index', value: { intValue: '0' } }] });
+    expect(span.events[0]).toMatchObject({
+      name: 'gen_ai.choice',
+      attributes: [{ key: 'index', value: { intValue: '0' } }],
+    });
     expect(span.status).toEqual({ code: 1 });
 
     // Same structure as the OpenTelemetry JS JSON serializer, apart from its numeric intValue.
@@ -60,7 +69,10 @@ describe('JsonlFileExporter', () => {
     const ours = JSON.parse(lines[0]);
     const strip = (doc: any) => doc.resourceSpans[0].scopeSpans[0].spans[0];
     expect({ ...strip(ours), events: strip(ours).events.map(({ droppedAttributesCount, ...e }: any) => e) }).toEqual(
-      expect.objectContaining({ ...strip(theirs), events: strip(theirs).events.map(({ droppedAttributesCount, ...e }: any) => e) }),
+      expect.objectContaining({
+        ...strip(theirs),
+        events: strip(theirs).events.map(({ droppedAttributesCount, ...e }: any) => e),
+      }),
     );
   });
 

@@ -6,7 +6,7 @@ import { callAttributes } from './helpers';
 import { reportPricing } from './helpers';
 
 function seeded(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 const nearestRank = (sorted: number[], p: number) => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
@@ -61,7 +61,13 @@ describe('report memory', () => {
   it('does not grow with the number of spans: 100,000 spans of 10 conversations and 2 models', () => {
     const acc = new ReportAccumulator(reportPricing());
     for (let i = 0; i < 100_000; i++) {
-      const attributes = callAttributes({ conv: `c${i % 10}`, turn: Math.floor(i / 10) + 1, input: 100 + (i % 20_000), output: 10 + (i % 300), recycled: i % 50 });
+      const attributes = callAttributes({
+        conv: `c${i % 10}`,
+        turn: Math.floor(i / 10) + 1,
+        input: 100 + (i % 20_000),
+        output: 10 + (i % 300),
+        recycled: i % 50,
+      });
       if (i % 2) attributes['gen_ai.request.model'] = 'small-70b';
       acc.add({ attributes, startMs: Date.parse('2026-01-01') + i });
     }

@@ -22,7 +22,11 @@ export default function setup(): () => void {
   const exportDir = mkdtempSync(join(tmpdir(), 'tokentax-exports-'));
   process.env[EXPORT_DIR_ENV] = exportDir;
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+      { stdio: 'inherit' },
+    );
   } catch {
     // tsc still emits on type errors; the type check itself is `npm run typecheck` (run by CI).
     console.warn('[tokentax] tsc reported errors while building dist/ for the child-process tests');
@@ -44,10 +48,14 @@ export default function setup(): () => void {
     rmSync(exportDir, { recursive: true, force: true });
     if (hits.length) {
       // vitest reports a throwing teardown but still exits 0: set the exit code ourselves.
-      console.error(`[tokentax] FAILED suite-wide export scan: secrets in exported telemetry (${bytes} bytes scanned):\n${hits.slice(0, 10).join('\n')}`);
+      console.error(
+        `[tokentax] FAILED suite-wide export scan: secrets in exported telemetry (${bytes} bytes scanned):\n${hits.slice(0, 10).join('\n')}`,
+      );
       process.exitCode = 1;
       return;
     }
-    console.log(`[tokentax] suite-wide export scan: ${bytes} bytes of exported spans/metrics, no API key or bearer token`);
+    console.log(
+      `[tokentax] suite-wide export scan: ${bytes} bytes of exported spans/metrics, no API key or bearer token`,
+    );
   };
 }

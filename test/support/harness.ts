@@ -46,7 +46,9 @@ export function instrument(pkg: string, config: OpenAIInstrumentationConfig = {}
 }
 
 /** Resolves to the value, or to a plain description of what was thrown. */
-async function settle<T>(fn: () => Promise<T>): Promise<T | { thrown: { name: string; message: string; status?: number } }> {
+async function settle<T>(
+  fn: () => Promise<T>,
+): Promise<T | { thrown: { name: string; message: string; status?: number } }> {
   try {
     return await fn();
   } catch (e: any) {

@@ -1,10 +1,22 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 /** A real OpenTelemetry SDK (tracer + meter providers with in-memory exporters) for tests. */
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { drainPendingCalls } from '../../src/instrumentation/deferred';
 import { recordExport, safeJSON } from './export-scan';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 
 export interface TestTelemetry {
   tracerProvider: BasicTracerProvider;
@@ -26,11 +38,16 @@ export function createTelemetry(extraProcessors: SpanProcessor[] = []): TestTele
   const spanExporter = new InMemorySpanExporter();
   const dump: SpanProcessor = {
     onStart: () => undefined,
-    onEnd: (span) => recordExport(safeJSON({ name: span.name, attributes: span.attributes, status: span.status, events: span.events })),
+    onEnd: (span) =>
+      recordExport(
+        safeJSON({ name: span.name, attributes: span.attributes, status: span.status, events: span.events }),
+      ),
     forceFlush: async () => undefined,
     shutdown: async () => undefined,
   };
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [...extraProcessors, new SimpleSpanProcessor(spanExporter), dump] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [...extraProcessors, new SimpleSpanProcessor(spanExporter), dump],
+  });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
   const meterProvider = new MeterProvider({ readers: [reader] });
@@ -61,9 +78,13 @@ export function createTelemetry(extraProcessors: SpanProcessor[] = []): TestTele
 }
 
 /** Data points of one metric from the last collection. */
-export function metricPoints(collected: ResourceMetrics[], name: string): Array<{ attributes: Record<string, unknown>; value: any }> {
+export function metricPoints(
+  collected: ResourceMetrics[],
+  name: string,
+): Array<{ attributes: Record<string, unknown>; value: any }> {
   const last = collected[collected.length - 1];
   if (!last) return [];
-  for (const scope of last.scopeMetrics) for (const m of scope.metrics) if (m.descriptor.name === name) return m.dataPoints as any;
+  for (const scope of last.scopeMetrics)
+    for (const m of scope.metrics) if (m.descriptor.name === name) return m.dataPoints as any;
   return [];
 }

@@ -56,12 +56,22 @@ export class OtlpReceiver {
     for (const rs of body.resourceSpans ?? [])
       for (const ss of rs.scopeSpans ?? [])
         for (const s of ss.spans ?? [])
-          this.spans.push({ name: s.name, kind: s.kind, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, attributes: attributesOf(s.attributes), status: s.status, scope: ss.scope?.name });
+          this.spans.push({
+            name: s.name,
+            kind: s.kind,
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId || undefined,
+            attributes: attributesOf(s.attributes),
+            status: s.status,
+            scope: ss.scope?.name,
+          });
   }
 
   private addMetrics(body: any): void {
     for (const rm of body.resourceMetrics ?? [])
-      for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) this.metrics.push({ name: m.name, scope: sm.scope?.name, data: m });
+      for (const sm of rm.scopeMetrics ?? [])
+        for (const m of sm.metrics ?? []) this.metrics.push({ name: m.name, scope: sm.scope?.name, data: m });
   }
 }
 

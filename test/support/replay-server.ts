@@ -61,14 +61,17 @@ export class ReplayServer {
     this.requests.push({ method: req.method ?? '', path, body, headers: req.headers });
     try {
       if (this.handler) return await this.handler(req, body, res);
-      const ex = this.exchanges.find((e) => e.method === req.method && e.path === path && isDeepStrictEqual(e.body, body));
+      const ex = this.exchanges.find(
+        (e) => e.method === req.method && e.path === path && isDeepStrictEqual(e.body, body),
+      );
       if (!ex) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `no recording for ${req.method} ${path}`, type: 'replay_miss' } }));
         return;
       }
       const headers: Record<string, string> = { 'content-type': ex.headers['content-type'] ?? 'application/json' };
-      for (const h of ['content-encoding', 'x-request-id', 'openai-processing-ms']) if (ex.headers[h]) headers[h] = ex.headers[h];
+      for (const h of ['content-encoding', 'x-request-id', 'openai-processing-ms'])
+        if (ex.headers[h]) headers[h] = ex.headers[h];
       res.writeHead(ex.status, headers);
       res.end(ex.raw);
     } catch (error) {
@@ -86,7 +89,12 @@ export function sendSSE(res: ServerResponse, events: unknown[], done = true): vo
   res.end();
 }
 
-export function sendJSON(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJSON(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -25,11 +25,16 @@ export function samplingAttributes(p: Record<string, unknown>, out: Attributes):
   const n = num(p.n);
   if (n !== undefined && n !== 1) out[ATTR_GEN_AI_REQUEST_CHOICE_COUNT] = n;
   if (typeof p.stop === 'string') out[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = [p.stop];
-  else if (Array.isArray(p.stop)) out[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = p.stop.filter((s): s is string => typeof s === 'string');
+  else if (Array.isArray(p.stop))
+    out[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = p.stop.filter((s): s is string => typeof s === 'string');
   out[ATTR_GEN_AI_REQUEST_STREAM] = p.stream === true;
   const tier = str(p.service_tier);
   if (tier) out[ATTR_GEN_AI_OPENAI_REQUEST_SERVICE_TIER] = tier;
-  const format = isObject(p.response_format) ? str(p.response_format.type) : isObject(p.text) && isObject(p.text.format) ? str(p.text.format.type) : undefined;
+  const format = isObject(p.response_format)
+    ? str(p.response_format.type)
+    : isObject(p.text) && isObject(p.text.format)
+      ? str(p.text.format.type)
+      : undefined;
   if (format) out[ATTR_GEN_AI_OUTPUT_TYPE] = format === 'text' ? 'text' : 'json';
 }
 

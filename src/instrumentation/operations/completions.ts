@@ -2,7 +2,15 @@
 import { OPERATION } from '../../semconv';
 import { readUsage, type Usage } from '../usage';
 import { samplingAttributes } from './common-request';
-import { FinishReasons, includeUsageRequested, isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
+import {
+  FinishReasons,
+  includeUsageRequested,
+  isObject,
+  str,
+  type OperationSpec,
+  type ResponseSummary,
+  type StreamAccumulator,
+} from './types';
 
 function readChoices(choices: unknown, finish: FinishReasons, texts: string[] | undefined): void {
   if (!Array.isArray(choices)) return;

@@ -24,14 +24,21 @@ const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const genai = require('@pydantic/genai-prices');
 // The package's exports map hides package.json, so read it next to the resolved entry point.
-const genaiVersion = JSON.parse(readFileSync(join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json'), 'utf8')).version;
+const genaiVersion = JSON.parse(
+  readFileSync(join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json'), 'utf8'),
+).version;
 
 const overlay = JSON.parse(readFileSync(join(root, 'src/pricing/data/overlay.json'), 'utf8'));
 const today = new Date().toISOString().slice(0, 10);
 const dropped = { regexMatches: 0, timeOfDayPrices: 0, unpricedModels: 0, ignoredUnits: {} };
 
 // genai-prices price keys -> our units. Everything else is ignored (and counted).
-const TOKEN_KEYS = { input_mtok: 'input_mtok', cache_read_mtok: 'cached_input_mtok', cache_write_mtok: 'cache_write_mtok', output_mtok: 'output_mtok' };
+const TOKEN_KEYS = {
+  input_mtok: 'input_mtok',
+  cache_read_mtok: 'cached_input_mtok',
+  cache_write_mtok: 'cache_write_mtok',
+  output_mtok: 'output_mtok',
+};
 
 function matchToAliases(match, aliases, prefixes) {
   if ('or' in match) for (const m of match.or) matchToAliases(m, aliases, prefixes);
@@ -48,10 +55,22 @@ function convertPrice(prices, source) {
     if (value === undefined) continue;
     let unit = TOKEN_KEYS[key];
     let scale = 1;
-    if (!unit && key === 'requests_kcount') { unit = 'per_request'; scale = 1 / 1000; }
-    if (!unit && (key === 'audio_hours' || key === 'input_audio_hours')) { unit = 'per_audio_minute'; scale = 1 / 60; }
-    if (!unit) { dropped.ignoredUnits[key] = (dropped.ignoredUnits[key] ?? 0) + 1; continue; }
-    if (typeof value === 'number') { out[unit] = scaled(value, scale); continue; }
+    if (!unit && key === 'requests_kcount') {
+      unit = 'per_request';
+      scale = 1 / 1000;
+    }
+    if (!unit && (key === 'audio_hours' || key === 'input_audio_hours')) {
+      unit = 'per_audio_minute';
+      scale = 1 / 60;
+    }
+    if (!unit) {
+      dropped.ignoredUnits[key] = (dropped.ignoredUnits[key] ?? 0) + 1;
+      continue;
+    }
+    if (typeof value === 'number') {
+      out[unit] = scaled(value, scale);
+      continue;
+    }
     out[unit] = scaled(value.base, scale);
     for (const t of value.tiers) {
       // genai-prices selects a tier when input_tokens > start; we store the inclusive minimum.
@@ -75,14 +94,16 @@ function annotate(providerId, model) {
     if (rule.providers && !rule.providers.includes(providerId)) continue;
     const re = new RegExp(rule.pattern, 'i');
     if (!ids.some((id) => re.test(id))) continue;
-    for (const k of ['canonical', 'class', 'tokenizer', 'open_weight']) if (rule[k] !== undefined && model[k] === undefined) model[k] = rule[k];
+    for (const k of ['canonical', 'class', 'tokenizer', 'open_weight'])
+      if (rule[k] !== undefined && model[k] === undefined) model[k] = rule[k];
     if (model.canonical && model.class && model.tokenizer) break;
   }
   // OpenAI models keep their own id as canonical (so an Azure or OpenRouter call to gpt-4o maps to
   // OpenAI's gpt-4o in the openai scenario); OpenRouter's vendor-prefixed "openai/gpt-4o" likewise.
   if (!model.canonical) {
     if (providerId === 'openai' || providerId === 'azure.ai.openai') model.canonical = model.id.toLowerCase();
-    else if (model.id.toLowerCase().startsWith('openai/')) model.canonical = model.id.toLowerCase().slice('openai/'.length);
+    else if (model.id.toLowerCase().startsWith('openai/'))
+      model.canonical = model.id.toLowerCase().slice('openai/'.length);
   }
   if (!model.tokenizer) model.tokenizer = 'o200k';
   const facts = model.canonical ? overlay.canonical_defaults?.[model.canonical] : undefined;
@@ -92,7 +113,11 @@ function annotate(providerId, model) {
 function importProvider(id, meta) {
   const p = genai.findProvider({ providerId: meta.import });
   if (!p) throw new Error(`genai-prices has no provider ${meta.import}`);
-  const source = { source: meta.pricing_url ?? p.pricing_urls?.[0], retrieved: today, via: `@pydantic/genai-prices@${genaiVersion}` };
+  const source = {
+    source: meta.pricing_url ?? p.pricing_urls?.[0],
+    retrieved: today,
+    via: `@pydantic/genai-prices@${genaiVersion}`,
+  };
   const models = [];
   for (const m of p.models) {
     const aliases = new Set([m.id.toLowerCase()]);
@@ -101,13 +126,19 @@ function importProvider(id, meta) {
     const periods = [];
     const list = Array.isArray(m.prices) ? m.prices : [{ prices: m.prices }];
     for (const c of list) {
-      if (c.constraint?.type === 'time_of_date') { dropped.timeOfDayPrices++; continue; }
+      if (c.constraint?.type === 'time_of_date') {
+        dropped.timeOfDayPrices++;
+        continue;
+      }
       const period = convertPrice(c.prices, source);
       if (!period) continue;
       if (c.constraint?.type === 'start_date') period.effective_from = c.constraint.start_date;
       periods.push(period);
     }
-    if (periods.length === 0) { dropped.unpricedModels++; continue; }
+    if (periods.length === 0) {
+      dropped.unpricedModels++;
+      continue;
+    }
     const model = { id: m.id, aliases: [...aliases].sort() };
     if (prefixes.size) model.prefixes = [...prefixes].sort();
     if (m.context_window) model.window = m.context_window;
@@ -120,7 +151,12 @@ function importProvider(id, meta) {
 function build() {
   const providers = {};
   for (const [id, meta] of Object.entries(overlay.providers)) {
-    providers[id] = { name: meta.name, pricing_url: meta.pricing_url, fallback: meta.fallback, models: meta.import ? importProvider(id, meta) : [] };
+    providers[id] = {
+      name: meta.name,
+      pricing_url: meta.pricing_url,
+      fallback: meta.fallback,
+      models: meta.import ? importProvider(id, meta) : [],
+    };
   }
   for (const o of overlay.overrides) {
     const m = providers[o.provider]?.models.find((x) => x.id === o.id);
@@ -139,14 +175,16 @@ function build() {
     if (prefix && model.id.startsWith(prefix)) aliases.add(model.id.slice(prefix.length).toLowerCase());
     model.aliases = [...aliases].sort();
     const existing = p.models.findIndex((x) => x.id === model.id);
-    if (existing >= 0) p.models[existing] = model; else p.models.push(model);
+    if (existing >= 0) p.models[existing] = model;
+    else p.models.push(model);
   }
   for (const [id, p] of Object.entries(providers)) {
     for (const m of p.models) annotate(id, m);
     p.models.sort((a, b) => a.id.localeCompare(b.id));
   }
   return {
-    $comment: 'GENERATED by src/pricing/scripts/import-prices.mjs from @pydantic/genai-prices + src/pricing/data/overlay.json. Do not edit by hand; edit the overlay and re-run. Format: src/pricing/README.md',
+    $comment:
+      'GENERATED by src/pricing/scripts/import-prices.mjs from @pydantic/genai-prices + src/pricing/data/overlay.json. Do not edit by hand; edit the overlay and re-run. Format: src/pricing/README.md',
     version: today,
     generated_from: { 'genai-prices': genaiVersion, overlay_retrieved: overlay.retrieved },
     provider_aliases: overlay.provider_aliases,
@@ -154,7 +192,9 @@ function build() {
   };
 }
 
-function key(m) { return JSON.stringify({ ...m, prices: m.prices.map(({ retrieved, ...rest }) => rest) }); }
+function key(m) {
+  return JSON.stringify({ ...m, prices: m.prices.map(({ retrieved, ...rest }) => rest) });
+}
 
 function diff(oldData, newData) {
   const lines = [];
@@ -173,14 +213,28 @@ function diff(oldData, newData) {
 }
 
 function summary(m) {
-  return m.prices.map((p) => {
-    const parts = ['input_mtok', 'cached_input_mtok', 'cache_write_mtok', 'output_mtok', 'per_request', 'per_audio_minute']
-      .filter((k) => p[k] !== undefined).map((k) => `${k}=${p[k]}`);
-    if (p.per_image) parts.push(`per_image=${JSON.stringify(p.per_image)}`);
-    if (p.tiers) parts.push(`tiers=${JSON.stringify(p.tiers)}`);
-    return `${p.effective_from ? `[from ${p.effective_from}] ` : ''}${parts.join(' ')}`;
-  }).join(' | ') + (m.window ? ` window=${m.window}` : '') + (m.max_input ? ` max_input=${m.max_input}` : '')
-    + ` tokenizer=${m.tokenizer}${m.class ? ` class=${m.class}` : ''}${m.canonical ? ` canonical=${m.canonical}` : ''}`;
+  return (
+    m.prices
+      .map((p) => {
+        const parts = [
+          'input_mtok',
+          'cached_input_mtok',
+          'cache_write_mtok',
+          'output_mtok',
+          'per_request',
+          'per_audio_minute',
+        ]
+          .filter((k) => p[k] !== undefined)
+          .map((k) => `${k}=${p[k]}`);
+        if (p.per_image) parts.push(`per_image=${JSON.stringify(p.per_image)}`);
+        if (p.tiers) parts.push(`tiers=${JSON.stringify(p.tiers)}`);
+        return `${p.effective_from ? `[from ${p.effective_from}] ` : ''}${parts.join(' ')}`;
+      })
+      .join(' | ') +
+    (m.window ? ` window=${m.window}` : '') +
+    (m.max_input ? ` max_input=${m.max_input}` : '') +
+    ` tokenizer=${m.tokenizer}${m.class ? ` class=${m.class}` : ''}${m.canonical ? ` canonical=${m.canonical}` : ''}`
+  );
 }
 
 const out = join(root, 'src/pricing/data/prices.json');
