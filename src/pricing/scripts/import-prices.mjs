@@ -193,7 +193,7 @@ function build() {
 }
 
 function key(m) {
-  return JSON.stringify({ ...m, prices: m.prices.map(({ retrieved, ...rest }) => rest) });
+  return JSON.stringify({ ...m, prices: m.prices.map(({ retrieved: _retrieved, ...rest }) => rest) });
 }
 
 function diff(oldData, newData) {
