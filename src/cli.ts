@@ -12,6 +12,18 @@ import { VERSION } from './version';
 // Each command loads its own modules when it runs, so `--help` and usage errors answer at once.
 
 class UsageError extends Error {}
+/** A failure the user can act on from its one-line message (exit 1, no stack trace). */
+class CommandError extends Error {}
+
+async function writeOutput(path: string, content: string): Promise<void> {
+  try {
+    await writeFile(path, content);
+  } catch (error) {
+    throw new CommandError(
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
 
 const HELP: Record<string, string> = {
   main: `tokentax ${VERSION}: which LLM provider is cheapest for YOUR traffic?
@@ -101,10 +113,12 @@ async function report(args: string[]): Promise<void> {
   );
   if (values.help) return void process.stdout.write(HELP.report);
   if (positionals.length === 0) throw new UsageError('report needs at least one input file or URL');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when the command runs
   const { createReport, renderHtml, renderText } = require('./report') as typeof import('./report');
   const data = await createReport(positionals, { configFile: str(values.config), onProgress: progressBar() });
+  if (data.spans.read === 0) throw new CommandError(`no spans in ${positionals.join(', ')}: nothing to report`);
   const html = str(values.html);
-  if (html) await writeFile(html, renderHtml(data));
+  if (html) await writeOutput(html, renderHtml(data));
   if (values.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   else process.stdout.write(renderText(data));
   if (html) process.stderr.write(`HTML report written to ${html}\n`);
@@ -118,6 +132,7 @@ async function demo(args: string[]): Promise<void> {
     config: { type: 'string' },
   });
   if (values.help) return void process.stdout.write(HELP.demo);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when the command runs
   const { runDemo } = require('./demo/run-demo') as typeof import('./demo/run-demo');
   const result = await runDemo({
     outDir: str(values.out),
@@ -172,7 +187,7 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 2;
     }
-    const known = error instanceof ReportInputError || error instanceof ConfigError;
+    const known = error instanceof ReportInputError || error instanceof ConfigError || error instanceof CommandError;
     process.stderr.write(
       `tokentax: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`,
     );

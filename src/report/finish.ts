@@ -1,6 +1,6 @@
 /** Aggregates -> ReportData: distributions, bills, break-even prices, growth by turn. */
 import { INFEASIBLE } from '../semconv';
-import type { Aggregates, ConversationStats, ModelStats } from './analyse';
+import type { Aggregates, ConversationStats, ModelStats } from './aggregates';
 import type { InputSummary } from './input';
 import { recommend } from './recommend';
 import type {

@@ -48,6 +48,15 @@ function firstError(error: unknown): string {
   return m.length > 120 ? `${m.slice(0, 117)}...` : m;
 }
 
+/**
+ * The parser's message quotes the input (e.g. `Unexpected token 'P', "PK\u0003..." is not valid JSON`):
+ * keep only where it failed, so a binary or private file never reaches the terminal.
+ */
+function invalidJson(error: unknown): string {
+  const at = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  return at ? `invalid JSON (at character ${Number(at[1]) + 1})` : 'invalid JSON';
+}
+
 /** One OTLP JSON line; counted as corrupt when it is not a trace export request. */
 function readLine(s: InputSummary, text: string, lineNo: number, sink: SpanSink): void {
   s.lines++;
@@ -56,7 +65,7 @@ function readLine(s: InputSummary, text: string, lineNo: number, sink: SpanSink)
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    addCorrupt(s, lineNo, `invalid JSON: ${firstError(error)}`);
+    addCorrupt(s, lineNo, invalidJson(error));
     return;
   }
   const n = readOtlpRequest(doc, sink);
@@ -160,11 +169,22 @@ async function readFileInput(path: string, sink: SpanSink, progress?: ProgressFn
 }
 
 /** A file path, "-" for standard input (OTLP lines), or an http(s) URL. */
-export function readInput(source: string, sink: SpanSink, progress?: ProgressFn): Promise<InputSummary> {
-  if (/^https?:\/\//i.test(source)) return readUrl(source, sink);
-  if (source === '-') {
+export async function readInput(source: string, sink: SpanSink, progress?: ProgressFn): Promise<InputSummary> {
+  let s: InputSummary;
+  if (/^https?:\/\//i.test(source)) s = await readUrl(source, sink);
+  else if (source === '-') {
     process.stdin.setEncoding('utf8');
-    return readLines('stdin', process.stdin, sink, 0);
-  }
-  return readFileInput(source, sink, progress);
+    s = await readLines('stdin', process.stdin, sink, 0);
+  } else s = await readFileInput(source, sink, progress);
+  return rejectNonSpans(s);
+}
+
+/** Text in which no line is a span (a package.json, a binary file) is a wrong input, not an empty report. */
+function rejectNonSpans(s: InputSummary): InputSummary {
+  if (s.spans > 0 || s.corruptLines === 0) return s;
+  const first = s.corrupt[0];
+  throw new ReportInputError(
+    `${s.source} holds no spans: ${s.corruptLines} line(s), none an OTLP/JSON trace export (line ${first.line}: ` +
+      `${first.reason}); expected OTLP JSON lines or Jaeger /api/traces JSON`,
+  );
 }

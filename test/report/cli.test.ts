@@ -108,6 +108,52 @@ describe('tokentax CLI', () => {
     expect((await run(['report'])).stderr).toContain('report needs at least one input file or URL');
   });
 
+  it('rejects an input in which no line is a span (package.json, a binary file) without echoing its bytes', async () => {
+    const pkg = resolve(__dirname, '../../package.json');
+    const json = await run(['report', pkg]);
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe('');
+    expect(json.stderr).toMatch(
+      new RegExp(`^tokentax: ${pkg} holds no spans: \\d+ line\\(s\\), none an OTLP/JSON trace export`),
+    );
+    expect(json.stderr.trim().split('\n')).toHaveLength(1);
+    expect(json.stderr).not.toContain('"name"'); // nothing of the file itself
+
+    const binary = join(dir, 'archive.bin');
+    const secret = 'sk-SECRET-in-a-binary';
+    writeFileSync(
+      binary,
+      Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4, 0, 0xff, 0x1b]), Buffer.from(`[31m${secret}\n{"x":`)]),
+    );
+    const bin = await run(['report', binary]);
+    expect(bin.code).toBe(1);
+    expect(bin.stdout).toBe('');
+    expect(bin.stderr).toContain(`tokentax: ${binary} holds no spans`);
+    expect(bin.stderr).not.toContain(secret);
+    // No control bytes (terminal escape sequences) from the input.
+    expect([...bin.stderr].filter((c) => c.charCodeAt(0) < 32 && c !== '\n')).toEqual([]);
+
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '\n');
+    const none = await run(['report', empty]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`tokentax: no spans in ${empty}: nothing to report\n`);
+  });
+
+  it('corrupt lines are reported by number and position, never by their text', async () => {
+    const r = await run(['report', fixture, '--json']);
+    expect(r.code).toBe(0);
+    const [corrupt] = JSON.parse(r.stdout).inputs[0].corrupt;
+    expect(corrupt.reason).toMatch(/^invalid JSON( \(at character \d+\))?$/);
+  });
+
+  it('an unwritable --html path is one line on stderr, exit 1, no stack trace', async () => {
+    const target = join(dir, 'no-such-dir', 'report.html');
+    const r = await run(['report', fixture, '--html', target]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`tokentax: cannot write ${target}: ENOENT\n`);
+  });
+
   it('--help and per-command help', async () => {
     const main = await run(['--help']);
     expect(main.code).toBe(0);
