@@ -37,10 +37,8 @@ await sdk.shutdown();
 
 if (!supported) {
   describe('OpenTelemetry JS 3.x line', () => {
-    it(`did not run on Node ${process.versions.node}: the 3.x SDK needs Node >= 22.15 (CI runs it on Node 24)`, () => {
-      console.warn('[tokentax] OTel 3.x compatibility test did not run: Node < 22.15');
-      expect(supported).toBe(false);
-    });
+    console.warn(`[tokentax] OTel 3.x compatibility test SKIPPED on Node ${process.versions.node}: needs >= 22.15`);
+    it.skip(`skipped on Node ${process.versions.node}: the 3.x SDK needs Node >= 22.15 (CI runs it on Node 24)`, () => {});
   });
 } else {
   describe('OpenTelemetry JS 3.x line', () => {

@@ -1,9 +1,8 @@
 /**
  * Token counts from js-tiktoken (usage missing) agree with the usage the OpenAI API recorded, within a
  * few tokens of per-message overhead (formula: src/context/overheads.ts). Runs on the shared recordings;
- * when they are absent (a clone without ../shared) a single test states so instead.
+ * when they are absent (a clone without ../shared) the test reports itself skipped, with the reason.
  */
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createContextMeter } from '../../src/context';
 import {
@@ -41,10 +40,8 @@ function exclusionReason(r: Recording, all: Recording[]): string | undefined {
 
 if (!recordingsPresent()) {
   describe('agreement with recorded OpenAI usage', () => {
-    it(`did not run: the recordings directory ${RECORDINGS_DIR} is absent`, () => {
-      console.warn(`fixtures.test: not run, ${RECORDINGS_DIR} does not exist (clone shared/ beside the repo)`);
-      expect(existsSync(RECORDINGS_DIR)).toBe(false);
-    });
+    console.warn(`fixtures.test: SKIPPED, ${RECORDINGS_DIR} does not exist (clone shared/ beside the repo)`);
+    it.skip(`skipped: the recordings directory ${RECORDINGS_DIR} is absent (a clone without ../shared)`, () => {});
   });
 } else {
   describe('agreement with recorded OpenAI usage', () => {

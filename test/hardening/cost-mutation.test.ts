@@ -1,6 +1,7 @@
 /**
  * The cost engine and the in-process enricher fed 10,000 mutations of real spans (what tokentax's
- * instrumentation wrote for recorded and simulated traffic). test/pricing/property.test.ts covers
+ * instrumentation wrote for simulated traffic under six providers' names, plus the recorded traffic
+ * in ../shared when present). test/pricing/property.test.ts covers
  * random attribute sets; this starts from real ones. No throw, no NaN/Infinity in any attribute or
  * metric point, and bad usage gives tokentax.cost.unpriced = invalid_usage, never a cost.
  */
@@ -19,14 +20,19 @@ import {
   ATTR_COST_UNPRICED,
   ATTR_COST_USD,
   ATTR_DUPLICATE,
+  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_PRICING_VERSION,
+  OPERATION,
   UNPRICED,
 } from '../../src/semconv';
+import { RECORDINGS_DIR, recordingsAvailable } from '../support/recordings';
 import { mutate } from './mutation';
 import { collectRealSpans, type RealSpan } from './real-spans';
 import { captureDiag, nonFinite } from './support';
 
 const N = 10_000;
+if (!recordingsAvailable())
+  console.warn(`cost-mutation.test: recorded-traffic part SKIPPED, ${RECORDINGS_DIR} is absent (simulated spans only)`);
 let real: RealSpan[] = [];
 
 beforeAll(async () => {
@@ -39,15 +45,29 @@ const firstPresent = (a: Record<string, unknown>, names: readonly string[]) => {
   return { present: false, value: undefined };
 };
 const validCount = (v: unknown) => typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
+const pricedCount = (spans: RealSpan[]) => {
+  const engine = createCostEngine(loadPricing());
+  return spans.filter((s) => engine(s.attributes, s.startMs)[ATTR_COST_USD] !== undefined).length;
+};
 
 describe('cost engine on mutated real spans', () => {
-  it('has real spans to start from (recordings + simulator, every operation)', () => {
-    expect(real.length).toBeGreaterThanOrEqual(40);
-    const engine = createCostEngine(loadPricing());
+  it('has simulated spans of every provider and operation to start from, most of them priced', () => {
+    const simulated = real.filter((s) => s.source === 'simulator');
+    expect(simulated.length).toBeGreaterThanOrEqual(20);
+    const operations = new Set(simulated.map((s) => s.attributes[ATTR_GEN_AI_OPERATION_NAME]));
+    for (const op of [OPERATION.chat, OPERATION.embeddings, OPERATION.textCompletion]) expect(operations).toContain(op);
     // Most unmutated spans are priced: the mutations start from priceable ground.
-    const priced = real.filter((s) => engine(s.attributes, s.startMs)[ATTR_COST_USD] !== undefined).length;
-    expect(priced).toBeGreaterThan(real.length / 2);
+    expect(pricedCount(simulated)).toBeGreaterThan(simulated.length / 2);
   });
+
+  it.skipIf(!recordingsAvailable())(
+    `adds the recorded OpenAI traffic, most of it priced${recordingsAvailable() ? '' : ` (skipped: ${RECORDINGS_DIR} is absent, a clone without ../shared; CI has it)`}`,
+    () => {
+      const recorded = real.filter((s) => s.source === 'recording');
+      expect(recorded.length).toBeGreaterThanOrEqual(20);
+      expect(pricedCount(recorded)).toBeGreaterThan(recorded.length / 2);
+    },
+  );
 
   it(`${N.toLocaleString('en')} mutated spans: no throw, no NaN/Infinity, invalid usage never priced`, () => {
     const diagCapture = captureDiag();

@@ -17,14 +17,27 @@ import { ReplayServer } from '../support/replay-server';
 export interface RealSpan {
   attributes: Attributes;
   startMs: number;
+  /** simulator: the local simulator under a provider's name; recording: replayed ../shared traffic. */
+  source?: 'simulator' | 'recording';
 }
+
+/** Each provider's own names for a large and a small chat model (oxlo has no prices: unpriced ground). */
+const CHAT_MODELS: Record<string, [string, string]> = {
+  openai: ['gpt-4o', 'gpt-4o-mini'],
+  'azure.ai.openai': ['gpt-4o', 'gpt-4o-mini'],
+  together: ['meta-llama/Llama-3.3-70B-Instruct-Turbo', 'meta-llama/Meta-Llama-3.3-70B-Instruct-Turbo'],
+  fireworks: ['accounts/fireworks/models/llama-v3p3-70b-instruct', 'accounts/fireworks/models/qwen3-32b'],
+  openrouter: ['meta-llama/llama-3.3-70b-instruct', 'openai/gpt-4o-mini'],
+  oxlo: ['meta-llama/Llama-3.3-70B-Instruct-Turbo', 'meta-llama/Llama-3.3-70B-Instruct-Turbo'],
+};
+/** Providers that serve OpenAI's own embeddings, completions, responses and image models. */
+const OPENAI_MODELS = new Set(['openai', 'azure.ai.openai', 'oxlo']);
 
 export async function collectRealSpans(): Promise<RealSpan[]> {
   const mod = loadMajor('openai');
   const telemetry = createTelemetry();
   const out: RealSpan[] = [];
-  const hosts = ['openai', 'together', 'oxlo', 'azure.ai.openai', 'fireworks', 'openrouter'];
-  for (const provider of hosts) {
+  for (const [provider, [model, small]] of Object.entries(CHAT_MODELS)) {
     const instrumentation = new OpenAIInstrumentation({
       enabled: false,
       contextMeter: createContextMeter({ catalog: createModelCatalog() }),
@@ -36,8 +49,6 @@ export async function collectRealSpans(): Promise<RealSpan[]> {
     instrumentation.enable();
     const sim = await startSimulator({ answerWords: 6, cachedShare: 0.5 });
     const client = new mod.OpenAI({ apiKey: 'sk-test-real-spans', baseURL: sim.baseURL, maxRetries: 0 });
-    const model =
-      provider === 'openai' || provider === 'azure.ai.openai' ? 'gpt-4o' : 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
     const messages = [
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Why is the sky blue? '.repeat(300) },
@@ -45,21 +56,25 @@ export async function collectRealSpans(): Promise<RealSpan[]> {
     await client.chat.completions.create({ model, messages });
     for await (const _ of await client.chat.completions.create({ model, messages, stream: true })) void _;
     for await (const _ of await client.chat.completions.create({
-      model: 'gpt-4o-mini',
+      model: small,
       messages,
       stream: true,
       stream_options: { include_usage: true },
     }))
       void _;
-    await client.responses.create({ model: 'gpt-5', input: 'hello', instructions: 'be brief' });
-    await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
-    await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'once upon' });
-    await client.images
-      .generate({ model: 'gpt-image-1', prompt: 'a cat', size: '1024x1024', quality: 'low' })
-      .catch(() => undefined);
+    if (OPENAI_MODELS.has(provider)) {
+      await client.responses.create({ model: 'gpt-5', input: 'hello', instructions: 'be brief' });
+      await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
+      await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'once upon' });
+      await client.images
+        .generate({ model: 'gpt-image-1', prompt: 'a cat', size: '1024x1024', quality: 'low' })
+        .catch(() => undefined);
+    }
     await sim.close();
     instrumentation.disable();
   }
+  await new Promise((r) => setTimeout(r, 50));
+  const simulated = telemetry.spans().length;
   // Recorded real traffic (absent in a clone without ../shared: the simulator spans remain).
   const instrumentation = new OpenAIInstrumentation({
     enabled: false,
@@ -80,8 +95,13 @@ export async function collectRealSpans(): Promise<RealSpan[]> {
   await server.stop();
   instrumentation.disable();
   await new Promise((r) => setTimeout(r, 50));
-  for (const s of telemetry.spans())
-    out.push({ attributes: { ...s.attributes }, startMs: s.startTime[0] * 1e3 + s.startTime[1] / 1e6 });
+  telemetry.spans().forEach((s, i) =>
+    out.push({
+      attributes: { ...s.attributes },
+      startMs: s.startTime[0] * 1e3 + s.startTime[1] / 1e6,
+      source: i < simulated ? 'simulator' : 'recording',
+    }),
+  );
   await telemetry.shutdown();
   return out;
 }

@@ -35,10 +35,8 @@ const recordings: Recording[] = loadRecordings().filter((r) => r.exchanges.lengt
 
 if (!recordingsAvailable()) {
   describe('recorded OpenAI traffic', () => {
-    it(`did not run: ${RECORDINGS_DIR} is absent (a clone without ../shared); CI always has it`, () => {
-      console.warn(`[tokentax] recorded-traffic tests did not run: ${RECORDINGS_DIR} not found`);
-      expect(recordingsAvailable()).toBe(false);
-    });
+    console.warn(`[tokentax] recorded-traffic tests SKIPPED: ${RECORDINGS_DIR} not found`);
+    it.skip(`skipped: ${RECORDINGS_DIR} is absent (a clone without ../shared); CI always has it`, () => {});
   });
 } else {
   describe.each(MAJORS)('recorded traffic on openai $major ($pkg)', ({ pkg }) => {
