@@ -4,18 +4,21 @@ import type { ReportData } from './report-data';
 import { scenarioLabel } from './render-text';
 import { billChart, cumulativeChart, distributionChart, esc } from './svg-charts';
 
-/** `text`: columns (by index) that hold text, left-aligned and allowed to wrap. */
+/** `text`: columns (by index) that hold text, left-aligned and allowed to wrap. Wide tables scroll in their box. */
 function tableHtml(head: string[], rows: string[][], text: number[] = [0]): string {
   const cls = (i: number) => (text.includes(i) ? (i ? ' class="t"' : '') : ' class="n"');
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${esc(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
 }
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:860px;color:#222;padding:0 1em}
-h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd}table{border-collapse:collapse;margin:.5em 0}
-td,th{padding:3px 10px;white-space:nowrap;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}td.t{white-space:normal;max-width:22em}
-svg text{font:12px system-ui,sans-serif}.note{color:#666}.rec li{margin:.4em 0}`;
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd}p,li{overflow-wrap:anywhere}
+.scroll{overflow-x:auto;max-width:100%;margin:.5em 0}table{border-collapse:collapse}
+td,th{padding:3px 10px;white-space:nowrap;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}td.t{white-space:normal;min-width:10em;max-width:22em}
+figure.chart-box{margin:1em 0;max-width:640px}svg.chart{display:block;width:100%;height:auto}svg.chart text{font:13px system-ui,sans-serif}
+.legend{font-size:.9em;color:#444;display:flex;flex-wrap:wrap;gap:.2em 1.2em;margin-top:.3em}.key svg{vertical-align:middle;margin-right:.35em}
+.note{color:#666}.rec li{margin:.4em 0}`;
 
 export function renderHtml(r: ReportData): string {
   const o = r.profile.overall;
@@ -49,7 +52,7 @@ export function renderHtml(r: ReportData): string {
     c.key,
     String(c.turns),
     `${tokens(c.firstInput)} → ${tokens(c.lastInput)}`,
-    ...priced.map((s) => usd(c.cost[s.id]) + (c.unpriced[s.id] ? '*' : '')),
+    ...priced.map((s) => usd(c.cost[s.id]) + (c.unpriced[s.id] ? ' (partial)' : '')),
   ]);
   const turnRows = conv.byTurn.map((t) => [
     String(t.turn),
@@ -90,7 +93,7 @@ ${tableHtml(['scenario', 'stand-in models', 'bill', 'priced', 'not served (windo
 ${distributionChart(r)}
 <h2>Where the money goes</h2>${cumulativeChart(r)}
 ${flat ? `<h2>Flat per-request pricing</h2>${flat}` : ''}
-${conv.count ? `<h2>Cost per conversation</h2><p class="note">${esc(`${conv.count} conversations, ${conv.multiTurn} multi-turn${conv.multiTurn && conv.count > conv.multiTurn ? ' (listed)' : ''}; most expensive first. * some turns not priced there.`)}</p>${tableHtml(['conversation', 'turns', 'input first → last', ...priced.map((s) => s.id)], convRows)}` : ''}
+${conv.count ? `<h2>Cost per conversation</h2><p class="note">${esc(`${conv.count} conversations, ${conv.multiTurn} multi-turn${conv.multiTurn && conv.count > conv.multiTurn ? ' (listed)' : ''}; most expensive first.${listed.some((c) => priced.some((s) => c.unpriced[s.id])) ? ' (partial): some turns not priced there.' : ''}`)}</p>${tableHtml(['conversation', 'turns', 'input first → last', ...priced.map((s) => s.id)], convRows)}` : ''}
 ${turnRows.length > 1 ? `<h2>Multi-turn growth</h2>${tableHtml(['turn', 'requests', 'mean input', ...priced.map((s) => s.id)], turnRows)}` : ''}
 ${r.recycled.tokens ? `<h2>Recycled context</h2><p>${esc(`${tokens(r.recycled.tokens)} tokens resent from earlier turns (${pct(r.recycled.share)} of input). What they cost: ${priced.map((s) => `${s.id} ${usd(r.recycled.cost[s.id])}`).join(', ')}.`)}</p>` : ''}
 </body></html>
