@@ -54,7 +54,33 @@ export interface ContextMeasurement {
     /** Tokens resent from the previous request of the conversation (for the recycled-tokens counter);
      *  undefined when unknown (first sight of a server-held chain, unsupported operation). */
     recycledTokens?: number;
+    /** tokentax.context.tokens, when the request's context was measured (or the API gave it). */
+    contextTokens?: number;
+    /** contextTokens / the model's window, when the window is known. */
+    utilization?: number;
+    /** The bloat rules that fired (empty when none, or nothing was measured). */
+    bloatReasons?: readonly string[];
   };
+}
+
+/**
+ * One call's usage, read once from the API's response (or estimated with the tokenizer): the typed
+ * value the span's attributes, its metrics and its in-process cost are all made from.
+ */
+export interface CallUsage {
+  /** All input tokens, cached reads and cache writes included. */
+  input?: number;
+  /** All output tokens, reasoning included. */
+  output?: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  reasoning?: number;
+  /** Seconds of audio (transcriptions billed by duration). */
+  audioSeconds?: number;
+  /** Images generated. */
+  images?: number;
+  /** input or output came from the tokenizer, not from the API's usage block. */
+  estimated: boolean;
 }
 
 export interface ContextMeter {
@@ -71,5 +97,8 @@ export interface Scenario {
   model?: string;
 }
 
-/** Prices a finished span's attributes; pure, never throws. */
-export type PriceSpan = (attributes: Attributes, timeMs: number) => Attributes;
+/**
+ * Prices a finished span's attributes; pure, never throws. `usage`, when given (the in-process
+ * instrumentation's own span), replaces the usage counts the attributes would give: same numbers.
+ */
+export type PriceSpan = (attributes: Attributes, timeMs: number, usage?: CallUsage) => Attributes;

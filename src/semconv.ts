@@ -90,6 +90,9 @@ export const ATTR_REQUEST_IMAGE_QUALITY = 'tokentax.request.image_quality';
 /** Set on another instrumentation's span for a call that tokentax also recorded, so the call is
  *  priced and counted once (the tokentax span carries the figures). */
 export const ATTR_DUPLICATE = 'tokentax.duplicate';
+/** The call was still open when telemetry shut down (an unread stream, a request in flight): its span
+ *  was ended then, with what was known. */
+export const ATTR_CALL_CUT_SHORT = 'tokentax.call.cut_short';
 /** Scratch attribute of the generated collector config: the fast statement group could not resolve
  *  the model and hands the span to the complete group, which deletes it. Never exported. */
 export const ATTR_COLLECTOR_RETRY = 'tokentax.collector.retry';

@@ -174,7 +174,15 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     const reasons = bloatReasons({ tokens, utilization, recycledTokens: recycled, recycledRatio: ratio }, thresholds);
     attributes[ATTR_CONTEXT_BLOAT] = reasons.length > 0;
     if (reasons.length > 0) attributes[ATTR_CONTEXT_BLOAT_REASONS] = reasons;
-    return { attributes, inputTokens: tokens, estimated: !useApi, recycledTokens: recycled };
+    return {
+      attributes,
+      inputTokens: tokens,
+      estimated: !useApi,
+      recycledTokens: recycled,
+      contextTokens: tokens,
+      utilization,
+      bloatReasons: reasons,
+    };
   }
 
   function passThrough(apiInputTokens: number | undefined): CompletedContext {
@@ -186,7 +194,7 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     const useApi = typeof apiInputTokens === 'number' && Number.isFinite(apiInputTokens) && apiInputTokens >= 0;
     if (!useApi) return { attributes: {}, inputTokens: 0, estimated: true };
     const attributes: Attributes = { [ATTR_CONTEXT_TOKENS]: apiInputTokens, [ATTR_USAGE_ESTIMATED]: false };
-    return { attributes, inputTokens: apiInputTokens, estimated: false };
+    return { attributes, inputTokens: apiInputTokens, estimated: false, contextTokens: apiInputTokens };
   }
 
   function measure(request: ContextRequest): ContextMeasurement {

@@ -1,8 +1,9 @@
 /**
  * One instrumented SDK call, from request to the span's end: the span is started before the request
- * is sent, and ended exactly once — when the body is parsed, the stream ends or stops, or the call fails.
- * Only what must be read at that moment happens on the application's path (the response summary,
- * the end time); measuring, completing, recording and ending run just after (./deferred).
+ * is sent, and ended exactly once — when the body is parsed, the stream ends or stops, the call fails,
+ * or telemetry shuts down first (cut short). Only what must be read at that moment happens on the
+ * application's path (the response summary, the end time); measuring, completing, recording and
+ * ending run just after, in one bounded queue (./deferred).
  */
 import {
   SpanKind,
@@ -14,44 +15,27 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { ContextMeasurement } from '../contracts';
+import { handOverUsage } from '../pricing/usage';
 import {
-  ATTR_CONTEXT_BLOAT_REASONS,
-  ATTR_CONTEXT_UTILIZATION,
-  ATTR_METRIC_BLOAT_REASON,
-  ATTR_CONTEXT_RECYCLED_TOKENS,
-  ATTR_CONTEXT_TOKENS,
+  ATTR_CALL_CUT_SHORT,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_SYSTEM,
-  ATTR_GEN_AI_TOKEN_TYPE,
-  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
-  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
-  ATTR_USAGE_AUDIO_SECONDS,
-  ATTR_USAGE_ESTIMATED,
-  ATTR_USAGE_IMAGES,
-  TOKEN_TYPE_INPUT,
-  TOKEN_TYPE_OUTPUT,
 } from '../semconv';
+import { completeCall, type Outcome } from './completion';
 import type { Settings } from './config';
-import { inputContent, outputContent } from './content';
+import { inputContent } from './content';
+import { defer } from './deferred';
 import type { CallMetrics } from './metrics';
+import { callEnded, callOpened } from './open-calls';
 import type { OperationSpec, ResponseSummary, StreamAccumulator } from './operations';
 import type { Endpoint } from './provider';
-import { defer, Pass } from './deferred';
 import { guard, reportOnce } from './safe';
 
 export interface CallEnv {
@@ -70,6 +54,13 @@ export interface CallStart {
   foreignMetrics: boolean;
 }
 
+/** How a call ended, besides its response. */
+interface Ending {
+  errorType?: string;
+  statusMessage?: string;
+  cutShort?: boolean;
+}
+
 export class Call {
   readonly span: Span;
   readonly context: Context;
@@ -78,6 +69,7 @@ export class Call {
   private measurement?: ContextMeasurement;
   private measureParams?: Record<string, unknown>;
   private firstChunkAt?: number;
+  private accumulator?: StreamAccumulator;
   private ended = false;
 
   constructor(
@@ -106,6 +98,7 @@ export class Call {
       start.parent,
     );
     this.context = trace.setSpan(start.parent, this.span);
+    callOpened(this);
 
     if (env.settings.measureContext && spec.measuresContext && env.settings.contextMeter) {
       // Measured off the request path; the arrays are copied now because agent loops push onto
@@ -115,16 +108,18 @@ export class Call {
     }
   }
 
-  /** Runs context measurement once (queued at start; run at the latest by whoever needs it). */
-  private ensureMeasured(): void {
+  /** Runs context measurement once (queued at start; run at the latest by the completion). */
+  private ensureMeasured(): ContextMeasurement | undefined {
     const params = this.measureParams;
     const meter = this.env.settings.contextMeter;
-    if (!params || !meter) return;
-    this.measureParams = undefined;
-    const { spec, endpoint, conversationId } = this.start;
-    this.measurement = guard('context measurement', () =>
-      meter.measure({ operation: spec.name, provider: endpoint.provider, model: this.model, params, conversationId }),
-    );
+    if (params && meter) {
+      this.measureParams = undefined;
+      const { spec, endpoint, conversationId } = this.start;
+      this.measurement = guard('context measurement', () =>
+        meter.measure({ operation: spec.name, provider: endpoint.provider, model: this.model, params, conversationId }),
+      );
+    }
+    return this.measurement;
   }
 
   /** The non-streaming result was parsed. */
@@ -132,7 +127,7 @@ export class Call {
     if (this.ended) return;
     // Read now: the application owns the result once its await resumes and may change it.
     const summary = guard('reading the response', () => this.start.spec.readResponse(result)) ?? {};
-    this.finish(summary);
+    this.finish(summary, {});
   }
 
   /** Wraps a stream's iterator so chunks are observed as the application (or tee) pulls them. */
@@ -142,22 +137,21 @@ export class Call {
     const accumulator = spec.accumulator?.(keepText);
     const original = stream.iterator;
     if (!accumulator || typeof original !== 'function') return false;
-    const call = this;
+    const observe = (it: AsyncIterator<unknown>) => this.observeIterator(it, accumulator);
     abandonedStreams.register(stream, this);
     stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
-      const it = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
-      return call.observeIterator(it, accumulator);
+      return observe((original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args));
     };
     return true;
   }
 
   private observeIterator(it: AsyncIterator<unknown>, acc: StreamAccumulator): AsyncIterableIterator<unknown> {
-    const call = this;
+    this.accumulator = acc;
+    // Per chunk: one clock reading for the first, then only the accumulator's fold.
     const onResult = (r: IteratorResult<unknown>): IteratorResult<unknown> => {
-      if (r.done) call.finish(() => acc.summary());
+      if (r.done) this.finish(() => acc.summary(), {});
       else {
-        call.firstChunkAt ??= performance.now();
-        // Inline try/catch rather than guard(): no closure per chunk on long streams.
+        this.firstChunkAt ??= performance.now();
         try {
           acc.add(r.value);
         } catch (error) {
@@ -167,17 +161,17 @@ export class Call {
       return r;
     };
     const onError = (e: unknown): never => {
-      call.fail(e, acc.summary());
+      this.fail(e, acc.summary());
       throw e;
     };
     return {
       next: (...args: [] | [unknown]) => it.next(...args).then(onResult, onError),
       return: (value?: unknown) => {
-        call.finish(() => acc.summary());
+        this.finish(() => acc.summary(), {});
         return it.return ? it.return(value) : Promise.resolve({ done: true, value } as IteratorResult<unknown>);
       },
       throw: (error?: unknown) => {
-        call.fail(error, acc.summary());
+        this.fail(error, acc.summary());
         return it.throw ? it.throw(error) : Promise.reject(error);
       },
       [Symbol.asyncIterator]() {
@@ -189,156 +183,92 @@ export class Call {
   /** The request failed (HTTP error after retries, connection error, abort, parse error). */
   fail(error: unknown, partial?: ResponseSummary): void {
     if (this.ended) return;
-    this.ended = true;
-    const endedAt = performance.now();
     const errorType = guard('reading the error', () => errorTypeOf(error)) ?? '_OTHER';
     // An API error message can echo the request (an invalid value, a prompt excerpt): it is content,
     // so by default the status says only the error type and HTTP status.
-    const message = guard('reading the error', () =>
+    const statusMessage = guard('reading the error', () =>
       this.env.settings.captureContent ? errorMessage(error) : statusSummary(error, errorType),
     );
-    this.completeLater('ending a failed call', endedAt, (attributes) => {
-      attributes[ATTR_ERROR_TYPE] = errorType;
-      if (partial) this.responseAttributes(partial, attributes);
-      else this.contextAttributes(undefined, attributes);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message });
-      return this.withAttribute(ATTR_ERROR_TYPE, errorType);
-    });
+    this.finish(partial, { errorType, statusMessage });
   }
 
   /** A stream the application dropped without reading it to the end (garbage-collected). */
   endAbandoned(): void {
-    this.finish({});
+    this.finish({}, {});
   }
 
   /** The response arrived but nobody parsed its body (asResponse()): end with what is known. */
   endUnparsed(): void {
-    if (this.ended) return;
-    this.finish({});
+    this.finish({}, {});
   }
 
-  /** `summary` may be a function: a stream's accumulator is ours alone, so it is read later. */
-  private finish(summary: ResponseSummary | (() => ResponseSummary)): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.completeLater('ending a call', performance.now(), (attributes) => {
-      const read = typeof summary === 'function' ? summary() : summary;
-      this.responseAttributes(read, attributes);
-      return read.model ? this.withAttribute(ATTR_GEN_AI_RESPONSE_MODEL, read.model) : this.metricAttributes;
-    });
+  /** Telemetry is shutting down with this call still open: end it with what is known so far. */
+  cutShort(): void {
+    const acc = this.accumulator;
+    this.finish(acc ? () => acc.summary() : {}, { cutShort: true });
   }
 
   /**
-   * Queues the span's completion (./deferred): `fill` adds its attributes and returns the metric
-   * attributes (in call order); the attributes are then set and the metrics recorded, and last the
-   * span is ended at `endedAt`, each in its own pass of the drain.
+   * `summary` may be a function: a stream's accumulator is ours alone, so it is read later;
+   * undefined for a failure with no response at all.
    */
-  private completeLater(where: string, endedAt: number, fill: (attributes: Attributes) => Attributes): void {
-    defer(() => {
-      const attributes: Attributes = {};
-      const metricAttributes = guard(where, () => fill(attributes));
-      if (metricAttributes) {
-        const record = () => {
-          this.span.setAttributes(attributes);
-          this.record(metricAttributes, attributes, endedAt);
-        };
-        defer(() => guard(where, record), Pass.Record);
-      }
-      // A span processor or exporter that throws in onEnd must not reach the application.
-      defer(() => guard('ending the span', () => this.span.end(endedAt)), Pass.End);
+  private finish(summary: ResponseSummary | (() => ResponseSummary) | undefined, ending: Ending): void {
+    if (this.ended) return;
+    this.ended = true;
+    callEnded(this);
+    const endedAt = performance.now();
+    defer(() => this.complete(summary, ending, endedAt));
+  }
+
+  /** Off the application's path: the span's attributes, metrics and usage for cost; then its end. */
+  private complete(summary: ResponseSummary | (() => ResponseSummary) | undefined, ending: Ending, endedAt: number) {
+    const outcome = guard(ending.errorType ? 'ending a failed call' : 'ending a call', () => {
+      const read = typeof summary === 'function' ? summary() : summary;
+      const { settings } = this.env;
+      return completeCall({
+        summary: read,
+        measurement: this.ensureMeasured(),
+        meter: this.start.spec.measuresContext ? settings.contextMeter : undefined,
+        model: this.model,
+        provider: this.start.endpoint.provider,
+        conversationId: this.start.conversationId,
+        timeToFirstChunk: this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.startedAt) / 1000,
+        captureContent: settings.captureContent,
+        legacyAttributes: settings.legacyAttributes,
+      });
     });
+    if (outcome) {
+      if (ending.errorType) outcome.attributes[ATTR_ERROR_TYPE] = ending.errorType;
+      if (ending.cutShort) outcome.attributes[ATTR_CALL_CUT_SHORT] = true;
+      guard('recording the call', () => {
+        this.span.setAttributes(outcome.attributes);
+        this.record(outcome, ending, endedAt);
+        handOverUsage(this.span, outcome.usage);
+      });
+    }
+    if (ending.errorType) this.span.setStatus({ code: SpanStatusCode.ERROR, message: ending.statusMessage });
+    // A span processor or exporter that throws in onEnd must not reach the application.
+    guard('ending the span', () => this.span.end(endedAt));
   }
 
-  /** This call's metric attributes (interned: ./metric-attribute-sets); read off the call's path only. */
-  private get metricAttributes(): Attributes {
+  private record(outcome: Outcome, ending: Ending, endedAt: number): void {
     const { spec, endpoint } = this.start;
-    return this.env.metrics.attributeSets.base(endpoint, spec.name, this.model);
-  }
-
-  /** This call's metric attributes plus one. */
-  private withAttribute(key: string, value: string): Attributes {
-    return this.env.metrics.attributeSets.with(this.metricAttributes, key, value);
-  }
-
-  private responseAttributes(summary: ResponseSummary, out: Attributes): void {
-    if (summary.id) out[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
-    if (summary.model) out[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
-    if (summary.finishReasons) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
-    if (summary.conversationId && !this.start.conversationId) out[ATTR_GEN_AI_CONVERSATION_ID] = summary.conversationId;
-    if (this.firstChunkAt !== undefined)
-      out[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
-    const usage = summary.usage ?? {};
-    let estimated = false;
-    let input = usage.input;
-    const counted = this.contextAttributes(input, out, summary.id);
-    if (input === undefined && counted !== undefined) {
-      input = counted;
-      estimated = true;
-    }
-    let output = usage.output;
-    const meter = this.env.settings.contextMeter;
-    if (output === undefined && summary.outputText !== undefined && meter && this.start.spec.measuresContext) {
-      output = guard('output token estimate', () =>
-        meter.countText(this.model, summary.outputText ?? '', this.start.endpoint.provider),
-      );
-      estimated = output !== undefined;
-    }
-    if (input !== undefined) out[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = input;
-    if (output !== undefined) out[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = output;
-    if (usage.cacheRead !== undefined) out[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheRead;
-    if (usage.cacheWrite !== undefined) out[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWrite;
-    if (usage.reasoning !== undefined) out[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
-    if (usage.seconds !== undefined) out[ATTR_USAGE_AUDIO_SECONDS] = usage.seconds;
-    if (summary.images !== undefined) out[ATTR_USAGE_IMAGES] = summary.images;
-    if (input !== undefined || output !== undefined) out[ATTR_USAGE_ESTIMATED] = estimated;
-    if (this.env.settings.legacyAttributes) {
-      if (input !== undefined) out[ATTR_GEN_AI_USAGE_PROMPT_TOKENS] = input;
-      if (output !== undefined) out[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS] = output;
-    }
-    if (this.env.settings.captureContent) outputContent(summary, out);
-  }
-
-  /** Completes context measurement; returns the tokenizer's input count when it had to count. */
-  private contextAttributes(apiInput: number | undefined, out: Attributes, responseId?: string): number | undefined {
-    this.ensureMeasured();
-    const m = this.measurement;
-    if (!m) return undefined;
-    Object.assign(out, m.attributes);
-    const done = guard('context completion', () => m.complete(apiInput, { responseId }));
-    if (!done) return undefined;
-    Object.assign(out, done.attributes);
-    return done.estimated ? done.inputTokens : undefined;
-  }
-
-  private record(metricAttributes: Attributes, span: Attributes, now: number): void {
-    const { metrics } = this.env;
-    if (!this.start.foreignMetrics) {
-      metrics.duration.record((now - this.startedAt) / 1000, metricAttributes);
-      const input = span[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
-      const output = span[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
-      if (typeof input === 'number')
-        metrics.tokenUsage.record(
-          input,
-          metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_INPUT),
-        );
-      if (typeof output === 'number')
-        metrics.tokenUsage.record(
-          output,
-          metrics.attributeSets.with(metricAttributes, ATTR_GEN_AI_TOKEN_TYPE, TOKEN_TYPE_OUTPUT),
-        );
-      if (this.firstChunkAt !== undefined)
-        metrics.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, metricAttributes);
-    }
-    const contextTokens = span[ATTR_CONTEXT_TOKENS];
-    if (typeof contextTokens === 'number') metrics.contextTokens.record(contextTokens, metricAttributes);
-    const recycled = span[ATTR_CONTEXT_RECYCLED_TOKENS];
-    if (typeof recycled === 'number' && recycled > 0) metrics.recycledTokens.add(recycled, metricAttributes);
-    const utilization = span[ATTR_CONTEXT_UTILIZATION];
-    if (typeof utilization === 'number') metrics.utilization.record(utilization, metricAttributes);
-    const reasons = span[ATTR_CONTEXT_BLOAT_REASONS];
-    if (Array.isArray(reasons))
-      for (const reason of reasons)
-        metrics.bloated.add(1, metrics.attributeSets.with(metricAttributes, ATTR_METRIC_BLOAT_REASON, String(reason)));
+    const attributes: Attributes = {
+      [ATTR_GEN_AI_PROVIDER_NAME]: endpoint.provider,
+      [ATTR_SERVER_ADDRESS]: endpoint.address,
+      [ATTR_SERVER_PORT]: endpoint.port,
+      [ATTR_GEN_AI_OPERATION_NAME]: spec.name,
+    };
+    if (this.model) attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.model;
+    if (ending.errorType) attributes[ATTR_ERROR_TYPE] = ending.errorType;
+    else if (outcome.responseModel) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = outcome.responseModel;
+    this.env.metrics.record(attributes, {
+      durationS: (endedAt - this.startedAt) / 1000,
+      timeToFirstChunkS: this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.startedAt) / 1000,
+      usage: outcome.usage,
+      context: outcome.context,
+      genAI: !this.start.foreignMetrics,
+    });
   }
 }
 

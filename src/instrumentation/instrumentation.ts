@@ -140,7 +140,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   private wrapMethod(original: AnyFunction, spec: OperationSpec): Wrapped {
-    const instrumentation = this;
+    const isEnabled = () => this.isEnabled();
+    const startCall = (resource: unknown, args: unknown[]) => this.startCall(resource, spec, args);
     // Another OpenAI instrumentation wrapped this method before us: call past it, so each call
     // is traced and counted once (by tokentax).
     const target = foreignOriginal(original);
@@ -151,8 +152,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       );
     }
     const wrapped: Wrapped = function tokentaxWrapper(this: unknown, ...args: unknown[]) {
-      if (!instrumentation.isEnabled()) return target.apply(this, args);
-      const call = instrumentation.startCall(this, spec, args);
+      if (!isEnabled()) return target.apply(this, args);
+      const call = startCall(this, args);
       if (!call) return target.apply(this, args);
       // The SDK runs inside the call's span context (HTTP spans become its children); what it
       // returns or throws reaches the application untouched.

@@ -1,6 +1,6 @@
-import type { Histogram, Meter } from '@opentelemetry/api';
-import { PreSummedCounter } from '../metrics/pre-summed-counter';
-import { MetricAttributeSets } from './metric-attribute-sets';
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { CallUsage } from '../contracts';
+import type { CompletedContext } from './completion';
 import {
   DURATION_BUCKETS,
   METRIC_CONTEXT_RECYCLED_TOKENS,
@@ -10,9 +10,23 @@ import {
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_CONTEXT_BLOATED,
   METRIC_CONTEXT_UTILIZATION,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_METRIC_BLOAT_REASON,
+  TOKEN_TYPE_INPUT,
+  TOKEN_TYPE_OUTPUT,
   TOKEN_USAGE_BUCKETS,
   UTILIZATION_BUCKETS,
 } from '../semconv';
+
+/** What one finished call records, as typed values. */
+export interface CallRecord {
+  durationS: number;
+  timeToFirstChunkS: number | undefined;
+  usage: CallUsage;
+  context: CompletedContext | undefined;
+  /** Record the gen_ai.client.* metrics (false when another instrumentation records them). */
+  genAI: boolean;
+}
 
 /** The instruments one instrumentation records per call. */
 export class CallMetrics {
@@ -20,11 +34,9 @@ export class CallMetrics {
   readonly duration: Histogram;
   readonly timeToFirstChunk: Histogram;
   readonly contextTokens: Histogram;
-  readonly recycledTokens: PreSummedCounter;
+  readonly recycledTokens: Counter;
   readonly utilization: Histogram;
-  readonly bloated: PreSummedCounter;
-  /** The records' attribute sets, shared across calls. */
-  readonly attributeSets = new MetricAttributeSets();
+  readonly bloated: Counter;
 
   constructor(meter: Meter) {
     this.tokenUsage = meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
@@ -47,8 +59,7 @@ export class CallMetrics {
       unit: '{token}',
       advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
     });
-    // Counters are summed here and observed at collection (src/metrics/pre-summed-counter.ts).
-    this.recycledTokens = new PreSummedCounter(meter, METRIC_CONTEXT_RECYCLED_TOKENS, {
+    this.recycledTokens = meter.createCounter(METRIC_CONTEXT_RECYCLED_TOKENS, {
       description: 'Input tokens resent unchanged from the previous request of the same conversation',
       unit: '{token}',
     });
@@ -57,9 +68,30 @@ export class CallMetrics {
       unit: '1',
       advice: { explicitBucketBoundaries: UTILIZATION_BUCKETS },
     });
-    this.bloated = new PreSummedCounter(meter, METRIC_CONTEXT_BLOATED, {
+    this.bloated = meter.createCounter(METRIC_CONTEXT_BLOATED, {
       description: 'Requests whose context was bloated, by the rule that fired',
       unit: '{request}',
     });
+  }
+
+  /** Records one call at its end: plain OpenTelemetry records, `attributes` being the call's own set. */
+  record(attributes: Attributes, call: CallRecord): void {
+    if (call.genAI) {
+      this.duration.record(call.durationS, attributes);
+      const { input, output } = call.usage;
+      if (input !== undefined)
+        this.tokenUsage.record(input, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT });
+      if (output !== undefined)
+        this.tokenUsage.record(output, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT });
+      if (call.timeToFirstChunkS !== undefined) this.timeToFirstChunk.record(call.timeToFirstChunkS, attributes);
+    }
+    const context = call.context;
+    if (!context) return;
+    if (context.contextTokens !== undefined) this.contextTokens.record(context.contextTokens, attributes);
+    if (context.recycledTokens !== undefined && context.recycledTokens > 0)
+      this.recycledTokens.add(context.recycledTokens, attributes);
+    if (context.utilization !== undefined) this.utilization.record(context.utilization, attributes);
+    for (const reason of context.bloatReasons ?? [])
+      this.bloated.add(1, { ...attributes, [ATTR_METRIC_BLOAT_REASON]: reason });
   }
 }

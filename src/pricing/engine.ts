@@ -7,7 +7,7 @@
  * per scenario: stand-in model, tokenizer translation, window check, cost -> cheapest, savings.
  */
 import { diag, type Attributes } from '@opentelemetry/api';
-import type { PriceSpan, Scenario } from '../contracts';
+import type { CallUsage, PriceSpan, Scenario } from '../contracts';
 import {
   ATTR_COST_CHEAPEST,
   ATTR_COST_SAVINGS_USD,
@@ -27,8 +27,8 @@ import {
 } from '../semconv';
 import type { Pricing } from './data';
 import { createStandInResolver } from './equivalence';
-import { PriceFailure, fitsWindow, periodAt, priceUsage } from './math';
-import { PROVIDER_NAMES, firstString, newUsage, readUsage, tokenState } from './usage';
+import { PriceFailure, fitsWindow, periodAt, priceFailed, priceUsage } from './math';
+import { PROVIDER_NAMES, firstString, newUsage, readCallUsage, readUsage, tokenState } from './usage';
 import type { ModelEntry } from './types';
 
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
@@ -40,7 +40,7 @@ interface ScenarioNames {
   infeasible: string;
 }
 
-function unpricedReason(failure: number): string {
+function unpricedReason(failure: PriceFailure): string {
   switch (failure) {
     case PriceFailure.MissingUsage:
       return UNPRICED.missingUsage;
@@ -53,7 +53,7 @@ function unpricedReason(failure: number): string {
   }
 }
 
-function infeasibleReason(failure: number): string {
+function infeasibleReason(failure: PriceFailure): string {
   switch (failure) {
     case PriceFailure.MissingUsage:
     case PriceFailure.InvalidUsage:
@@ -96,10 +96,11 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     return undefined;
   }
 
-  function price(a: Attributes, timeMs: number): Attributes {
+  function price(a: Attributes, timeMs: number, given: CallUsage | undefined): Attributes {
     if (a[ATTR_DUPLICATE] === true) return EMPTY; // the tokentax span of the same call carries the cost
     const out: Attributes = { [ATTR_PRICING_VERSION]: version };
-    readUsage(a, u);
+    if (given) readCallUsage(a, given, u);
+    else readUsage(a, u);
     const tokens = tokenState(u);
     if (tokens === 'invalid') {
       out[ATTR_COST_UNPRICED] = UNPRICED.invalidUsage;
@@ -122,17 +123,17 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     const tokensOk = tokens === 'ok';
     if (!(timeMs > -Infinity && timeMs < Infinity)) timeMs = Infinity; // no usable time: latest price
     const period = periodAt(entry, timeMs);
-    const actual = period ? priceUsage(period, u, 1, tokensOk) : -PriceFailure.NoPrice;
-    if (actual < 0) {
-      out[ATTR_COST_UNPRICED] = unpricedReason(-actual);
+    const actual = period ? priceUsage(period, u, 1, tokensOk) : priceFailed(PriceFailure.NoPrice);
+    if (!actual.ok) {
+      out[ATTR_COST_UNPRICED] = unpricedReason(actual.failure);
       // Without a usable usage there is nothing to compare; a flat call without a configured
       // price still gets its scenarios (they show what it would cost elsewhere).
-      if (-actual !== PriceFailure.NoPrice) return out;
-    } else if (!Number.isFinite(actual)) {
+      if (actual.failure !== PriceFailure.NoPrice) return out;
+    } else if (!Number.isFinite(actual.usd)) {
       out[ATTR_COST_UNPRICED] = UNPRICED.invalidUsage;
       return out;
     } else {
-      out[ATTR_COST_USD] = actual;
+      out[ATTR_COST_USD] = actual.usd;
     }
 
     const chosen = standIns(entry, u.operation);
@@ -156,21 +157,22 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
         out[n.infeasible] = INFEASIBLE.contextWindow;
         continue;
       }
-      const cost = priceUsage(p, u, factor, tokensOk);
-      if (cost < 0 || !Number.isFinite(cost)) {
-        out[n.infeasible] = cost < 0 ? infeasibleReason(-cost) : INFEASIBLE.noPrice;
+      const priced = priceUsage(p, u, factor, tokensOk);
+      if (!priced.ok || !Number.isFinite(priced.usd)) {
+        out[n.infeasible] = priced.ok ? INFEASIBLE.noPrice : infeasibleReason(priced.failure);
         continue;
       }
+      const cost = priced.usd;
       out[n.usd] = cost;
       if (cost < bestCost) {
         bestCost = cost;
         bestId = n.id;
       }
     }
-    if (actual >= 0) {
-      if (bestId !== undefined && bestCost < actual) {
+    if (actual.ok) {
+      if (bestId !== undefined && bestCost < actual.usd) {
         out[ATTR_COST_CHEAPEST] = bestId;
-        out[ATTR_COST_SAVINGS_USD] = actual - bestCost;
+        out[ATTR_COST_SAVINGS_USD] = actual.usd - bestCost;
       } else {
         out[ATTR_COST_CHEAPEST] = CHEAPEST_ACTUAL;
         out[ATTR_COST_SAVINGS_USD] = 0;
@@ -181,9 +183,9 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     return out;
   }
 
-  return (attributes, timeMs) => {
+  return (attributes, timeMs, usage) => {
     try {
-      return price(attributes, timeMs);
+      return price(attributes, timeMs, usage);
     } catch (err) {
       if (!reported) {
         reported = true;

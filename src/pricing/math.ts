@@ -18,8 +18,7 @@ import type { ModelEntry, PricePeriod, Tier } from './types';
 import { MISSING, readExtras } from './usage';
 import type { SpanUsage } from './usage';
 
-/** Why a price could not be computed (mapped to UNPRICED / INFEASIBLE by the engine). Returned
- *  negated by priceUsage, so the hot path returns a plain number and allocates nothing. */
+/** Why a price could not be computed (mapped to UNPRICED / INFEASIBLE by the engine). */
 export const PriceFailure = {
   /** Flat per-request model without a configured price, or no listed price for this image. */
   NoPrice: 1,
@@ -30,6 +29,23 @@ export const PriceFailure = {
   /** That quantity is present but unusable. */
   InvalidUsage: 4,
 } as const;
+export type PriceFailure = (typeof PriceFailure)[keyof typeof PriceFailure];
+
+/** USD, or why there is none. */
+export type PriceResult =
+  { readonly ok: true; readonly usd: number } | { readonly ok: false; readonly failure: PriceFailure };
+
+const FAILED: Readonly<Record<PriceFailure, PriceResult>> = {
+  [PriceFailure.NoPrice]: { ok: false, failure: PriceFailure.NoPrice },
+  [PriceFailure.UnsupportedUnit]: { ok: false, failure: PriceFailure.UnsupportedUnit },
+  [PriceFailure.MissingUsage]: { ok: false, failure: PriceFailure.MissingUsage },
+  [PriceFailure.InvalidUsage]: { ok: false, failure: PriceFailure.InvalidUsage },
+};
+
+/** The failed result for `failure`. */
+export function priceFailed(failure: PriceFailure): PriceResult {
+  return FAILED[failure];
+}
 
 export function periodAt(entry: ModelEntry, timeMs: number): PricePeriod | undefined {
   const periods = entry.periods;
@@ -60,13 +76,12 @@ function imagePrice(perImage: number | Record<string, number>, u: SpanUsage): nu
 
 /**
  * USD for the usage `u` on `period`, token counts multiplied by `factor` (1 for the actual call;
- * ratio(scenario tokenizer) / ratio(actual tokenizer) for a scenario). A result >= 0 is USD; a
- * negative result -k means failure PriceFailure k.
+ * ratio(scenario tokenizer) / ratio(actual tokenizer) for a scenario), or the failure.
  */
-export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, tokensOk: boolean): number {
+export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, tokensOk: boolean): PriceResult {
   let usd = 0;
   if (period.tokenMetered) {
-    if (!tokensOk) return -PriceFailure.MissingUsage;
+    if (!tokensOk) return FAILED[PriceFailure.MissingUsage];
     const input = u.input * factor;
     const read = (u.cacheRead > 0 ? u.cacheRead : 0) * factor;
     const write = (u.cacheWrite > 0 ? u.cacheWrite : 0) * factor;
@@ -83,7 +98,7 @@ export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, to
       (write > 0 && pWrite === undefined) ||
       (output > 0 && pOut === undefined)
     ) {
-      return -PriceFailure.UnsupportedUnit;
+      return FAILED[PriceFailure.UnsupportedUnit];
     }
     usd +=
       ((uncached > 0 ? uncached * pIn! : 0) +
@@ -92,22 +107,23 @@ export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, to
         (output > 0 ? output * pOut! : 0)) /
       1e6;
   }
-  if (period.perRequest === null) return -PriceFailure.NoPrice;
+  if (period.perRequest === null) return FAILED[PriceFailure.NoPrice];
   if (period.perRequest !== undefined) usd += period.perRequest;
   if (period.perImage !== undefined || period.perAudioMinute !== undefined) readExtras(u);
   if (period.perImage !== undefined) {
-    if (u.images < 0) return u.images === MISSING ? -PriceFailure.MissingUsage : -PriceFailure.InvalidUsage;
+    if (u.images < 0) return FAILED[u.images === MISSING ? PriceFailure.MissingUsage : PriceFailure.InvalidUsage];
     const each = imagePrice(period.perImage, u);
-    if (each === undefined) return -PriceFailure.NoPrice;
+    if (each === undefined) return FAILED[PriceFailure.NoPrice];
     usd += each * u.images;
   }
   if (period.perAudioMinute !== undefined) {
-    if (u.audioMinutes < 0) return u.audioMinutes === MISSING ? -PriceFailure.MissingUsage : -PriceFailure.InvalidUsage;
+    if (u.audioMinutes < 0)
+      return FAILED[u.audioMinutes === MISSING ? PriceFailure.MissingUsage : PriceFailure.InvalidUsage];
     const minutes =
       u.audioMinutes > 0 && u.audioMinutes < period.minAudioMinutes ? period.minAudioMinutes : u.audioMinutes;
     usd += period.perAudioMinute * minutes;
   }
-  return usd < period.minUsd ? period.minUsd : usd;
+  return { ok: true, usd: usd < period.minUsd ? period.minUsd : usd };
 }
 
 /** Window check for a scenario, on translated counts. */

@@ -11,11 +11,19 @@
  * Nothing here throws into the application: loading failures are reported once through diag and
  * the processor then does nothing.
  */
-import { diag, metrics, type Attributes, type Context, type Meter, type MeterProvider } from '@opentelemetry/api';
+import {
+  diag,
+  metrics,
+  type Attributes,
+  type Context,
+  type Counter,
+  type Meter,
+  type MeterProvider,
+} from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
-import type { PriceSpan, Scenario } from '../contracts';
+import type { CallUsage, PriceSpan, Scenario } from '../contracts';
 import {
   ATTR_COST_USD,
   ATTR_DUPLICATE,
@@ -30,8 +38,7 @@ import {
 } from '../semconv';
 import { loadPricing, type Pricing } from './data';
 import { createCostEngine } from './engine';
-import { MODEL_NAMES, PROVIDER_NAMES, firstString } from './usage';
-import { PreSummedCounter } from '../metrics/pre-summed-counter';
+import { MODEL_NAMES, PROVIDER_NAMES, firstString, takeUsage } from './usage';
 
 export interface CostProcessorOptions {
   /** Resolved configuration (from loadConfig), or options to load it with; default: loadConfig(). */
@@ -46,34 +53,29 @@ export interface CostProcessorOptions {
 /** Shared by the processor and the exporter wrapper: lazy engine + metric recording. */
 export class CostEnricher {
   private engine: PriceSpan | undefined;
-  /** Per scenario: its attribute names and cached metric attributes by stand-in model. */
-  private scenarios: Array<{
-    id: string;
-    provider: string;
-    usd: string;
-    model: string;
-    metricAttrs: Map<string, Attributes>;
-  }> = [];
+  /** Per scenario: its attribute names. */
+  private scenarios: Array<{ id: string; provider: string; usd: string; model: string }> = [];
   private failed = false;
   private metricFailureReported = false;
-  private counter: PreSummedCounter | undefined;
+  private counter: Counter | undefined;
   /** The global MeterProvider the counter came from: a provider registered later (the SDK starts
    *  after the first span, or is replaced) gets a new counter instead of a dead no-op one. */
   private counterSource: MeterProvider | undefined;
-  /** Metric attributes of the actual calls, by provider then model (no string keys built per span). */
-  private readonly actualAttrs = new Map<string, Map<string, Attributes>>();
 
   constructor(private readonly options: CostProcessorOptions = {}) {}
 
-  /** The cost attributes for a finished GenAI span's attributes, or undefined (not GenAI / disabled). */
-  enrich(attributes: Attributes, timeMs: number): Attributes | undefined {
+  /**
+   * The cost attributes for a finished GenAI span's attributes, or undefined (not GenAI / disabled).
+   * `usage`: the call's typed usage when tokentax's own instrumentation made the span.
+   */
+  enrich(attributes: Attributes, timeMs: number, usage?: CallUsage): Attributes | undefined {
     if (this.failed || firstString(attributes, MODEL_NAMES) === undefined) return undefined;
     if (attributes[ATTR_PRICING_VERSION] !== undefined) return undefined; // already priced upstream
     // Another instrumentation's span for a call tokentax recorded too: price the call once.
     if (attributes[ATTR_DUPLICATE] === true) return undefined;
     const engine = this.engine ?? this.load();
     if (!engine) return undefined;
-    const cost = engine(attributes, timeMs);
+    const cost = engine(attributes, timeMs, usage);
     this.record(attributes, cost);
     return cost;
   }
@@ -88,7 +90,6 @@ export class CostEnricher {
         provider: s.provider,
         usd: scenarioCostAttr(s.id),
         model: scenarioModelAttr(s.id),
-        metricAttrs: new Map(),
       }));
       this.engine = createCostEngine(pricing);
       return this.engine;
@@ -110,7 +111,7 @@ export class CostEnricher {
         }
       }
       if (!counter) {
-        counter = new PreSummedCounter(this.options.meter ?? metrics.getMeter('tokentax'), METRIC_COST, {
+        counter = (this.options.meter ?? metrics.getMeter('tokentax')).createCounter(METRIC_COST, {
           unit: 'USD',
           description: 'Cost of GenAI calls as made (scenario=actual) and as they would have cost in each scenario',
         });
@@ -118,19 +119,13 @@ export class CostEnricher {
       }
       const provider = firstString(span, PROVIDER_NAMES) ?? 'unknown';
       const actual = cost[ATTR_COST_USD];
-      if (typeof actual === 'number') {
-        let byModel = this.actualAttrs.get(provider);
-        if (!byModel) this.actualAttrs.set(provider, (byModel = new Map()));
-        counter.add(
-          actual,
-          cachedAttrs(byModel, CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider),
-        );
-      }
+      if (typeof actual === 'number')
+        counter.add(actual, costAttributes(CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
       for (const s of this.scenarios) {
         const usd = cost[s.usd];
         const model = cost[s.model];
         if (typeof usd === 'number' && typeof model === 'string')
-          counter.add(usd, cachedAttrs(s.metricAttrs, s.id, model, s.provider));
+          counter.add(usd, costAttributes(s.id, model, s.provider));
       }
     } catch (err) {
       // Once, not per span: a broken meter would otherwise log on every call.
@@ -141,19 +136,8 @@ export class CostEnricher {
   }
 }
 
-/** Metric attribute objects are cached per (scenario, provider) map and model, bounded: the counter
- *  finds a cached object's series without hashing its attributes. */
-function cachedAttrs(byModel: Map<string, Attributes>, scenario: string, model: string, provider: string): Attributes {
-  let a = byModel.get(model);
-  if (!a) {
-    a = Object.freeze({
-      [ATTR_METRIC_SCENARIO]: scenario,
-      [ATTR_METRIC_MODEL]: model,
-      [ATTR_METRIC_PROVIDER]: provider,
-    });
-    if (byModel.size < 1000) byModel.set(model, a);
-  }
-  return a;
+function costAttributes(scenario: string, model: string, provider: string): Attributes {
+  return { [ATTR_METRIC_SCENARIO]: scenario, [ATTR_METRIC_MODEL]: model, [ATTR_METRIC_PROVIDER]: provider };
 }
 
 function resolveConfig(config: CostProcessorOptions['config']): ResolvedConfig {
@@ -177,7 +161,7 @@ export class TokentaxCostProcessor implements SpanProcessor {
 
   onEnding(span: Span): void {
     try {
-      const cost = this.enricher.enrich(span.attributes, hrToMs(span.startTime));
+      const cost = this.enricher.enrich(span.attributes, hrToMs(span.startTime), takeUsage(span));
       if (cost) span.setAttributes(cost);
     } catch (err) {
       diag.debug('tokentax: span not priced', err);
@@ -207,10 +191,10 @@ export class CostEnrichingExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    let out = spans;
+    let out: ReadableSpan[];
     try {
       out = spans.map((span) => {
-        const cost = this.enricher.enrich(span.attributes, hrToMs(span.startTime));
+        const cost = this.enricher.enrich(span.attributes, hrToMs(span.startTime), takeUsage(span));
         if (!cost) return span;
         // A view over the original span: prototype methods (spanContext) keep working.
         return Object.create(span, {

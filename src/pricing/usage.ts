@@ -9,6 +9,7 @@
  * OpenAI semantics); output_tokens INCLUDES reasoning tokens, which are therefore never added again.
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { CallUsage } from '../contracts';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -90,6 +91,8 @@ export interface SpanUsage {
   operation: string | undefined;
   /** The span's attributes, for the per-image / per-minute fields read only when a price needs them. */
   attributes: Attributes;
+  /** The typed usage the counts came from (in-process spans), else undefined (read from attributes). */
+  given: CallUsage | undefined;
   extrasRead: boolean;
 }
 
@@ -105,6 +108,7 @@ export function newUsage(): SpanUsage {
     imageSize: undefined,
     operation: undefined,
     attributes: {},
+    given: undefined,
     extrasRead: false,
   };
 }
@@ -145,6 +149,7 @@ function operationOf(a: Attributes): string | undefined {
 /** Fills the token part of `u` from the attributes (the rest on demand: readExtras). */
 export function readUsage(a: Attributes, u: SpanUsage): void {
   u.attributes = a;
+  u.given = undefined;
   u.extrasRead = false;
   u.operation = operationOf(a);
   u.input = firstCount(a, INPUT_NAMES);
@@ -155,16 +160,48 @@ export function readUsage(a: Attributes, u: SpanUsage): void {
   if (u.output === MISSING && u.operation === OPERATION.embeddings) u.output = 0;
 }
 
+/**
+ * Fills `u` from the typed usage of an in-process call instead of its attributes (same checks, same
+ * numbers as readUsage on the attributes the instrumentation wrote from it). The operation and the
+ * request's image quality/size still come from `a`: they describe the request, not its usage.
+ */
+export function readCallUsage(a: Attributes, given: CallUsage, u: SpanUsage): void {
+  u.attributes = a;
+  u.given = given;
+  u.extrasRead = false;
+  u.operation = operationOf(a);
+  u.input = count(given.input);
+  u.output = count(given.output);
+  u.cacheRead = count(given.cacheRead);
+  u.cacheWrite = count(given.cacheWrite);
+  if (u.output === MISSING && u.operation === OPERATION.embeddings) u.output = 0;
+}
+
+/** Typed usage of in-process spans, by span, from the instrumentation to the cost processor. */
+const handedOver = new WeakMap<object, CallUsage>();
+
+/** The instrumentation hands a call's typed usage over before it ends the call's span. */
+export function handOverUsage(span: object, usage: CallUsage): void {
+  handedOver.set(span, usage);
+}
+
+/** The typed usage handed over for `span`, if any (taken once). */
+export function takeUsage(span: object): CallUsage | undefined {
+  const usage = handedOver.get(span);
+  if (usage) handedOver.delete(span);
+  return usage;
+}
+
 /** Images, audio minutes and image quality/size: only per-image / per-minute prices need them. */
 export function readExtras(u: SpanUsage): void {
   if (u.extrasRead) return;
   u.extrasRead = true;
   const a = u.attributes;
-  let images = count(a[ATTR_USAGE_IMAGES]);
+  let images = count(u.given ? u.given.images : a[ATTR_USAGE_IMAGES]);
   if (images === MISSING) images = count(a[ATTR_GEN_AI_REQUEST_CHOICE_COUNT]);
   if (images === MISSING && u.operation === OPERATION.imageGeneration) images = 1; // the API's default n
   u.images = images;
-  const seconds = count(a[ATTR_USAGE_AUDIO_SECONDS]);
+  const seconds = count(u.given ? u.given.audioSeconds : a[ATTR_USAGE_AUDIO_SECONDS]);
   u.audioMinutes = seconds >= 0 ? seconds / 60 : seconds;
   const q = a[ATTR_REQUEST_IMAGE_QUALITY];
   const s = a[ATTR_REQUEST_IMAGE_SIZE];
