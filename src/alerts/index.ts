@@ -1,6 +1,6 @@
 /**
  * Alerting artefacts generated from the names in semconv.ts: Prometheus rules with validated
- * thresholds. (Honeycomb and Jaeger material is static, checked by tests: examples/honeycomb, examples/jaeger.)
+ * thresholds, and a Grafana dashboard over the same metrics. (Honeycomb and Jaeger material is static, checked by tests: examples/honeycomb, examples/jaeger.)
  */
 export {
   renderPrometheusRules,
@@ -19,4 +19,5 @@ export {
   type AlertThresholds,
   type AlertThresholdInput,
 } from './thresholds';
-export { promMetricName, selector, RULE_METRICS, type PrometheusPath } from './prometheus-names';
+export { promMetricName, selector, RULE_METRICS, DASHBOARD_METRICS, type PrometheusPath } from './prometheus-names';
+export { grafanaDashboard, grafanaPanels, renderGrafanaDashboard, type DashboardPanel } from './grafana-dashboard';

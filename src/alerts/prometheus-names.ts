@@ -25,6 +25,12 @@ export const RULE_METRICS = {
   cost: { name: S.METRIC_COST, unit: 'USD', kind: 'counter' },
 } as const satisfies Record<string, { name: string; unit: string; kind: MetricKind }>;
 
+/** What the Grafana dashboard reads: the rules' metrics plus the bloated-requests counter. */
+export const DASHBOARD_METRICS = {
+  ...RULE_METRICS,
+  bloated: { name: S.METRIC_CONTEXT_BLOATED, unit: '{request}', kind: 'counter' },
+} as const satisfies Record<string, { name: string; unit: string; kind: MetricKind }>;
+
 /** Prometheus label (or metric) name for an OpenTelemetry name: anything but [a-zA-Z0-9_] -> "_". */
 export const promLabel = (name: string): string => name.replace(/[^a-zA-Z0-9_]/g, '_');
 

@@ -66,7 +66,7 @@ const OTHER_SCOPE = `otel_scope_name!="${S.METER_SCOPE_NAME}"`;
  * other source (the Collector's span-derived copies): an app that sends metrics AND spans to the
  * Collector would otherwise be counted twice. `make` builds the rate expression for one scope matcher.
  */
-function preferOwn(grouping: string, make: (scope: string) => string): string {
+export function preferOwn(grouping: string, make: (scope: string) => string): string {
   return `(sum ${grouping} (${make(SCOPE)}) or sum ${grouping} (${make(OTHER_SCOPE)}))`;
 }
 const pct = (r: number): string => `${Math.round(r * 1000) / 10}%`;

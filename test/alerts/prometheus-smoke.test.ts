@@ -5,6 +5,8 @@
  * with the rules rendered from the same code as the committed file (only `for:` set to 0s so the test
  * is bounded), and the bloat and cost alerts must reach `firing` on /api/v1/alerts within 60 s.
  *
+ * Every panel of the Grafana dashboard (src/alerts/grafana-dashboard.ts) must then return data.
+ *
  * The first test also pins what the in-process exporter really exposes (names, types, suffixes), so
  * the names in src/alerts/prometheus-names.ts are measured, not guessed.
  *
@@ -13,6 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { RULE_METRICS, promMetricName } from '../../src/alerts/prometheus-names';
+import { DASHBOARD_VARIABLES, grafanaPanels } from '../../src/alerts/grafana-dashboard';
 import { ALERTS, renderPrometheusRules } from '../../src/alerts/prometheus-rules';
 import {
   INSTALL_HINT,
@@ -146,4 +149,19 @@ describe('a real Prometheus scraping an instrumented app (in-process exporter)',
     // No baseline an hour ago: the surge alert must not fire on a fresh series.
     expect(byName.has(ALERTS.costSurge.name)).toBe(false);
   }, 90_000);
+
+  it('every panel of the Grafana dashboard shows data from the same Prometheus', async () => {
+    if (!prometheus) throw new Error('did not run: Prometheus was not started by the test above');
+    const url = prometheus.url;
+    const empty: string[] = [];
+    for (const panel of grafanaPanels())
+      for (const t of panel.targets) {
+        const expr = t.expr.split(DASHBOARD_VARIABLES.rate).join('15s').split(DASHBOARD_VARIABLES.job).join(JOB);
+        const res = await get(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+        expect(res.status, `${panel.title}: ${res.body}`).toBe(200);
+        const result = (JSON.parse(res.body) as { data: { result: unknown[] } }).data.result;
+        if (result.length === 0) empty.push(`${panel.title} [${t.refId}]`);
+      }
+    expect(empty).toEqual([]);
+  }, 30_000);
 });
