@@ -5,8 +5,9 @@
 #   collector/build.sh            build if needed, print the binary's path on the last line
 #
 # The binary lands in $TOKENTAX_COLLECTOR_CACHE (default: ${XDG_CACHE_HOME:-~/.cache}/tokentax/otelcol-tokentax,
-# outside the repository so CI on a clean clone reuses it) under a directory named after the
-# manifest's hash: an unchanged manifest never rebuilds and an edited one never reuses a stale binary.
+# outside the repository so CI on a clean clone reuses it) under a directory named after a hash of
+# the manifest, the tokentax processor's sources and the pricing data it embeds: unchanged inputs
+# never rebuild and a changed one never reuses a stale binary.
 # Go's module and build caches (GOMODCACHE, GOCACHE) stay where Go keeps them, so even a changed
 # manifest rebuilds warm. On 2 cores: cold (empty Go caches) about 9 minutes, warm Go caches about
 # 4 minutes, unchanged manifest instant.
@@ -19,9 +20,19 @@ builder_version="$(sed -n 's/^  version: *//p' "$manifest" | head -n1)"
 
 command -v go >/dev/null || { echo "build-collector: Go is not installed (needs go >= 1.24)" >&2; exit 1; }
 
-# The manifest names every version (builder included), so its hash identifies the build. The tests
-# (collector/harness.mjs) compute the same hash to find the binary.
-hash="$(sha256sum < "$manifest" | cut -c1-16)"
+# The manifest names every version (builder included); with the processor's sources and data it
+# identifies the build. collector/harness.mjs computes the same hash (buildInputs) to find the binary.
+build_inputs() {
+  cat "$manifest"
+  local f
+  for f in $(cd "$repo" && ls collector/tokentaxprocessor/go.mod collector/tokentaxprocessor/go.sum \
+    collector/tokentaxprocessor/*.go | grep -v '_test\.go$' | LC_ALL=C sort) \
+    src/pricing/data/prices.json src/pricing/data/tokenizer-ratios.json src/pricing/data/equivalence.json; do
+    printf '%s\n' "$f"
+    cat "$repo/$f"
+  done
+}
+hash="$(build_inputs | sha256sum | cut -c1-16)"
 out="$cache/$hash"
 bin="$out/otelcol-tokentax"
 
@@ -48,7 +59,10 @@ trap 'rm -rf "$work" "$work.manifest.yaml"' EXIT  # a failed build leaves nothin
 sed "s|^  output_path:.*|  output_path: $work|" "$manifest" > "$work.manifest.yaml"
 echo "build-collector: building otelcol-tokentax (cold builds take minutes)" >&2
 # -trimpath and stripped symbols: smaller binary, reproducible paths.
-"$builder" --config "$work.manifest.yaml" --ldflags "-s -w" >&2
+# go:embed cannot reach src/pricing/data: copy it into the module first. The manifest's local
+# module path (./tokentaxprocessor) is relative to collector/.
+sh "$repo/collector/tokentaxprocessor/sync-data.sh"
+(cd "$repo/collector" && "$builder" --config "$work.manifest.yaml" --ldflags "-s -w" >&2)
 rm -f "$work.manifest.yaml"
 rm -rf "$out"
 mv "$work" "$out"

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
@@ -25,14 +25,26 @@ export function jaegerBinaryPath(version = 'v1.76.0') {
   );
 }
 
-/** Where collector/build.sh puts the binary for the current manifest (same hash rule). */
+/** What collector/build.sh hashes (build_inputs): the manifest, the processor's sources, the data. */
+export function buildInputsHash() {
+  const hash = createHash('sha256').update(readFileSync(MANIFEST));
+  const module = 'collector/tokentaxprocessor';
+  const sources = readdirSync(join(REPO, module))
+    .filter((f) => f === 'go.mod' || f === 'go.sum' || (f.endsWith('.go') && !f.endsWith('_test.go')))
+    .map((f) => `${module}/${f}`)
+    .sort();
+  const data = ['prices.json', 'tokenizer-ratios.json', 'equivalence.json'].map((f) => `src/pricing/data/${f}`);
+  for (const f of [...sources, ...data]) hash.update(`${f}\n`).update(readFileSync(join(REPO, f)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Where collector/build.sh puts the binary for the current inputs (same hash rule). */
 export function collectorBinaryPath() {
   if (process.env.TOKENTAX_COLLECTOR_BIN) return process.env.TOKENTAX_COLLECTOR_BIN;
   const cache =
     process.env.TOKENTAX_COLLECTOR_CACHE ??
     join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tokentax', 'otelcol-tokentax');
-  const hash = createHash('sha256').update(readFileSync(MANIFEST)).digest('hex').slice(0, 16);
-  return join(cache, hash, 'otelcol-tokentax');
+  return join(cache, buildInputsHash(), 'otelcol-tokentax');
 }
 
 /** The binary's path, or why it cannot be used. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The tokentax command: `demo` (npm start), `report` (the evaluation report from recorded spans) and
- * `collector-config` (the generated OpenTelemetry Collector configuration).
+ * `collector-config` (the pipeline for tokentax's OpenTelemetry Collector distribution).
  * Exit codes: 0 ok, 1 runtime error (unreadable input, bad config), 2 usage error.
  */
 import { writeFile } from 'node:fs/promises';
@@ -33,7 +33,7 @@ Usage: tokentax <command> [options]
 Commands:
   demo               run a realistic workload against a local simulator and print the report (npm start)
   report <inputs...> the evaluation report from recorded spans (OTLP JSON lines, Jaeger JSON)
-  collector-config   print the OpenTelemetry Collector configuration that adds cost attributes
+  collector-config   print the collector pipeline whose tokentax processor adds cost attributes
 
 Run 'tokentax <command> --help' for a command's options.
 `,
@@ -67,11 +67,12 @@ Options:
 `,
   'collector-config': `Usage: tokentax collector-config [--config FILE] [--out FILE]
 
-Prints (or writes) an OpenTelemetry Collector configuration whose transform processor adds the same
-tokentax.cost.* attributes as the in-process engine, from the same pricing data and your config.
+Prints (or writes) the pipeline for tokentax's OpenTelemetry Collector distribution (collector/),
+whose tokentax processor adds the same tokentax.cost.* attributes as the in-process engine, from the
+same pricing data. With --config, the processor reads that file (config_file) when the collector starts.
 
 Options:
-  --config FILE   tokentax config (scenarios, prices, equivalence)
+  --config FILE   tokentax config (scenarios, prices, requestPrices, equivalence)
   --out FILE      write to FILE instead of stdout
 `,
 };
@@ -149,8 +150,9 @@ async function demo(args: string[]): Promise<void> {
 async function collectorConfig(args: string[]): Promise<void> {
   const { values } = parse(args, { config: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return void process.stdout.write(HELP['collector-config']);
-  const { generateCollectorConfig } = require('./collector') as typeof import('./collector');
-  const yaml = generateCollectorConfig({ configFile: str(values.config) });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when the command runs
+  const { collectorConfig: pipelineConfig } = require('./collector') as typeof import('./collector');
+  const yaml = pipelineConfig({ configFile: str(values.config) });
   const out = str(values.out);
   if (out) {
     await writeFile(out, yaml);

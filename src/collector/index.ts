@@ -1,96 +1,28 @@
 /**
- * Generates OpenTelemetry Collector configuration that adds the same tokentax.cost.* attributes as
- * the in-process engine, from the same pricing data, scenarios, equivalence table and user config.
- *
- *   generateCollectorConfig({ configFile })      -> the full pipeline (YAML), as collector/config.yaml
- *   generateTransformProcessor({ configFile })   -> just the transform processor (object), to embed
+ * The collector pipeline for the tokentax OpenTelemetry Collector distribution (collector/): the
+ * shipped collector/config.yaml, whose `tokentax` processor prices spans in Go from the same data as
+ * src/pricing. With the user's tokentax config file, the processor reads that file (config_file), so
+ * scenarios, flat request prices and equivalence are configured once for both halves.
  */
-import { stringify } from 'yaml';
-import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config';
-import { loadPricing, readPricingSources, type PricingSources } from '../pricing';
-import {
-  costStatements,
-  dropInboundRetry,
-  fastCondition,
-  gateCondition,
-  inboundRetryCondition,
-  priceCondition,
-  retryCondition,
-} from './statements';
-import { buildTables } from './tables';
-import { buildExpressTables, expressStatements } from './express';
-import { pipeline, transformProcessor, type TransformProcessorConfig } from './pipeline';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../config';
+
+/** collector/config.yaml, reached the same way from src/collector and dist/collector. */
+export const COLLECTOR_CONFIG = join(__dirname, '..', '..', 'collector', 'config.yaml');
 
 export interface CollectorConfigOptions {
-  /** The user's tokentax config file (JSON or YAML), as for the in-process processor. */
+  /** The user's tokentax config file (JSON or YAML); validated here, read by the processor at start. */
   configFile?: string;
-  /** Configuration given in code (merged over the file, as loadConfig() does). */
-  config?: Omit<LoadConfigOptions, 'file'>;
-  /** Pricing data to use instead of the shipped data/ files (tests). */
-  sources?: PricingSources;
 }
 
-function resolve(options: CollectorConfigOptions): { config: ResolvedConfig; sources: PricingSources } {
-  const config = loadConfig({ ...options.config, file: options.configFile, env: options.config?.env ?? process.env });
-  return { config, sources: options.sources ?? readPricingSources() };
+/** The collector configuration (YAML text). Throws ConfigError when the config file is invalid. */
+export function collectorConfig(options: CollectorConfigOptions = {}): string {
+  const text = readFileSync(COLLECTOR_CONFIG, 'utf8');
+  if (!options.configFile) return text;
+  const file = resolve(options.configFile);
+  loadConfig({ file, env: {} }); // a bad file fails now, with the field named, not at collector start
+  // JSON string syntax is valid YAML; "$" doubled so the collector does not expand it as ${...}.
+  const quoted = JSON.stringify(file).replace(/\$/g, '$$$$');
+  return text.replace(/^ {2}tokentax: \{\}$/m, () => `  tokentax:\n    config_file: ${quoted}`);
 }
-
-/** The transform processor (its config object) that prices spans like createCostEngine(). */
-export function generateTransformProcessor(options: CollectorConfigOptions = {}): TransformProcessorConfig {
-  const { config, sources } = resolve(options);
-  const pricing = loadPricing({ config, sources });
-  return build(pricing, sources, config);
-}
-
-function build(
-  pricing: ReturnType<typeof loadPricing>,
-  sources: PricingSources,
-  config: ResolvedConfig,
-): TransformProcessorConfig {
-  const tables = buildTables(pricing, sources, config);
-  const express = buildExpressTables(pricing, sources, config);
-  // A first group drops a hand-over attribute that came in with the span (it would steer the later
-  // groups). Then four groups: the express one prices the common spans in few cheap statements (express.ts) and
-  // leaves the others untouched; the fast one handles spans whose first model name is known as written;
-  // the rest (aliases, prefixes, fall-backs to the request or OpenInference name, unknown models) are
-  // marked for the complete path: its lookup group, then its pricing group for the spans it found.
-  return transformProcessor([
-    { condition: inboundRetryCondition(), statements: [dropInboundRetry()] },
-    {
-      condition: gateCondition(),
-      statements: expressStatements(
-        express,
-        pricing.version,
-        pricing.scenarios.map((s) => s.id),
-      ),
-    },
-    { condition: fastCondition(), statements: costStatements(tables, pricing.version, pricing.scenarios, true) },
-    {
-      condition: retryCondition(),
-      statements: costStatements(tables, pricing.version, pricing.scenarios, false, 'lookup'),
-    },
-    {
-      condition: priceCondition(),
-      statements: costStatements(tables, pricing.version, pricing.scenarios, false, 'price'),
-    },
-  ]);
-}
-
-const HEADER = `# OpenTelemetry Collector config GENERATED by \`npx tokentax collector-config\` (src/collector).
-# Do not edit the transform/tokentax statements by hand: regenerate them from the pricing data and your
-# tokentax config. Build a collector with the components used here: collector/builder-config.yaml.
-# Environment: TOKENTAX_OTLP_GRPC_ENDPOINT / TOKENTAX_OTLP_HTTP_ENDPOINT (receiver, loopback by default),
-# TOKENTAX_EXPORT_ENDPOINT / TOKENTAX_EXPORT_INSECURE / HONEYCOMB_API_KEY (OTLP out: Jaeger or Honeycomb),
-# TOKENTAX_PROMETHEUS_ENDPOINT (cost/token metrics), TOKENTAX_COLLECTOR_TELEMETRY_PORT (the collector's own
-# metrics, default 8888). See collector/README.md.
-`;
-
-/** The full collector configuration (YAML text). */
-export function generateCollectorConfig(options: CollectorConfigOptions = {}): string {
-  const { config, sources } = resolve(options);
-  const pricing = loadPricing({ config, sources });
-  const transform = build(pricing, sources, config);
-  return HEADER + stringify(pipeline(transform, pricing.scenarios), { lineWidth: 0 });
-}
-
-export { escapeConfmap, type TransformProcessorConfig } from './pipeline';

@@ -1,7 +1,7 @@
 /**
  * The Collector's Prometheus path, with the real tools: the instrumented app sends its metrics and
- * spans over OTLP to the tokentax collector (binary from collector/build.sh, config from
- * generateCollectorConfig(), so the signal_to_metrics connector adds span-derived copies), whose
+ * spans over OTLP to the tokentax collector (binary from collector/build.sh, the shipped
+ * collector/config.yaml, so the signal_to_metrics connector adds span-derived copies), whose
  * prometheus exporter a real Prometheus scrapes with the shipped rules.
  *
  * Pins what that exporter really exposes (unit suffixes: _seconds, _USD) and shows the rules count
@@ -11,7 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
-import { generateCollectorConfig } from '../../src/collector';
+import { readFileSync } from 'node:fs';
+import { COLLECTOR_CONFIG } from '../../src/collector';
 import { RULE_METRICS, promMetricName } from '../../src/alerts/prometheus-names';
 import { ALERTS, RECORDED, renderPrometheusRules } from '../../src/alerts/prometheus-rules';
 import { METER_SCOPE_NAME } from '../../src/semconv';
@@ -65,7 +66,7 @@ describe('the Collector path: app -> OTLP -> tokentax collector -> prometheus ex
     promPort = await freePort();
     collector = await harness.startCollector({
       bin: found.bin,
-      config: generateCollectorConfig(),
+      config: readFileSync(COLLECTOR_CONFIG, 'utf8'),
       httpPort: http,
       // Spans go on to a backend port where nothing listens: only the metrics matter here.
       env: {

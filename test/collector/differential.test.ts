@@ -1,27 +1,31 @@
 /**
  * Differential test: thousands of spans go over real OTLP/HTTP through the real collector built by
- * collector/build.sh, running the transform processor generated from the shipped pricing
- * data; the file exporter's output is compared attribute by attribute with the in-process engine.
+ * collector/build.sh, running the Go tokentax processor (collector/tokentaxprocessor); the file
+ * exporter's output is compared attribute by attribute with the in-process engine (relative 1e-12).
+ * The same run goes through the shipped metrics construction (collector/config.yaml: signal_to_metrics
+ * -> deltatocumulative -> Prometheus): the cost metric must add up to the sum of the span costs.
  *
  * Without the binary (Go build not run) the first test fails with the reason and the command,
  * rather than skipping silently: CI builds it first (.ci/run calls collector/build.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { createCostEngine, loadPricing, readPricingSources } from '../../src/pricing';
 import { firstString, MODEL_NAMES } from '../../src/pricing/usage';
 import * as S from '../../src/semconv';
-import { generateTransformProcessor } from '../../src/collector';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type LoadConfigOptions } from '../../src/config';
 import { buildCases, type AttrValue, type Case } from './cases';
 // @ts-expect-error plain ESM helper without types
 import * as harness from '../../collector/harness.mjs';
 
 const found = harness.findCollector() as { bin?: string; missing?: string };
-// One read of the data for both sides: the data files may be regenerated while the test runs.
+// One read of the data for the TypeScript side; the Go side embeds the same files (its drift test).
 const sources = readPricingSources();
 const cases = buildCases(sources);
+const shipped = parse(readFileSync(join(harness.REPO, 'collector', 'config.yaml'), 'utf8'));
 
 type Plain = Record<string, unknown>;
 const plain = (attrs: Record<string, AttrValue>): Plain =>
@@ -33,16 +37,16 @@ const plain = (attrs: Record<string, AttrValue>): Plain =>
 function expected(c: Case, engine: ReturnType<typeof createCostEngine>): Plain {
   const a = plain(c.attributes) as Parameters<typeof engine>[0];
   if (firstString(a, MODEL_NAMES) === undefined || a[S.ATTR_PRICING_VERSION] !== undefined) return {};
+  if (a[S.ATTR_DUPLICATE] === true) return {};
   return engine(a, c.startMs) as Plain;
 }
 
-/** The attributes the collector added: everything tokentax.cost.* / pricing.version not sent. */
+/** The attributes the collector added (or changed). */
 function added(sent: Record<string, AttrValue>, got: Plain): Plain {
+  const before = plain(sent);
   const out: Plain = {};
-  for (const [k, v] of Object.entries(got)) {
-    if (k in sent) continue;
-    out[k] = v;
-  }
+  for (const [k, v] of Object.entries(got))
+    if (!(k in before) || JSON.stringify(before[k]) !== JSON.stringify(v)) out[k] = v;
   return out;
 }
 
@@ -52,7 +56,7 @@ function differences(want: Plain, got: Plain): string[] {
     const w = want[k];
     const g = got[k];
     if (typeof w === 'number' && typeof g === 'number') {
-      const tol = 1e-9 * Math.max(Math.abs(w), Math.abs(g));
+      const tol = 1e-12 * Math.max(Math.abs(w), Math.abs(g));
       if (!(Math.abs(w - g) <= tol)) diffs.push(`${k}: engine ${w} collector ${g}`);
     } else if (w !== g) {
       diffs.push(`${k}: engine ${JSON.stringify(w)} collector ${JSON.stringify(g)}`);
@@ -61,10 +65,9 @@ function differences(want: Plain, got: Plain): string[] {
   return diffs;
 }
 
-/** A user configuration that exercises escaping and every override the generator must honour. */
+/** A user configuration with every override the processor must honour, read from a tokentax config file. */
 const HOSTILE = 'my "model\\ ${env:HOME} \u0001x';
 const userConfig = {
-  env: {},
   requestPrices: { oxlo: { 'llama-3.3-70b': 0.002, 'deepseek-v3.2': 0.004 } },
   prices: [
     {
@@ -129,20 +132,26 @@ function userCases(): Case[] {
   return [...extra, ...cases.filter((_, i) => i % 3 === 0)];
 }
 
-/**
- * `expressOnly`: the collector runs only the express group (the first one), so each span is either
- * priced by it, exactly like the engine, or left without any tokentax attribute for the groups after it.
- */
-function runDifferential(
-  title: string,
-  configOptions: Parameters<typeof generateTransformProcessor>[0]['config'],
-  spanCases: Case[],
-  expressOnly = false,
-): void {
+/** Sums the Prometheus exposition's tokentax_cost series by scenario. */
+function costTotals(text: string): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^tokentax_cost[A-Za-z_]*\{([^}]*)\} (\S+)/.exec(line);
+    if (!m) continue;
+    const scenario = /tokentax_scenario="([^"]*)"/.exec(m[1])?.[1] ?? '';
+    totals.set(scenario, (totals.get(scenario) ?? 0) + Number(m[2]));
+  }
+  return totals;
+}
+
+function runDifferential(title: string, configOptions: LoadConfigOptions | undefined, spanCases: Case[]): void {
   describe(title, () => {
     let collector: { stop: () => Promise<void>; logs: () => string; dir: string } | undefined;
     let outFile = '';
     let httpPort = 0;
+    let promPort = 0;
+    let got = new Map<number, Plain>();
+    const engine = createCostEngine(loadPricing({ config: loadConfig({ ...configOptions, env: {} }), sources }));
 
     it('finds the collector binary built by collector/build.sh', () => {
       expect(found.missing, 'the collector tests below did not run').toBeUndefined();
@@ -152,19 +161,38 @@ function runDifferential(
       if (!found.bin) return;
       const grpcPort = await harness.freePort();
       httpPort = await harness.freePort();
-      const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'tokentax-diff-'));
+      promPort = await harness.freePort();
+      const dir = mkdtempSync(join(tmpdir(), 'tokentax-diff-'));
       outFile = join(dir, 'spans.jsonl');
+      const tokentax: Plain = {};
+      if (configOptions) {
+        // The Node package's own config file format, read by the processor's config_file key.
+        tokentax.config_file = join(dir, 'tokentax.json');
+        writeFileSync(tokentax.config_file as string, JSON.stringify(configOptions));
+      }
       const config = {
         receivers: {
           otlp: {
             protocols: { grpc: { endpoint: `127.0.0.1:${grpcPort}` }, http: { endpoint: `127.0.0.1:${httpPort}` } },
           },
         },
-        processors: { 'transform/tokentax': transformFor(configOptions, expressOnly) },
-        exporters: { file: { path: outFile, format: 'json' } },
+        processors: {
+          tokentax,
+          deltatocumulative: shipped.processors.deltatocumulative,
+          'transform/tokentax_metrics': shipped.processors['transform/tokentax_metrics'],
+        },
+        connectors: { signal_to_metrics: shipped.connectors.signal_to_metrics },
+        exporters: { file: { path: outFile, format: 'json' }, prometheus: { endpoint: `127.0.0.1:${promPort}` } },
         service: {
           telemetry: { metrics: { level: 'none' } },
-          pipelines: { traces: { receivers: ['otlp'], processors: ['transform/tokentax'], exporters: ['file'] } },
+          pipelines: {
+            traces: { receivers: ['otlp'], processors: ['tokentax'], exporters: ['file', 'signal_to_metrics'] },
+            metrics: {
+              receivers: ['signal_to_metrics'],
+              processors: ['deltatocumulative', 'transform/tokentax_metrics'],
+              exporters: ['prometheus'],
+            },
+          },
         },
       };
       collector = await harness.startCollector({
@@ -173,82 +201,80 @@ function runDifferential(
         httpPort,
         startTimeoutMs: 90_000,
       });
-    }, 120_000);
+      const BATCH = 250;
+      for (let i = 0; i < spanCases.length; i += BATCH) {
+        const batch = spanCases
+          .slice(i, i + BATCH)
+          .map((c) => ({ name: 'chat', startMs: c.startMs, endMs: c.startMs + 1000, attributes: c.attributes }));
+        const res = await harness.post(httpPort, '/v1/traces', harness.otlpTraces(batch, 'differential', i + 1));
+        if (res.status !== 200) throw new Error(`OTLP POST: ${res.status} ${res.body}`);
+      }
+      // The file exporter writes one ExportTraceServiceRequest per line as batches arrive.
+      got = (await harness.readExportedSpans(outFile, spanCases.length, 60_000)) as Map<number, Plain>;
+    }, 180_000);
 
     afterAll(async () => {
       await collector?.stop();
     });
 
-    it(`prices ${spanCases.length} spans exactly like the in-process engine`, async () => {
+    it(`prices ${spanCases.length} spans exactly like the in-process engine`, () => {
       if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
-      const cases = spanCases;
-      const BATCH = 250;
-      for (let i = 0; i < cases.length; i += BATCH) {
-        const batch = cases
-          .slice(i, i + BATCH)
-          .map((c) => ({ name: 'chat', startMs: c.startMs, endMs: c.startMs + 1000, attributes: c.attributes }));
-        const res = await harness.post(httpPort, '/v1/traces', harness.otlpTraces(batch, 'differential', i + 1));
-        expect(res.status, res.body).toBe(200);
-      }
-      // The file exporter writes one ExportTraceServiceRequest per line as batches arrive.
-      const got = (await harness.readExportedSpans(outFile, cases.length, 60_000)) as Map<number, Plain>;
-      expect(got.size).toBe(cases.length);
-
-      const engine = createCostEngine(loadPricing({ config: loadConfig(configOptions ?? {}), sources }));
+      expect(got.size).toBe(spanCases.length);
       const failures: string[] = [];
       let pricedByEngine = 0;
-      let leftAlone = 0;
-      cases.forEach((c, i) => {
+      spanCases.forEach((c, i) => {
         const want = expected(c, engine);
         if (want[S.ATTR_COST_USD] !== undefined) pricedByEngine++;
-        const gotAdded = added(c.attributes, got.get(i) ?? {});
-        // Alone, the express group's hand-over mark stays on the spans it did not price.
-        if (expressOnly) delete gotAdded[S.ATTR_COLLECTOR_RETRY];
-        if (expressOnly && Object.keys(gotAdded).length === 0) {
-          leftAlone++;
-          return;
-        }
-        const diffs = differences(want, gotAdded);
+        const diffs = differences(want, added(c.attributes, got.get(i) ?? {}));
         if (diffs.length) failures.push(`#${i} ${c.label}: ${diffs.join('; ')}`);
       });
-      expect(failures.slice(0, 25), `${failures.length} of ${cases.length} spans differ`).toEqual([]);
+      expect(failures.slice(0, 25), `${failures.length} of ${spanCases.length} spans differ`).toEqual([]);
       // The comparison is not vacuous: most spans carry a cost.
-      expect(pricedByEngine).toBeGreaterThan(cases.length / 2);
-      // The express group alone prices a real share (these cases are mostly edge cases, which it leaves
-      // whole for the complete groups; 461 of 2,675 when written).
-      if (expressOnly) expect(cases.length - leftAlone).toBeGreaterThan(cases.length / 10);
-    }, 180_000);
+      expect(pricedByEngine).toBeGreaterThan(spanCases.length / 2);
+    });
 
-    it('logged no OTTL errors (a failing statement would be skipped silently)', () => {
+    it('the span-derived cost metric adds up to the span costs, per scenario', async () => {
+      if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
+      const want = new Map<string, number>();
+      const add = (k: string, v: unknown) => typeof v === 'number' && want.set(k, (want.get(k) ?? 0) + v);
+      for (const attrs of got.values()) {
+        add(S.CHEAPEST_ACTUAL, attrs[S.ATTR_COST_USD]);
+        for (const id of ['together', 'fireworks', 'openrouter', 'oxlo', 'openai'])
+          add(id, attrs[S.scenarioCostAttr(id)]);
+      }
+      let totals = new Map<string, number>();
+      for (let i = 0; i < 100; i++) {
+        totals = costTotals((await fetch(`http://127.0.0.1:${promPort}/metrics`).then((r) => r.text())) ?? '');
+        const actual = totals.get(S.CHEAPEST_ACTUAL) ?? 0;
+        if (Math.abs(actual - want.get(S.CHEAPEST_ACTUAL)!) <= 1e-9 * want.get(S.CHEAPEST_ACTUAL)!) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(want.get(S.CHEAPEST_ACTUAL)).toBeGreaterThan(0);
+      for (const [scenario, sum] of want) {
+        // Prometheus text carries 15+ significant digits; the sums' order differs (float addition).
+        expect(totals.get(scenario) ?? 0, `tokentax_cost{tokentax_scenario="${scenario}"}`).toBeCloseTo(sum, 9);
+        expect(Math.abs((totals.get(scenario) ?? 0) - sum)).toBeLessThanOrEqual(1e-9 * sum);
+      }
+    }, 60_000);
+
+    it('logged no errors', () => {
       if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
       const errors = collector
         .logs()
         .split('\n')
-        .filter((l) => /\berror\b/i.test(l) || /failed/i.test(l));
+        .filter((l) => /\berror\b/i.test(l) || /failed|misaligned|dropped/i.test(l));
       expect(errors.slice(0, 5)).toEqual([]);
     });
   });
-}
-
-function transformFor(configOptions: Parameters<typeof generateTransformProcessor>[0]['config'], expressOnly: boolean) {
-  const t = generateTransformProcessor({ config: configOptions, sources });
-  // Express alone: the inbound clean-up group, then the express group.
-  return expressOnly ? { ...t, trace_statements: t.trace_statements.slice(0, 2) } : t;
 }
 
 it('covers at least 1,000 spans with the shipped data', () => {
   expect(cases.length).toBeGreaterThanOrEqual(1000);
 });
 
-runDifferential('collector differential test: shipped pricing data, default scenarios', { env: {} }, cases);
+runDifferential('collector differential test: shipped pricing data, default scenarios', undefined, cases);
 runDifferential(
-  'collector differential test: user config (flat prices, hostile names, custom scenarios, equivalence)',
+  'collector differential test: a tokentax config file (flat prices, hostile names, custom scenarios, equivalence)',
   userConfig,
   userCases(),
-);
-runDifferential(
-  'collector differential test: the express group alone (priced like the engine, or untouched)',
-  { env: {} },
-  cases,
-  true,
 );

@@ -1,21 +1,22 @@
 /**
- * The generated collector config under hostile input, through the real collector built by
+ * The tokentax processor under hostile input, through the real collector built by
  * collector/build.sh (test/collector/differential.test.ts compares it with the engine on
  * well-formed spans; this adds what an attacker or a broken SDK sends):
- *  - user config whose model names, aliases and request-price keys carry quotes, backslashes,
- *    newlines, ${...}, OTTL and YAML syntax (fast-check, seeded): every generated config parses as
- *    YAML, passes `otelcol validate`, and each name round-trips (a span naming it is priced with
- *    the user's price, exactly as the engine prices it);
+ *  - a tokentax config file whose model names, aliases and request-price keys carry quotes,
+ *    backslashes, newlines, ${...} and YAML syntax (fast-check, seeded): the pipeline printed by
+ *    `tokentax collector-config --config` passes `otelcol validate`, and each name round-trips (a
+ *    span naming it is priced with the user's price, exactly as the engine prices it);
  *  - 10,000 mutated real span attribute sets: the collector adds exactly what the engine adds, and
  *    never a NaN/Infinity.
  * Without the binary the first test fails with the reason (as the collector tests do).
  */
 import fc from 'fast-check';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCollectorConfig, generateTransformProcessor } from '../../src/collector';
+import { COLLECTOR_CONFIG, collectorConfig } from '../../src/collector';
 import { loadConfig, type LoadConfigOptions } from '../../src/config';
 import { createCostEngine, loadPricing, readPricingSources } from '../../src/pricing';
 import { firstString, MODEL_NAMES } from '../../src/pricing/usage';
@@ -98,53 +99,45 @@ it('finds the collector binary built by collector/build.sh', () => {
   expect(found.missing, 'the collector tests below did not run').toBeUndefined();
 });
 
-describe('user config cannot inject OTTL or YAML', () => {
+/** Writes a tokentax config file (the Node package's format) that the processor reads with config_file. */
+function configFile(options: Omit<LoadConfigOptions, 'file'>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tokentax-hardening-config-'));
+  const file = join(dir, 'tokentax.json');
+  const { env: _env, ...rest } = options;
+  writeFileSync(file, JSON.stringify(rest));
+  return file;
+}
+
+describe('hostile names reach the processor as data, never as config syntax', () => {
   const configs = [1, 2, 3].map((seed) => hostileNames(seed, 20));
 
-  it.each(configs.map((names, i) => [i, names] as const))(
-    "fuzzed config %i: YAML parses, the structure is the generator's own",
-    (_i, names) => {
-      const doc = parse(generateCollectorConfig({ config: userConfig(names), sources }));
-      const benign = parse(
-        generateCollectorConfig({ config: userConfig(names.map((_, k) => `benign-model-${k}`)), sources }),
-      );
-      // Same components, same pipelines, the same number of statements as with benign names.
-      expect(Object.keys(doc)).toEqual(Object.keys(benign));
-      expect(doc.service).toEqual(benign.service);
-      expect(doc.receivers).toEqual(benign.receivers);
-      const shape = (d: any) =>
-        d.processors['transform/tokentax'].trace_statements.map((g: any) => [
-          g.context,
-          g.conditions.length,
-          g.statements.length,
-        ]);
-      expect(shape(doc)).toEqual(shape(benign));
-    },
-  );
-
-  it('all fuzzed names in one full pipeline config: otelcol validate passes', async () => {
+  it('all fuzzed names in a config file: `tokentax collector-config --config` output passes otelcol validate', async () => {
     if (!found.bin) throw new Error(found.missing);
-    const result = await harness.validateConfig(
-      found.bin,
-      generateCollectorConfig({ config: userConfig(configs.flat()), sources }),
-    );
+    const text = collectorConfig({ configFile: configFile(userConfig(configs.flat())) });
+    // The names stay in the file: the pipeline text is the shipped one plus the file's path.
+    expect(text.split('\n').length).toBe(readFileSync(COLLECTOR_CONFIG, 'utf8').split('\n').length + 1);
+    const result = await harness.validateConfig(found.bin, text);
+    expect(result.ok, result.output.slice(-2000)).toBe(true);
+  }, 60_000);
+
+  it('a config file path with YAML and ${...} syntax is quoted, not expanded', async () => {
+    if (!found.bin) throw new Error(found.missing);
+    const dir = mkdtempSync(join(tmpdir(), 'tokentax odd ${env:HOME} "dir": #'));
+    const file = join(dir, 'tokentax.json');
+    writeFileSync(file, JSON.stringify({ requestPrices: { oxlo: { 'llama-3.3-70b': 0.002 } } }));
+    const result = await harness.validateConfig(found.bin, collectorConfig({ configFile: file }));
     expect(result.ok, result.output.slice(-2000)).toBe(true);
   }, 60_000);
 
   it('the shipped pipeline listens on loopback unless told otherwise', () => {
-    const doc = parse(generateCollectorConfig({ config: { env: {} }, sources }));
+    const doc = parse(readFileSync(COLLECTOR_CONFIG, 'utf8'));
     const endpoints = [
       doc.receivers.otlp.protocols.grpc.endpoint,
       doc.receivers.otlp.protocols.http.endpoint,
       doc.exporters.prometheus.endpoint,
     ];
     for (const e of endpoints) expect(e).toMatch(/^\$\{env:[A-Z_]+:-127\.0\.0\.1:\d+\}$/);
-    // The committed example config, if there is one, says the same.
-    const shipped = join(__dirname, '../../collector/config.yaml');
-    if (existsSync(shipped)) {
-      const text = readFileSync(shipped, 'utf8');
-      expect(text).not.toMatch(/0\.0\.0\.0/);
-    }
+    expect(readFileSync(COLLECTOR_CONFIG, 'utf8')).not.toMatch(/0\.0\.0\.0/);
   });
 });
 
@@ -194,11 +187,11 @@ describe('the real collector on hostile names and mutated spans', () => {
           protocols: { grpc: { endpoint: `127.0.0.1:${grpcPort}` }, http: { endpoint: `127.0.0.1:${httpPort}` } },
         },
       },
-      processors: { 'transform/tokentax': generateTransformProcessor({ config: configOptions, sources }) },
+      processors: { tokentax: { config_file: configFile(configOptions) } },
       exporters: { file: { path: outFile, format: 'json' } },
       service: {
         telemetry: { metrics: { level: 'none' } },
-        pipelines: { traces: { receivers: ['otlp'], processors: ['transform/tokentax'], exporters: ['file'] } },
+        pipelines: { traces: { receivers: ['otlp'], processors: ['tokentax'], exporters: ['file'] } },
       },
     };
     collector = await harness.startCollector({
@@ -235,7 +228,9 @@ describe('the real collector on hostile names and mutated spans', () => {
       if (bad.length) failures.push(`${c.label}: ${bad.join(', ')}`);
       const a = c.attributes as Parameters<typeof engine>[0];
       const want: Plain =
-        firstString(a, MODEL_NAMES) === undefined || a[S.ATTR_PRICING_VERSION] !== undefined
+        firstString(a, MODEL_NAMES) === undefined ||
+        a[S.ATTR_PRICING_VERSION] !== undefined ||
+        a[S.ATTR_DUPLICATE] === true
           ? {}
           : (engine(a, c.startMs) as Plain);
       const added: Plain = {};
@@ -245,7 +240,7 @@ describe('the real collector on hostile names and mutated spans', () => {
         const g = added[k];
         const same =
           typeof w === 'number' && typeof g === 'number'
-            ? Math.abs(w - g) <= 1e-9 * Math.max(Math.abs(w), Math.abs(g))
+            ? Math.abs(w - g) <= 1e-12 * Math.max(Math.abs(w), Math.abs(g))
             : w === g;
         if (!same) failures.push(`${c.label}: ${k}: engine ${JSON.stringify(w)} collector ${JSON.stringify(g)}`);
       }
@@ -256,7 +251,7 @@ describe('the real collector on hostile names and mutated spans', () => {
     expect(pricedHostile).toBe(names.length * 2);
   }, 240_000);
 
-  it('logged no OTTL errors', () => {
+  it('logged no errors', () => {
     if (!collector) throw new Error(`collector not started: ${found.missing ?? 'see beforeAll'}`);
     const errors = collector
       .logs()

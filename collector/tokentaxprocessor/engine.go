@@ -1,0 +1,162 @@
+package tokentaxprocessor
+
+import (
+	"math"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// The cost engine of src/pricing/engine.ts: span attributes and start time (plus the loaded pricing
+// and scenarios) -> the tokentax.cost.* attributes. Never a cost of 0 for what it could not price:
+// tokentax.cost.unpriced says why instead. Per span: read usage -> provider -> model -> actual cost
+// -> per scenario: stand-in, tokenizer translation, window check, cost -> cheapest, savings.
+
+const (
+	attrCostUSD        = "tokentax.cost.usd"
+	attrCostUnpriced   = "tokentax.cost.unpriced"
+	attrCostCheapest   = "tokentax.cost.cheapest"
+	attrCostSavingsUSD = "tokentax.cost.savings.usd"
+	attrPricingVersion = "tokentax.pricing.version"
+	cheapestActual     = "actual"
+)
+
+// Reasons for tokentax.cost.unpriced and tokentax.cost.{scenario}.infeasible (src/semconv.ts).
+const (
+	unpricedUnknownModel    = "unknown_model"
+	unpricedMissingUsage    = "missing_usage"
+	unpricedInvalidUsage    = "invalid_usage"
+	unpricedNoPrice         = "no_price"
+	unpricedUnsupportedUnit = "unsupported_unit"
+	unpricedUnknownProvider = "unknown_provider"
+	unpricedInternalError   = "internal_error"
+
+	infeasibleContextWindow        = "context_window"
+	infeasibleNoPrice              = "no_price"
+	infeasibleUnsupportedOperation = "unsupported_operation"
+	infeasibleNoModel              = "no_model"
+	infeasibleMissingUsage         = "missing_usage"
+)
+
+func unpricedReason(failure float64) string {
+	switch failure {
+	case failMissingUsage:
+		return unpricedMissingUsage
+	case failInvalidUsage:
+		return unpricedInvalidUsage
+	case failUnsupportedUnit:
+		return unpricedUnsupportedUnit
+	}
+	return unpricedNoPrice
+}
+
+func infeasibleReason(failure float64) string {
+	switch failure {
+	case failMissingUsage, failInvalidUsage:
+		return infeasibleMissingUsage
+	case failUnsupportedUnit:
+		return infeasibleUnsupportedOperation
+	}
+	return infeasibleNoPrice
+}
+
+func (p *pricing) findModel(f *spanFacts, provider string) *modelEntry {
+	// The response model is the snapshot that actually ran; fall back to what was requested.
+	for i := slotModel; i < slotModel+3; i++ {
+		if v, ok := f.get(i); ok && v.Type() == pcommon.ValueTypeStr && v.Str() != "" {
+			if e := p.index.lookup(provider, v.Str()); e != nil || i == slotModel+2 {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// price writes the cost attributes of one priceable span (spanFacts.priceable) into attrs.
+func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos int64) {
+	attrs.EnsureCapacity(attrs.Len() + 4 + 2*len(p.names))
+	attrs.PutStr(attrPricingVersion, p.version)
+	u.read(f)
+	tokens := u.tokenState()
+	if tokens == tokensInvalid {
+		attrs.PutStr(attrCostUnpriced, unpricedInvalidUsage)
+		return
+	}
+	provider := ""
+	if name, ok := f.firstString(slotProvider, 4); ok {
+		if provider = p.index.provider(name); provider == "" {
+			attrs.PutStr(attrCostUnpriced, unpricedUnknownProvider)
+			return
+		}
+	}
+	entry := p.findModel(f, provider)
+	if entry == nil {
+		attrs.PutStr(attrCostUnpriced, unpricedUnknownModel)
+		return
+	}
+	tokensOk := tokens == tokensOK
+	actual := -float64(failNoPrice)
+	if per := periodAt(entry, startNanos); per != nil {
+		actual = priceUsage(per, u, 1, tokensOk)
+	}
+	switch {
+	case actual < 0:
+		attrs.PutStr(attrCostUnpriced, unpricedReason(-actual))
+		// Without usable usage there is nothing to compare; a flat call without a configured price
+		// still gets its scenarios (they show what it would cost elsewhere).
+		if -actual != failNoPrice {
+			return
+		}
+	case math.IsInf(actual, 0) || math.IsNaN(actual):
+		attrs.PutStr(attrCostUnpriced, unpricedInvalidUsage)
+		return
+	default:
+		attrs.PutDouble(attrCostUSD, actual)
+	}
+
+	chosen := p.standInsAt(entry, u.operation, u.hasOperation)
+	bestCost := math.Inf(1)
+	bestID := ""
+	for i := range p.names {
+		n := &p.names[i]
+		st := chosen[i]
+		if st == nil {
+			attrs.PutStr(n.infeasible, infeasibleNoModel)
+			continue
+		}
+		attrs.PutStr(n.model, st.id)
+		per := periodAt(st, startNanos)
+		if per == nil {
+			attrs.PutStr(n.infeasible, infeasibleNoPrice)
+			continue
+		}
+		factor := st.tokenRatio / entry.tokenRatio
+		if tokensOk && !fitsWindow(st, u, factor) {
+			attrs.PutStr(n.infeasible, infeasibleContextWindow)
+			continue
+		}
+		cost := priceUsage(per, u, factor, tokensOk)
+		if cost < 0 {
+			attrs.PutStr(n.infeasible, infeasibleReason(-cost))
+			continue
+		}
+		if math.IsInf(cost, 0) || math.IsNaN(cost) {
+			attrs.PutStr(n.infeasible, infeasibleNoPrice)
+			continue
+		}
+		attrs.PutDouble(n.usd, cost)
+		if cost < bestCost {
+			bestCost, bestID = cost, n.id
+		}
+	}
+	if actual >= 0 {
+		if bestID != "" && bestCost < actual {
+			attrs.PutStr(attrCostCheapest, bestID)
+			attrs.PutDouble(attrCostSavingsUSD, actual-bestCost)
+		} else {
+			attrs.PutStr(attrCostCheapest, cheapestActual)
+			attrs.PutDouble(attrCostSavingsUSD, 0)
+		}
+	} else if bestID != "" {
+		attrs.PutStr(attrCostCheapest, bestID)
+	}
+}
