@@ -1,22 +1,26 @@
-// Added time per openai call: tokentax (everything on by default: context measurement and in-process
-// cost) versus no instrumentation, the OTel contrib instrumentation and OpenLLMetry, interleaved in
-// the same run against the same local server (a child process), openai 6 (the peers support < 7).
-// Figures are medians over rounds of the per-round difference to the uninstrumented client.
-// On the non-streaming payloads an "SDK floor" arm runs too (support/variants.mjs): tokentax's own
-// output for that request written through the OTel SDK with nothing computed or deferred — the least
-// any instrumentation emitting this span contract can add, read on the same measure as the goal.
+// What tokentax adds to an openai call, against no instrumentation, the OTel contrib instrumentation
+// (@opentelemetry/instrumentation-openai) and OpenLLMetry, interleaved in the same run against the
+// same local server (a child process answering after API_LATENCY_MS), openai 6 (the peers support < 7).
+// Two measures per call, each as the median over rounds of the per-round difference to the
+// uninstrumented client:
+// - latency on the application's path: from calling create() to the request leaving (the client's
+//   fetch is called), plus from the response arriving (fetch resolves) to the result being returned
+//   (the await resolves, or the stream's loop ends);
+// - CPU per call, everything included: the calls and then a flush of the variant's tracer provider
+//   (work done off the path: context measurement, cost, metric records, span export).
+// One-time work is outside the measured rounds: each variant runs every payload first (warm-up: JIT,
+// pricing data, lazy loads). BENCH_DIST=<an earlier build's dist/> adds that build as one more arm.
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from './support/payloads.mjs';
 import { bootstrapRatio, median } from './support/stats.mjs';
 import {
-  captureOutput,
   contribModule,
+  flushVariant,
   freshOpenAI,
   meterProvider,
   openllmetryModule,
-  sdkFloorModule,
   tokentaxModule,
   version,
 } from './support/variants.mjs';
@@ -25,151 +29,118 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const API_LATENCY_MS = 3;
 const TOKENTAX = { providerNames: { '127.0.0.1': 'openai' } };
-const FLOOR = 'floor';
-const FLOOR_SPANS = 'floor, spans only';
-let floorOutput; // the captured tokentax output of the scenario being measured
+const PREVIOUS = process.env.BENCH_DIST;
+const GOALS = { latency: 1 / 3, cpu: 1.5 };
 
-const clientOptions = (baseURL) => ({ apiKey: 'sk-bench', baseURL, maxRetries: 0 });
+/** When the current call's request left and its response arrived (calls run one at a time). */
+const marks = { sent: 0, arrived: 0 };
+const timedFetch = async (url, init) => {
+  marks.sent = performance.now();
+  const response = await fetch(url, init);
+  marks.arrived = performance.now();
+  return response;
+};
 
 function variants(baseURL) {
-  const make = (mod) => new mod.OpenAI(clientOptions(baseURL));
-  return {
-    none: make(freshOpenAI()),
-    tokentax: make(tokentaxModule(TOKENTAX)),
-    contrib: make(contribModule()),
-    openllmetry: make(openllmetryModule()),
-    [FLOOR]: make(sdkFloorModule(() => floorOutput)),
-    [FLOOR_SPANS]: make(sdkFloorModule(() => floorOutput, { metrics: false })),
+  const mods = {
+    none: freshOpenAI(),
+    tokentax: tokentaxModule(TOKENTAX),
+    contrib: contribModule(),
+    openllmetry: openllmetryModule(),
+    ...(PREVIOUS ? { 'tokentax (BENCH_DIST)': tokentaxModule(TOKENTAX, PREVIOUS) } : {}),
   };
+  return Object.fromEntries(
+    Object.entries(mods).map(([name, mod]) => [
+      name,
+      { mod, client: new mod.OpenAI({ apiKey: 'sk-bench', baseURL, maxRetries: 0, fetch: timedFetch }) },
+    ]),
+  );
 }
 
-/** Wall-clock and CPU (this process: the client side) microseconds per call, and the median latency
- *  of one call as the application sees it (from calling create() to its result, or to the stream's end). */
-async function timeCalls(scenario, client) {
+/** One round of a variant: the median on-path latency of a call (µs) and CPU per call (µs), flush included. */
+async function round(scenario, variant) {
+  const onPath = [];
   const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const latencies = [];
   for (let i = 0; i < scenario.calls; i++) {
     const t = performance.now();
-    await scenario.run(client);
-    latencies.push((performance.now() - t) * 1e3);
+    await scenario.run(variant.client);
+    const end = performance.now();
+    onPath.push((marks.sent - t + (end - marks.arrived)) * 1e3);
   }
-  const wall = Number(process.hrtime.bigint() - t0) / 1e3 / scenario.calls;
+  await flushVariant(variant.mod);
   const cpu = process.cpuUsage(cpu0);
-  return { wall, cpu: (cpu.user + cpu.system) / scenario.calls, latency: median(latencies) };
+  return { latency: median(onPath), cpu: (cpu.user + cpu.system) / scenario.calls };
 }
 
-async function startServer(args = []) {
-  const server = fork(join(here, 'support', 'fixed-server.mjs'), args, { stdio: 'inherit' });
-  const { port } = await new Promise((r) => server.once('message', r));
-  return { server, baseURL: `http://127.0.0.1:${port}/v1` };
-}
-
-/** Interleaved rounds of every scenario; medians of per-round differences to the uninstrumented client. */
-async function measure(clients, baseURL) {
+async function measure(clients) {
+  const names = Object.keys(clients);
   const results = [];
   for (const scenario of scenarios) {
-    const streams = scenario.name.includes('stream');
-    floorOutput = streams
-      ? undefined
-      : await captureOutput((c) => scenario.run(c), { tokentax: TOKENTAX, client: clientOptions(baseURL) });
-    const names = Object.keys(clients).filter((n) => !(streams && (n === FLOOR || n === FLOOR_SPANS)));
-    for (const n of names) await timeCalls({ ...scenario, calls: Math.ceil(scenario.calls / 4) }, clients[n]); // warm-up
-    const added = Object.fromEntries(names.map((n) => [n, []]));
-    const addedCpu = Object.fromEntries(names.map((n) => [n, []]));
-    const addedLatency = Object.fromEntries(names.map((n) => [n, []]));
-    const base = [];
-    const baseLatency = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = names.map((_, i) => names[(i + round) % names.length]);
-      const perCall = {};
-      for (const n of order) perCall[n] = await timeCalls(scenario, clients[n]);
-      base.push(perCall.none.wall);
-      baseLatency.push(perCall.none.latency);
-      for (const n of names) {
-        added[n].push(perCall[n].wall - perCall.none.wall);
-        addedCpu[n].push(perCall[n].cpu - perCall.none.cpu);
-        addedLatency[n].push(perCall[n].latency - perCall.none.latency);
+    for (const n of names) await round({ ...scenario, calls: Math.ceil(scenario.calls / 2) }, clients[n]); // warm-up
+    const added = { latency: {}, cpu: {} };
+    for (const key of Object.keys(added)) for (const n of names) added[key][n] = [];
+    const base = { latency: [], cpu: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = names.map((_, i) => names[(i + r) % names.length]);
+      const got = {};
+      for (const n of order) got[n] = await round(scenario, clients[n]);
+      for (const key of Object.keys(added)) {
+        base[key].push(got.none[key]);
+        for (const n of names) added[key][n].push(got[n][key] - got.none[key]);
       }
     }
-    const peers = names.filter((n) => n !== 'none');
-    results.push({
-      scenario: scenario.name,
-      base: median(base),
-      baseLatency: median(baseLatency),
-      added: Object.fromEntries(peers.map((n) => [n, median(added[n])])),
-      cpu: Object.fromEntries(peers.map((n) => [n, median(addedCpu[n])])),
-      latency: Object.fromEntries(peers.map((n) => [n, median(addedLatency[n])])),
-      rounds: { added, cpu: addedCpu, latency: addedLatency },
-    });
+    results.push({ scenario: scenario.name, base, added });
   }
   return results;
 }
 
 async function main() {
-  // 1. The server answers at once and the next call follows immediately: everything tokentax does,
-  //    on the call's path or just after it, competes with the calls (the goal's measurement).
-  const immediate = await startServer();
-  const results = await measure(variants(immediate.baseURL), immediate.baseURL);
-  immediate.server.kill();
-  // 2. The server answers after 3 ms (real APIs take 100s of ms): what one call's latency gains
-  //    when the work done just after a call runs while the application waits for its next answer.
-  const delayed = await startServer([`--delay=${API_LATENCY_MS}`]);
-  const withLatency = await measure(variants(delayed.baseURL), delayed.baseURL);
-  delayed.server.kill();
+  const server = fork(join(here, 'support', 'fixed-server.mjs'), [`--delay=${API_LATENCY_MS}`], { stdio: 'inherit' });
+  const { port } = await new Promise((r) => server.once('message', r));
+  const clients = variants(`http://127.0.0.1:${port}/v1`);
+  const results = await measure(clients);
+  server.kill();
 
+  const peers = Object.keys(clients).filter((n) => n !== 'none');
   console.log(
-    `openai ${version}, Node ${process.version}, ${ROUNDS} rounds, medians of per-round differences to the uninstrumented client`,
+    `openai ${version}, Node ${process.version}, server answering after ${API_LATENCY_MS} ms, ${ROUNDS} rounds; ` +
+      'medians of per-round differences to the uninstrumented client, µs per call',
   );
-  let ok = true;
-  const tables = [
-    ['added wall-clock time (server answers at once, calls back to back)', 'added', results, 'base'],
-    ['added client CPU time (same run; less sensitive to other load)', 'cpu', results, 'base'],
-    [
-      `added latency of one call as the application sees it, server answering after ${API_LATENCY_MS} ms`,
-      'latency',
-      withLatency,
-      'baseLatency',
-    ],
-  ];
-  // A ratio to contrib with its 80% bootstrap interval over the rounds: how far this run's reading can be trusted.
-  const toContrib = (r, key, n) => bootstrapRatio(r.rounds[key][n], r.rounds[key].contrib);
-  const cell = ({ ratio, low, high }, width) =>
-    `${ratio.toFixed(2)}${Number.isNaN(low) ? '' : ` [${low.toFixed(2)}, ${high.toFixed(2)}]`}`.padStart(width);
-  for (const [label, key, rows, baseKey] of tables) {
+  const fmt = ({ ratio, low, high }) =>
+    Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)} [${low.toFixed(2)}, ${high.toFixed(2)}]`;
+  for (const [key, label] of [
+    ['latency', "added latency on the application's path (call -> request sent, response -> result)"],
+    ['cpu', 'added CPU per call, off-path work and export included'],
+  ]) {
     console.log(`\n${label}`);
     console.log(
-      'scenario                  | base µs/call | tokentax +µs | contrib +µs | OpenLLMetry +µs | tokentax/contrib [80% interval] | tokentax/OpenLLMetry | goal vs contrib    | SDK floor/contrib   | floor, spans only/contrib',
+      `${'scenario'.padEnd(25)} | ${'base'.padStart(7)} | ${peers.map((p) => `${p} +`.padStart(12)).join(' | ')} | tokentax/contrib [80%]  | goal`,
     );
-    for (const r of rows) {
-      const m = r[key];
-      // A peer's added time at or below zero is noise swamping it: no ratio can be read (NaN).
-      const tokentax = toContrib(r, key, 'tokentax');
-      const { ratio } = tokentax;
-      const goal = r.scenario.includes('stream') ? 1.0 : 0.5;
-      const pass = ratio <= goal;
-      if (key === 'added') ok &&= pass;
-      const floors = [FLOOR, FLOOR_SPANS].filter((f) => f in m).map((f, i) => cell(toContrib(r, key, f), i ? 25 : 19));
+    for (const r of results) {
+      const m = Object.fromEntries(peers.map((p) => [p, median(r.added[key][p])]));
+      const ratio = bootstrapRatio(r.added[key].tokentax, r.added[key].contrib);
+      const goal = GOALS[key];
+      const verdict = Number.isNaN(ratio.ratio) ? 'n/a' : ratio.ratio <= goal ? 'met' : 'NOT met';
       console.log(
-        [
-          r.scenario.padEnd(25),
-          r[baseKey].toFixed(0).padStart(12),
-          m.tokentax.toFixed(0).padStart(12),
-          m.contrib.toFixed(0).padStart(11),
-          m.openllmetry.toFixed(0).padStart(15),
-          cell(tokentax, 31),
-          (m.tokentax / m.openllmetry).toFixed(2).padStart(20),
-          `<= ${goal} ${Number.isNaN(ratio) ? 'n/a (noise)' : pass ? 'met' : 'NOT met'}`.padEnd(18),
-          ...floors,
-        ].join(' | '),
+        `${r.scenario.padEnd(25)} | ${median(r.base[key]).toFixed(0).padStart(7)} | ${peers
+          .map((p) => m[p].toFixed(1).padStart(Math.max(12, p.length + 2)))
+          .join(' | ')} | ${fmt(ratio).padEnd(23)} | <= ${goal.toFixed(2)} ${verdict}`,
       );
     }
   }
-  console.log(`\n[80% interval]: of the ratio, bootstrapped over the paired rounds. SDK floor: tokentax's own output for the request (its span's attributes, the same metric records) written
-through the SDK with nothing computed or deferred; no instrumentation emitting this span contract adds less.
-"spans only" leaves out the metric records.`);
+  if (PREVIOUS) {
+    console.log('\ntokentax minus the BENCH_DIST build, as a share of the uninstrumented call (its on-path latency');
+    console.log('and its CPU per call); below 1% the difference does not pay for itself either way');
+    for (const r of results) {
+      const share = (key) => {
+        const d = r.added[key].tokentax.map((x, i) => x - r.added[key]['tokentax (BENCH_DIST)'][i]);
+        const wall = median(r.base.latency) + API_LATENCY_MS * 1e3;
+        return `${median(d).toFixed(1)} µs (${((100 * median(d)) / wall).toFixed(2)}% of a ${(wall / 1e3).toFixed(1)} ms call)`;
+      };
+      console.log(`${r.scenario.padEnd(25)} | latency ${share('latency')} | CPU ${share('cpu')}`);
+    }
+  }
   await meterProvider.shutdown();
-  if (!ok) console.log('(goals are reported, not enforced by the exit code: the machine is noisy)');
 }
 
 main().catch((e) => {

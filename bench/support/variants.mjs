@@ -29,32 +29,45 @@ export const meterProvider = new MeterProvider({
 const tracerProvider = (extra = []) =>
   new BasicTracerProvider({ spanProcessors: [...extra, new BatchSpanProcessor(discard)] });
 
+/** Each patched module's tracer provider, so a bench can flush (complete and export) what it holds. */
+const providers = new WeakMap();
+/** Completes and exports every span the variant's instrumentation holds (off-path work included). */
+export const flushVariant = (mod) => providers.get(mod)?.forceFlush() ?? Promise.resolve();
+
 /** A fresh copy of the SDK module, so each variant patches its own classes. */
 export function freshOpenAI() {
   for (const k of Object.keys(require.cache)) if (k.includes(`/node_modules/${PKG}/`)) delete require.cache[k];
   return require(PKG);
 }
 
-/** A fresh SDK copy patched by tokentax; `processors` run after tokentax's own span processors. */
-function instrumentWithTokentax(options, processors = []) {
+/**
+ * A fresh SDK copy patched by tokentax; `processors` run after tokentax's own span processors.
+ * `dist`: another build of tokentax (an earlier commit's dist/, for an A/B in one run).
+ */
+function instrumentWithTokentax(options, processors = [], dist) {
   const mod = freshOpenAI();
-  const t = createTokentax({ enabled: false, ...options });
-  t.instrumentation.setTracerProvider(tracerProvider([...t.spanProcessors, ...processors]));
+  const create = dist ? require(join(dist, 'tokentax.js')).createTokentax : createTokentax;
+  const t = create({ enabled: false, ...options });
+  const provider = tracerProvider([...t.spanProcessors, ...processors]);
+  providers.set(mod, provider);
+  t.instrumentation.setTracerProvider(provider);
   t.instrumentation.setMeterProvider(meterProvider);
   t.instrumentation.manuallyInstrument(mod);
   t.instrumentation.enable();
   return { mod, instrumentation: t.instrumentation };
 }
 
-export function tokentaxModule(options = {}) {
-  return instrumentWithTokentax(options).mod;
+export function tokentaxModule(options = {}, dist = undefined) {
+  return instrumentWithTokentax(options, [], dist).mod;
 }
 
 export function contribModule() {
   const mod = freshOpenAI();
   const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
   const i = new OpenAIInstrumentation({ enabled: false });
-  i.setTracerProvider(tracerProvider());
+  const provider = tracerProvider();
+  providers.set(mod, provider);
+  i.setTracerProvider(provider);
   i.setMeterProvider(meterProvider);
   i.getModuleDefinitions()[0].patch(mod, version);
   i.enable();
@@ -65,7 +78,9 @@ export function openllmetryModule() {
   const mod = freshOpenAI();
   const { OpenAIInstrumentation } = require('@traceloop/instrumentation-openai');
   const i = new OpenAIInstrumentation({ enabled: false, traceContent: false });
-  i.setTracerProvider(tracerProvider());
+  const provider = tracerProvider();
+  providers.set(mod, provider);
+  i.setTracerProvider(provider);
   i.setMeterProvider(meterProvider);
   i.manuallyInstrument(mod.OpenAI);
   i.enable();

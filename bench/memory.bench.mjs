@@ -1,0 +1,153 @@
+// Steady-state memory: the same workload in two child processes, one uninstrumented and one with
+// everything tokentax adds by default (createTokentax: context measurement, the tokenizer, in-process
+// cost, metrics, a batch exporter), and the difference of their resident set sizes (RSS) after GC.
+// Workload: MEMORY_CALLS openai calls (default 100,000), each its own conversation, plain and streamed,
+// a third without usage (so the tokenizer counts), plus 100 long conversations that grow turn by turn
+// (to ~30k tokens), against a local server in a third process. Goal: on - off <= 100 MB.
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CALLS = Number(process.env.MEMORY_CALLS ?? 100_000);
+const LONG = 100;
+const CONCURRENCY = 16;
+const GOAL_MB = 100;
+const MB = 2 ** 20;
+
+async function child(mode) {
+  const require = createRequire(join(here, '..', 'package.json'));
+  setFlagsFromString('--expose-gc');
+  const gc = globalThis.gc ?? runInNewContext('gc');
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      gc();
+    }
+  };
+  const { context } = require('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+  const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+  const {
+    MeterProvider,
+    PeriodicExportingMetricReader,
+    AggregationTemporality,
+  } = require('@opentelemetry/sdk-metrics');
+  const OpenAIModule = require('openai');
+  let tracerProvider;
+  let meterProvider;
+  if (mode === 'on') {
+    // BENCH_DIST: another build of tokentax to measure (e.g. an earlier commit's dist/).
+    const { createTokentax } = require(join(process.env.BENCH_DIST ?? join(here, '..', 'dist'), 'tokentax.js'));
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const discard = { export: (_s, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
+    const tokentax = createTokentax({ providerNames: { '127.0.0.1': 'openai' } });
+    tracerProvider = new BasicTracerProvider({
+      spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(discard)],
+    });
+    meterProvider = new MeterProvider({
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter: { ...discard, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE },
+          exportIntervalMillis: 5_000,
+        }),
+      ],
+    });
+    tokentax.instrumentation.setTracerProvider(tracerProvider);
+    tokentax.instrumentation.setMeterProvider(meterProvider);
+    tokentax.instrumentation.manuallyInstrument(OpenAIModule);
+    tokentax.instrumentation.enable();
+  }
+  const server = fork(join(here, 'support', 'load-server.mjs'), { stdio: 'inherit' });
+  const { port } = await new Promise((resolve) => server.once('message', resolve));
+  const client = new OpenAIModule.OpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+
+  // 100 long conversations, each a growing message list (an agent loop); one turn every CALLS/3000 calls.
+  const paragraph = (k) =>
+    `Step ${k}: the tool returned a listing of files and their sizes, which the agent reads before deciding what to open next. `.repeat(
+      30,
+    );
+  const long = Array.from({ length: LONG }, (_, c) => [{ role: 'system', content: `You are agent ${c}.` }]);
+  let longTurns = 0;
+  async function call(i) {
+    let messages;
+    if (i % Math.max(1, Math.floor(CALLS / 3000)) === 0 && long[longTurns % LONG].length < 600) {
+      messages = long[longTurns % LONG];
+      messages.push({ role: 'user', content: paragraph(messages.length) });
+      longTurns++;
+    } else
+      messages = [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: `conversation ${i}: what is ${i} squared?` },
+      ];
+    if (i % 2 === 0) {
+      const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+      if (messages.length > 2) messages.push({ role: 'assistant', content: r.choices[0].message.content });
+    } else {
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o',
+        messages,
+        stream: true,
+        ...(i % 4 === 1 ? { stream_options: { include_usage: true } } : {}),
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      if (messages.length > 2) messages.push({ role: 'assistant', content: text });
+    }
+  }
+  let next = 0;
+  let peak = 0;
+  const run = async (until) =>
+    Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < until) {
+          await call(next++);
+          if (next % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+        }
+      }),
+    );
+  await run(CALLS);
+  await tracerProvider?.forceFlush();
+  await settle();
+  const m = process.memoryUsage();
+  const longTokens = long.reduce((n, msgs) => n + msgs.reduce((k, x) => k + x.content.length / 4, 0), 0) / LONG;
+  process.send({ rss: m.rss / MB, heap: m.heapUsed / MB, peak: peak / MB, longTurns, longTokens });
+  server.disconnect();
+  await tracerProvider?.shutdown();
+  await meterProvider?.shutdown();
+  process.exit(0);
+}
+
+async function parent() {
+  const results = {};
+  for (const mode of ['off', 'on']) {
+    const c = fork(fileURLToPath(import.meta.url), [`--child=${mode}`], { execArgv: ['--expose-gc'] });
+    results[mode] = await new Promise((resolve, reject) => {
+      c.once('message', resolve);
+      c.once('exit', (code) => code && reject(new Error(`${mode} child exited ${code}`)));
+    });
+  }
+  const { off, on } = results;
+  console.log(
+    `${CALLS.toLocaleString('en')} calls (each its own conversation; ${on.longTurns} turns of ${LONG} long ones, ~${Math.round(on.longTokens)} tokens each at the end), concurrency ${CONCURRENCY}`,
+  );
+  console.log('                    | RSS after GC (MB) | heap used (MB) | peak RSS during the run (MB)');
+  for (const [name, r] of [
+    ['uninstrumented', off],
+    ['tokentax', on],
+  ])
+    console.log(
+      `${name.padEnd(19)} | ${r.rss.toFixed(0).padStart(17)} | ${r.heap.toFixed(0).padStart(14)} | ${r.peak.toFixed(0).padStart(10)}`,
+    );
+  const diff = on.rss - off.rss;
+  console.log(
+    `tokentax - uninstrumented: RSS ${diff.toFixed(0)} MB (goal <= ${GOAL_MB} MB: ${diff <= GOAL_MB ? 'met' : 'NOT met'}), heap ${(on.heap - off.heap).toFixed(0)} MB, peak RSS ${(on.peak - off.peak).toFixed(0)} MB`,
+  );
+}
+
+const mode = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length);
+if (mode) await child(mode);
+else await parent();
