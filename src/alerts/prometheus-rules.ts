@@ -192,6 +192,8 @@ export function prometheusRuleGroups(input: AlertThresholdInput | AlertThreshold
 /** A YAML single-quoted scalar: PromQL and templates are full of double quotes, rarely single ones. */
 function scalar(s: string): string {
   if (/[\n\r\t]/.test(s)) throw new Error(`rule text must be one line: ${s}`);
+  // Double quotes when that needs no escaping and single ones would (what Prettier writes).
+  if (s.includes("'") && !/["\\]/.test(s)) return `"${s}"`;
   return `'${s.replace(/'/g, "''")}'`;
 }
 
@@ -199,10 +201,11 @@ function entry(key: string, text: string, indent: string): string {
   return `${indent}${key}: ${scalar(text)}`;
 }
 
+/** Indented as Prettier formats YAML (a sequence under its key), so `npm run lint` leaves the file alone. */
 function renderRule(rule: RecordingRule | AlertingRule): string[] {
-  const i = '      ';
-  if ('record' in rule) return [`    - record: ${rule.record}`, entry('expr', rule.expr, i)];
-  const lines = [`    - alert: ${rule.alert}`, entry('expr', rule.expr, i), `${i}for: ${rule.for}`, `${i}labels:`];
+  const i = '        ';
+  if ('record' in rule) return [`      - record: ${rule.record}`, entry('expr', rule.expr, i)];
+  const lines = [`      - alert: ${rule.alert}`, entry('expr', rule.expr, i), `${i}for: ${rule.for}`, `${i}labels:`];
   for (const [k, v] of Object.entries(rule.labels)) lines.push(entry(k, v, `${i}  `));
   lines.push(`${i}annotations:`);
   for (const [k, v] of Object.entries(rule.annotations)) lines.push(entry(k, v, `${i}  `));
