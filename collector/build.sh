@@ -36,6 +36,10 @@ hash="$(build_inputs | sha256sum | cut -c1-16)"
 out="$cache/$hash"
 bin="$out/otelcol-tokentax"
 
+# go:embed cannot reach src/pricing/data: copy it into the module (also when the binary is cached,
+# so that `go test` in the module finds it on a fresh clone).
+sh "$repo/collector/tokentaxprocessor/sync-data.sh"
+
 if [[ -x "$bin" ]]; then
   echo "build-collector: up to date ($bin)" >&2
   echo "$bin"
@@ -59,9 +63,7 @@ trap 'rm -rf "$work" "$work.manifest.yaml"' EXIT  # a failed build leaves nothin
 sed "s|^  output_path:.*|  output_path: $work|" "$manifest" > "$work.manifest.yaml"
 echo "build-collector: building otelcol-tokentax (cold builds take minutes)" >&2
 # -trimpath and stripped symbols: smaller binary, reproducible paths.
-# go:embed cannot reach src/pricing/data: copy it into the module first. The manifest's local
-# module path (./tokentaxprocessor) is relative to collector/.
-sh "$repo/collector/tokentaxprocessor/sync-data.sh"
+# The manifest's local module path (./tokentaxprocessor) is relative to collector/.
 (cd "$repo/collector" && "$builder" --config "$work.manifest.yaml" --ldflags "-s -w" >&2)
 rm -f "$work.manifest.yaml"
 rm -rf "$out"
