@@ -26,12 +26,13 @@ const needs = [
       'test/alerts/collector-path.test.ts',
       'test/hardening/collector.test.ts',
       'test/report/collector-file.test.ts',
+      'test/stack/**',
     ],
   },
   {
     ok: () => existsSync(jaegerBinaryPath()),
     why: 'no Jaeger binary (build it: bash collector/build-jaeger.sh)',
-    files: ['test/jaeger/**', 'test/report/jaeger-api.test.ts'],
+    files: ['test/jaeger/**', 'test/report/jaeger-api.test.ts', 'test/stack/**'],
   },
   {
     ok: () => onPath('promtool') && onPath('prometheus'),
