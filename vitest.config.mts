@@ -27,6 +27,7 @@ const needs = [
       'test/hardening/collector.test.ts',
       'test/report/collector-file.test.ts',
       'test/stack/**',
+      'test/jaeger/collector-path.test.ts',
     ],
   },
   {
