@@ -16,7 +16,7 @@ const CSS = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-se
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd}p,li{overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%;margin:.5em 0}table{border-collapse:collapse}
 td,th{padding:3px 10px;white-space:nowrap;border-bottom:1px solid #eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}td.t{white-space:normal;min-width:10em;max-width:22em}
-figure.chart-box{margin:1em 0;max-width:640px}svg.chart{display:block;width:100%;height:auto}svg.chart text{font:13px system-ui,sans-serif}
+figure.chart-box{margin:1em 0;max-width:640px}figure.narrow{max-width:480px}svg.chart{display:block;width:100%;height:auto}svg.chart text{font:13px system-ui,sans-serif}
 .legend{font-size:.9em;color:#444;display:flex;flex-wrap:wrap;gap:.2em 1.2em;margin-top:.3em}.key svg{vertical-align:middle;margin-right:.35em}
 .note{color:#666}.rec li{margin:.4em 0}`;
 

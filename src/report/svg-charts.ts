@@ -11,6 +11,8 @@ import { ACTUAL as ACTUAL_ID } from './span-costs';
 
 /** Drawing width; the page scales it (a phone to ~0.6, a desktop up to the figure's max width). */
 export const W = 560;
+/** The bill chart is short text and bars: drawn narrower, so its labels stay legible on a phone. */
+const BILL_W = 420;
 const FONT = 13;
 /** A generous average glyph width for system-ui at FONT px: estimates err on the wide side. */
 const CHAR = FONT * 0.62;
@@ -26,9 +28,9 @@ function text(x: number, y: number, s: string, attrs = ''): string {
   return `<text x="${f1(x)}" y="${f1(y)}" ${attrs}>${esc(s)}</text>`;
 }
 
-function figure(id: string, label: string, height: number, body: string, legend = ''): string {
+function figure(id: string, label: string, height: number, body: string, legend = '', width = W): string {
   return (
-    `<figure class="chart-box"><svg class="chart" id="${id}" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(label)}">` +
+    `<figure class="chart-box${width < W ? ' narrow' : ''}"><svg class="chart" id="${id}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(label)}">` +
     `${body}</svg>${legend ? `<figcaption class="legend">${legend}</figcaption>` : ''}</figure>`
   );
 }
@@ -46,13 +48,10 @@ export function billChart(r: ReportData): string {
   const rowH = 26;
   const H = rows.length * rowH + 8;
   const names = rows.map((s) => shorten(scenarioLabel(s), 24));
-  const values = rows.map(
-    (s) =>
-      (s.priced ? usd(s.bill) : s.kind === 'flat' ? 'no price' : 'not priced') +
-      (s.notServed ? ` (${s.notServed} not served)` : ''),
-  );
+  // Requests a scenario could not serve are in the table below the chart.
+  const values = rows.map((s) => (s.priced ? usd(s.bill) : s.kind === 'flat' ? 'no price' : 'not priced'));
   const left = Math.ceil(Math.max(...names.map(textWidth))) + 10;
-  const room = W - left - Math.ceil(Math.max(...values.map(textWidth))) - 10;
+  const room = BILL_W - left - Math.ceil(Math.max(...values.map(textWidth))) - 10;
   const max = Math.max(...rows.map((s) => s.bill), 1e-12);
   const parts = rows.map((s, i) => {
     const y = 4 + i * rowH;
@@ -63,7 +62,7 @@ export function billChart(r: ReportData): string {
       text(left + w + 5, y + 17, values[i])
     );
   });
-  return figure('chart-bill', 'Total bill per scenario', H, parts.join(''));
+  return figure('chart-bill', 'Total bill per scenario', H, parts.join(''), '', BILL_W);
 }
 
 interface Axis {
