@@ -34,10 +34,11 @@ type Config struct {
 
 // PriceOverride is one user price (per 1M tokens, per request, per image, per audio minute).
 type PriceOverride struct {
-	Provider        string   `mapstructure:"provider" json:"provider" yaml:"provider"`
-	Model           string   `mapstructure:"model" json:"model" yaml:"model"`
-	Aliases         []string `mapstructure:"aliases" json:"aliases" yaml:"aliases"`
-	EffectiveFrom   string   `mapstructure:"effective_from" json:"effectiveFrom" yaml:"effectiveFrom"`
+	Provider string   `mapstructure:"provider" json:"provider" yaml:"provider"`
+	Model    string   `mapstructure:"model" json:"model" yaml:"model"`
+	Aliases  []string `mapstructure:"aliases" json:"aliases" yaml:"aliases"`
+	// EffectiveFrom: "YYYY-MM-DD" (YAML may give an unquoted date as a timestamp; both are accepted).
+	EffectiveFrom   any      `mapstructure:"effective_from" json:"effectiveFrom" yaml:"effectiveFrom"`
 	InputMtok       *float64 `mapstructure:"input_mtok" json:"inputMtok" yaml:"inputMtok"`
 	CachedInputMtok *float64 `mapstructure:"cached_input_mtok" json:"cachedInputMtok" yaml:"cachedInputMtok"`
 	CacheWriteMtok  *float64 `mapstructure:"cache_write_mtok" json:"cacheWriteMtok" yaml:"cacheWriteMtok"`
@@ -84,7 +85,6 @@ type resolved struct {
 	prices        []PriceOverride
 	requestPrices map[string]map[string]float64
 	equivalence   EquivalenceConfig
-	file          string
 }
 
 func (c *Config) resolve() (*resolved, error) {
@@ -98,7 +98,6 @@ func (c *Config) resolve() (*resolved, error) {
 		if err := r.layer(f.Scenarios, f.Prices, f.RequestPrices, f.Equivalence, where); err != nil {
 			return nil, err
 		}
-		r.file = c.ConfigFile
 	}
 	if err := r.layer(c.Scenarios, c.Prices, c.RequestPrices, c.Equivalence, "tokentax"); err != nil {
 		return nil, err
@@ -255,10 +254,8 @@ func checkPrice(p PriceOverride) error {
 			return fmt.Errorf("%s: expected a whole number > 0, got %v", name, *v)
 		}
 	}
-	if p.EffectiveFrom != "" {
-		if _, err := time.Parse("2006-01-02", p.EffectiveFrom); err != nil {
-			return fmt.Errorf("effective_from: expected a date YYYY-MM-DD, got %q", p.EffectiveFrom)
-		}
+	if _, err := p.effectiveFrom(); err != nil {
+		return err
 	}
 	if !priced && p.Window == nil && p.MaxInput == nil && p.Tokenizer == "" && p.Class == "" && p.Canonical == "" {
 		return errors.New("expected at least one price (input_mtok, output_mtok, per_request, ...) or model fact")
@@ -301,4 +298,19 @@ func imagePrices(v any) (map[string]float64, error) {
 		return nil, err
 	}
 	return map[string]float64{"": f}, nil // "" = one price for every image
+}
+
+// effectiveFrom: the date as YYYY-MM-DD, "" when absent.
+func (p PriceOverride) effectiveFrom() (string, error) {
+	switch v := p.EffectiveFrom.(type) {
+	case nil:
+		return "", nil
+	case time.Time:
+		return v.UTC().Format("2006-01-02"), nil
+	case string:
+		if _, err := time.Parse("2006-01-02", v); err == nil {
+			return v, nil
+		}
+	}
+	return "", fmt.Errorf("effective_from: expected a date YYYY-MM-DD, got %v", p.EffectiveFrom)
 }

@@ -101,3 +101,40 @@ func TestConfigFileInTheNodePackagesFormat(t *testing.T) {
 		t.Errorf("the collector's keys come after the file's: %+v", r.scenarios)
 	}
 }
+
+// The example in collector/README.md documents every key: it must be a valid configuration.
+func TestReadmeExampleIsValid(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skipf("SKIPPED: no collector/README.md next to the module: %v", err)
+	}
+	start := strings.Index(string(text), "```yaml\nprocessors:\n  tokentax:\n")
+	if start < 0 {
+		t.Fatal("collector/README.md has no ```yaml example starting with processors: tokentax:")
+	}
+	block := string(text)[start+len("```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	path := filepath.Join(t.TempDir(), "example.yaml")
+	if err := os.WriteFile(path, []byte(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cm, err := confmaptest.LoadConf(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := cm.Sub("processors::tokentax")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := createDefaultConfig().(*Config)
+	if err := sub.Unmarshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ConfigFile == "" || len(cfg.Prices) != 1 || cfg.Prices[0].PerImage == nil || cfg.Prices[0].CacheWriteMtok == nil {
+		t.Fatalf("the example lost keys: %+v", cfg)
+	}
+	cfg.ConfigFile = filepath.Join("testdata", "tokentax.json") // the example's path is the user's
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

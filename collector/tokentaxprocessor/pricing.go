@@ -39,7 +39,7 @@ func buildPricing(src embeddedData, r *resolved) (*pricing, error) {
 		r = &resolved{}
 	}
 	for _, o := range r.prices {
-		applyPriceOverride(&s.prices, o, r.file)
+		applyPriceOverride(&s.prices, o)
 	}
 	for _, provider := range sortedKeys(r.requestPrices) {
 		if s.prices.Providers[provider] == nil {
@@ -47,7 +47,7 @@ func buildPricing(src embeddedData, r *resolved) (*pricing, error) {
 		}
 		models := r.requestPrices[provider]
 		for _, model := range sortedKeys(models) {
-			applyRequestPrice(&s.prices, provider, model, models[model], r.file)
+			applyRequestPrice(&s.prices, provider, model, models[model])
 		}
 	}
 	p := &pricing{
@@ -142,14 +142,7 @@ func ensureProvider(prices *pricesFile, provider string) {
 	}
 }
 
-func userSource(file string) string {
-	if file != "" {
-		return "user config " + file
-	}
-	return "user config"
-}
-
-func applyPriceOverride(prices *pricesFile, o PriceOverride, file string) {
+func applyPriceOverride(prices *pricesFile, o PriceOverride) {
 	ensureProvider(prices, o.Provider)
 	m := findModel(prices, o.Provider, o.Model)
 	if m == nil {
@@ -194,27 +187,25 @@ func applyPriceOverride(prices *pricesFile, o PriceOverride, file string) {
 	if !priced {
 		return // only model facts were overridden
 	}
-	if o.EffectiveFrom != "" {
+	if from, _ := o.effectiveFrom(); from != "" {
 		// A dated user price adds a period (replacing one with the same start date).
 		kept := m.Prices[:0:0]
 		for _, x := range m.Prices {
-			if x.EffectiveFrom != o.EffectiveFrom {
+			if x.EffectiveFrom != from {
 				kept = append(kept, x)
 			}
 		}
-		p.EffectiveFrom = o.EffectiveFrom
+		p.EffectiveFrom = from
 		m.Prices = append(kept, p)
 	} else {
 		m.Prices = []periodData{p} // an undated user price replaces the shipped history
 	}
-	_ = file
 }
 
-func applyRequestPrice(prices *pricesFile, provider, model string, usd float64, file string) {
+func applyRequestPrice(prices *pricesFile, provider, model string, usd float64) {
 	ensureProvider(prices, provider)
 	raw, _ := json.Marshal(usd)
 	p := periodData{PerRequest: raw}
-	_ = file
 	m := findModel(prices, provider, model)
 	if m == nil {
 		prices.Providers[provider].Models = append(prices.Providers[provider].Models,

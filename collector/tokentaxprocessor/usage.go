@@ -112,11 +112,14 @@ type spanFacts struct {
 }
 
 // read records the attributes the engine reads. Names outside gen_ai.*, llm.* and tokentax.* are
-// skipped on their first byte: that keeps non-GenAI spans cheap.
+// skipped on their first byte (non-GenAI spans stay cheap), the many tokentax.c* ones on their tenth.
 func (f *spanFacts) read(attrs pcommon.Map) {
 	f.present = 0
 	for k, v := range attrs.All() {
 		if len(k) < 10 || (k[0] != 'g' && k[0] != 'l' && k[0] != 't') {
+			continue
+		}
+		if k[0] == 't' && k[9] == 'c' { // tokentax.context.*, .conversation.*, .cost.*: never read
 			continue
 		}
 		if s := slotOf(k); s >= 0 && f.present&(1<<s) == 0 {
