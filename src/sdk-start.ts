@@ -1,42 +1,42 @@
 /**
  * Starts a NodeSDK with tokentax for the register entry point, and makes sure a short-lived process
- * exports what it recorded: on natural exit, SIGTERM and SIGINT, with a bounded shutdown time, keeping
+ * exports what it recorded: on natural exit, SIGTERM and SIGINT, within the shutdown timeout, keeping
  * the application's own exit code (or signal).
  */
 import { diag } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { register as registerLoaderHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { ENV_DISABLED } from './semconv';
-import { drainPendingCalls } from './instrumentation/deferred';
-import { createTokentax, type TokentaxOptions } from './tokentax';
-
-const DEFAULT_SHUTDOWN_MS = 5_000;
+import { ENV, loadConfig, type Env, type ResolvedConfig } from './config';
+import { JsonlFileExporter } from './export/jsonl-file-exporter';
+import { endOpenCalls } from './instrumentation/open-calls';
+import { buildTokentax, type TokentaxOptions } from './tokentax';
 
 export interface StartedSDK {
   sdk: NodeSDK;
-  shutdown(): Promise<void>;
+  config: ResolvedConfig;
+  /** Flushes and stops telemetry; resolves true when it finished within the shutdown timeout. */
+  shutdown(): Promise<boolean>;
 }
 
-export function startTokentaxSDK(
-  options: TokentaxOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
-): StartedSDK | undefined {
-  if (/^(true|1)$/i.test(env[ENV_DISABLED] ?? '')) return undefined;
+/** Returns undefined when TOKENTAX_DISABLED (or `disabled`) is set. Throws ConfigError on a bad file. */
+export function startTokentaxSDK(options: TokentaxOptions = {}, env: Env = process.env): StartedSDK | undefined {
+  const { configFile, config: codeConfig, cost, ...instrumentationOptions } = options;
+  const config = loadConfig({ env, ...(codeConfig ?? {}), ...(cost === undefined ? {} : { cost }), file: configFile });
+  if (config.disabled) return undefined;
   registerEsmHooks();
-  const tokentax = createTokentax(options);
+  const tokentax = buildTokentax(config, instrumentationOptions);
   const sdk = new NodeSDK({
     instrumentations: [tokentax.instrumentation],
-    spanProcessors: [...tokentax.spanProcessors, ...spanProcessorsFromEnv()],
+    spanProcessors: [...tokentax.spanProcessors, ...exportingProcessors(config)],
+    ...localOnly(config),
   });
   sdk.start();
-  const timeoutMs =
-    Number(env.TOKENTAX_SHUTDOWN_TIMEOUT_MS) > 0 ? Number(env.TOKENTAX_SHUTDOWN_TIMEOUT_MS) : DEFAULT_SHUTDOWN_MS;
-  let done: Promise<void> | undefined;
-  const shutdown = () => (done ??= boundedShutdown(sdk, timeoutMs));
+  let done: Promise<boolean> | undefined;
+  const shutdown = () => (done ??= boundedShutdown(sdk, config));
   installExitHooks(shutdown);
-  return { sdk, shutdown };
+  return { sdk, config, shutdown };
 }
 
 /** ESM applications load `openai` through the loader: hook only that package (import-in-the-middle). */
@@ -51,6 +51,27 @@ function registerEsmHooks(): void {
 }
 
 /**
+ * The spans file when one is configured, plus the exporters OTEL_TRACES_EXPORTER names (otlp, console,
+ * none; otlp when unset, unless a spans file is the only destination asked for).
+ */
+function exportingProcessors(config: ResolvedConfig): SpanProcessor[] {
+  const processors: SpanProcessor[] = [];
+  if (config.spansFile)
+    processors.push(new tracing.BatchSpanProcessor(new JsonlFileExporter({ path: config.spansFile })));
+  if (!config.spansFile || config.export.traces) processors.push(...spanProcessorsFromEnv());
+  return processors;
+}
+
+/** With a spans file and no exporter variables set, nothing is sent anywhere: no metrics or logs over OTLP. */
+function localOnly(config: ResolvedConfig): { metricReaders?: []; logRecordProcessors?: [] } {
+  if (!config.spansFile) return {};
+  return {
+    ...(config.export.metrics ? {} : { metricReaders: [] }),
+    ...(config.export.logs ? {} : { logRecordProcessors: [] }),
+  };
+}
+
+/**
  * The exporters NodeSDK would build from OTEL_TRACES_EXPORTER & co. NodeSDK builds them only when
  * given no span processors, and we must add ours, so we ask its own helper (same code path).
  */
@@ -62,30 +83,56 @@ function spanProcessorsFromEnv(): SpanProcessor[] {
   return utils.getSpanProcessorsFromEnv(undefined);
 }
 
-async function boundedShutdown(sdk: NodeSDK, timeoutMs: number): Promise<void> {
+const sendsOtlp = (config: ResolvedConfig): boolean =>
+  config.export.traces ? config.export.traces.includes('otlp') : !config.spansFile;
+
+/** Ends open calls, then shuts the SDK down, waiting at most config.shutdownTimeoutMs. One line if it fails. */
+async function boundedShutdown(sdk: NodeSDK, config: ResolvedConfig): Promise<boolean> {
+  const ms = config.shutdownTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      diag.warn(`tokentax: telemetry shutdown took longer than ${timeoutMs} ms; exiting without waiting`);
-      resolve();
-    }, timeoutMs);
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
     timer.unref();
   });
+  let failure: string | undefined;
   try {
     // Calls that just returned are completed before NodeSDK shuts the tracer and meter providers down
     // side by side: their spans and also their metric records must precede both (the span processor
-    // that drains on shutdown only orders the spans).
-    drainPendingCalls();
-    await Promise.race([sdk.shutdown().catch((e) => diag.error('tokentax: telemetry shutdown failed', e)), timeout]);
+    // that drains on shutdown only orders the spans). Calls still open are ended, marked cut short.
+    endOpenCalls();
+    const stopped = sdk.shutdown().then(
+      () => true,
+      (error: unknown) => {
+        failure = String((error as Error)?.message ?? error).split('\n')[0];
+        return false;
+      },
+    );
+    const finished = await Promise.race([stopped, timeout]);
+    if (!finished) process.stderr.write(`${failureLine(config, failure)}\n`);
+    return finished;
   } finally {
     clearTimeout(timer);
   }
 }
 
-function installExitHooks(shutdown: () => Promise<void>): void {
-  // Natural exit: the event loop is empty; shutting down schedules the last export, then the
-  // process exits with whatever exit code the application set.
-  process.once('beforeExit', () => void shutdown());
+function failureLine(config: ResolvedConfig, failure: string | undefined): string {
+  const what = failure ? `failed (${failure})` : `did not finish within ${config.shutdownTimeoutMs} ms`;
+  if (!sendsOtlp(config)) return `tokentax: telemetry export ${what}; some spans may be lost`;
+  return (
+    `tokentax: could not export telemetry to ${config.export.otlpTracesEndpoint}: ${what}. ` +
+    `Set OTEL_EXPORTER_OTLP_ENDPOINT to a running collector, or ${ENV.spansFile}=spans.jsonl for \`tokentax report\``
+  );
+}
+
+function installExitHooks(shutdown: () => Promise<boolean>): void {
+  // Natural exit: the event loop is empty; shutting down schedules the last export. When it does not
+  // finish in time (no collector: the OTLP exporter retries on timers of its own for up to 10 s) the
+  // process exits anyway, with whatever exit code the application set.
+  process.once('beforeExit', () => {
+    void shutdown().then((finished) => {
+      if (!finished) process.exit();
+    });
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const onSignal = () => {
       // With handlers of its own the application decides when to exit; we only flush.

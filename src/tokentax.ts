@@ -12,15 +12,15 @@ import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from './confi
 import { createContextMeter, type ContextMeterHandle } from './context';
 import { OpenAIInstrumentation } from './instrumentation/instrumentation';
 import { PendingCallsProcessor } from './instrumentation/pending-calls-processor';
-import type { OpenAIInstrumentationConfig } from './instrumentation/config';
+import { instrumentationConfigOf, type OpenAIInstrumentationConfig } from './instrumentation/config';
 import { createCostComponents } from './cost-components';
 
 export interface TokentaxOptions extends OpenAIInstrumentationConfig {
   /** Configuration file (JSON or YAML); default $TOKENTAX_CONFIG. Options in `config` override it. */
   configFile?: string;
-  /** Configuration given in code (same shape as the file). */
+  /** Configuration given in code (same shape as the file), and the environment to read (default process.env). */
   config?: Omit<LoadConfigOptions, 'file'>;
-  /** Add cost attributes in-process (default true). Set false when a collector enriches spans. */
+  /** Add cost attributes in-process (default true, or TOKENTAX_COST). Set false when a collector enriches spans. */
   cost?: boolean;
 }
 
@@ -32,23 +32,31 @@ export interface Tokentax {
   config: ResolvedConfig;
 }
 
-/** Throws ConfigError on invalid configuration: fail fast at start-up, never per call. */
+/** Throws ConfigError on an invalid file or options: fail fast at start-up, never per call. */
 export function createTokentax(options: TokentaxOptions = {}): Tokentax {
-  const { configFile, config: codeConfig, cost = true, ...instrumentationConfig } = options;
-  const config = loadConfig({ ...(codeConfig ?? {}), file: configFile });
-  const costParts = createCostComponents(config, cost);
+  const { configFile, config: codeConfig, cost, ...instrumentationOptions } = options;
+  const config = loadConfig({ ...(codeConfig ?? {}), ...(cost === undefined ? {} : { cost }), file: configFile });
+  return buildTokentax(config, instrumentationOptions);
+}
+
+/** createTokentax() from a configuration already loaded; options given to the instrumentation win. */
+export function buildTokentax(config: ResolvedConfig, options: OpenAIInstrumentationConfig = {}): Tokentax {
+  const { contextMeter: givenMeter, ...instrumentationOptions } = options;
+  const costParts = createCostComponents(config, config.cost);
   const contextMeter =
-    instrumentationConfig.contextMeter && 'conversations' in instrumentationConfig.contextMeter
-      ? (instrumentationConfig.contextMeter as ContextMeterHandle)
+    givenMeter && 'conversations' in givenMeter
+      ? (givenMeter as ContextMeterHandle)
       : createContextMeter({
           catalog: costParts.catalog,
           bloat: config.bloat,
           tokenizerRatios: costParts.tokenizerRatios,
         });
+  const fromConfig = instrumentationConfigOf(config);
   const instrumentation = new OpenAIInstrumentation({
-    ...instrumentationConfig,
+    ...fromConfig,
+    ...definedOnly(instrumentationOptions),
     contextMeter,
-    providerNames: { ...config.providerHosts, ...(instrumentationConfig.providerNames ?? {}) },
+    providerNames: { ...fromConfig.providerNames, ...(instrumentationOptions.providerNames ?? {}) },
   });
   return {
     instrumentation,
@@ -56,4 +64,8 @@ export function createTokentax(options: TokentaxOptions = {}): Tokentax {
     contextMeter,
     config,
   };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,104 +1,15 @@
 /**
- * User configuration: the file named by code or TOKENTAX_CONFIG (JSON or YAML), environment
- * variables, and options given in code, merged and validated in one place.
- *
- * Precedence (later wins): built-in defaults < config file < environment variables < code options.
- * A bad file or field fails fast with a ConfigError naming the file, the field path and what was
- * expected, so a typo never silently turns into "no cost" at run time.
+ * Validation of a configuration object from a file or from code: small explicit checks, each naming
+ * the field path, so a typo never silently turns into "no cost" at run time.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import type { Scenario } from './contracts';
+import type { Scenario } from '../contracts';
 import {
-  ENV_BLOAT_RECYCLED_MIN_TOKENS,
-  ENV_BLOAT_RECYCLED_RATIO,
-  ENV_BLOAT_TOKENS,
-  ENV_BLOAT_UTILIZATION,
-  ENV_CONFIG_FILE,
-} from './semconv';
-
-export interface BloatThresholds {
-  /** Input tokens at or above which a request is bloated. */
-  tokens: number;
-  /** Context window utilisation (0..1) at or above which a request is bloated. */
-  utilization: number;
-  /** Recycled ratio (0..1) at or above which a request is bloated ... */
-  recycledRatio: number;
-  /** ... provided at least this many tokens were recycled. */
-  recycledMinTokens: number;
-}
-
-export const DEFAULT_BLOAT: Readonly<BloatThresholds> = Object.freeze({
-  tokens: 20_000,
-  utilization: 0.8,
-  recycledRatio: 0.9,
-  recycledMinTokens: 4_000,
-});
-
-/** Per-image prices keyed "quality/size", "quality" or "default" (USD per image). */
-export type ImagePrices = Record<string, number>;
-
-/** A price the user adds or overrides (same units as src/pricing/data/prices.json; see src/pricing/README.md). */
-export interface PriceOverride {
-  provider: string;
-  model: string;
-  aliases?: string[];
-  /** ISO date (YYYY-MM-DD) from which this price applies; absent = always. */
-  effectiveFrom?: string;
-  inputMtok?: number;
-  cachedInputMtok?: number;
-  cacheWriteMtok?: number;
-  outputMtok?: number;
-  perRequest?: number;
-  perImage?: number | ImagePrices;
-  perAudioMinute?: number;
-  window?: number;
-  maxInput?: number;
-  tokenizer?: string;
-  /** Equivalence class (frontier_chat, small_chat, reasoning, ...). */
-  class?: string;
-  /** Cross-provider identity, e.g. "llama-3.3-70b". */
-  canonical?: string;
-}
-
-export interface EquivalenceConfig {
-  /** Class -> ordered candidate canonical model ids (replaces the default list for that class). */
-  classes?: Record<string, string[]>;
-  /** Actual model (alias or canonical id) -> a class name or a canonical model id. */
-  models?: Record<string, string>;
-}
-
-export interface TokentaxConfig {
-  /** Scenarios to price: ids of the defaults (together, fireworks, openrouter, oxlo, openai) or objects. */
-  scenarios?: Array<string | Scenario>;
-  prices?: PriceOverride[];
-  /** Flat per-request prices (USD) by provider then model id, e.g. { oxlo: { "llama-3.3-70b": 0.002 } }. */
-  requestPrices?: Record<string, Record<string, number>>;
-  equivalence?: EquivalenceConfig;
-  bloat?: Partial<BloatThresholds>;
-  /** Base URL host -> provider name, for OpenAI-compatible services not in the built-in map. */
-  providerHosts?: Record<string, string>;
-}
-
-/** The merged, validated configuration every layer reads. */
-export interface ResolvedConfig {
-  /** The file that was read, if any. */
-  file?: string;
-  /** Undefined = the default scenarios from src/pricing/data/equivalence.json. */
-  scenarios?: Array<string | Scenario>;
-  prices: PriceOverride[];
-  requestPrices: Record<string, Record<string, number>>;
-  equivalence: EquivalenceConfig;
-  bloat: BloatThresholds;
-  providerHosts: Record<string, string>;
-}
-
-export interface LoadConfigOptions extends TokentaxConfig {
-  /** Config file path; defaults to $TOKENTAX_CONFIG. */
-  file?: string;
-  /** Environment to read (defaults to process.env). */
-  env?: Record<string, string | undefined>;
-}
+  DEFAULT_BLOAT,
+  type BloatThresholds,
+  type ImagePrices,
+  type PriceOverride,
+  type TokentaxConfig,
+} from './options';
 
 export class ConfigError extends Error {
   constructor(where: string, path: string, expected: string, got: unknown) {
@@ -118,78 +29,27 @@ function describe(v: unknown): string {
   }
 }
 
-/** Loads, merges and validates configuration. Throws ConfigError on any invalid input. */
-export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
-  const { file: fileOption, env = process.env, ...code } = options;
-  const file = fileOption ?? (env[ENV_CONFIG_FILE] || undefined);
-  const fromFile = file ? validate(readConfigFile(file), `file ${file}`) : {};
-  const fromEnv = validate({ bloat: bloatFromEnv(env) }, 'environment');
-  const fromCode = validate(code as Record<string, unknown>, 'options');
-  const layers = [fromFile, fromEnv, fromCode];
-  const resolved: ResolvedConfig = {
-    prices: [],
-    requestPrices: {},
-    equivalence: {},
-    bloat: { ...DEFAULT_BLOAT },
-    providerHosts: {},
-  };
-  if (file) resolved.file = file;
-  for (const layer of layers) {
-    if (layer.scenarios) resolved.scenarios = layer.scenarios;
-    if (layer.prices) resolved.prices.push(...layer.prices);
-    for (const [provider, models] of Object.entries(layer.requestPrices ?? {})) {
-      resolved.requestPrices[provider] = { ...resolved.requestPrices[provider], ...models };
-    }
-    if (layer.equivalence?.classes)
-      resolved.equivalence.classes = { ...resolved.equivalence.classes, ...layer.equivalence.classes };
-    if (layer.equivalence?.models)
-      resolved.equivalence.models = { ...resolved.equivalence.models, ...layer.equivalence.models };
-    Object.assign(resolved.bloat, layer.bloat);
-    Object.assign(resolved.providerHosts, layer.providerHosts);
-  }
-  return resolved;
-}
-
-function readConfigFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`file ${file}`, '', 'a readable file', (err as NodeJS.ErrnoException).code ?? String(err));
-  }
-  const ext = extname(file).toLowerCase();
-  try {
-    if (ext === '.json') return JSON.parse(text);
-    return parseYaml(text); // YAML is a superset of JSON, so any other extension parses both
-  } catch (err) {
-    throw new ConfigError(
-      `file ${file}`,
-      '',
-      ext === '.json' ? 'valid JSON' : 'valid YAML or JSON',
-      (err as Error).message.split('\n')[0],
-    );
-  }
-}
-
-function bloatFromEnv(env: Record<string, string | undefined>): Record<string, unknown> | undefined {
-  const out: Record<string, unknown> = {};
-  const read = (name: string, key: keyof BloatThresholds): void => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return;
-    const n = Number(raw);
-    if (!Number.isFinite(n)) throw new ConfigError('environment', name, 'a number', raw);
-    out[key] = n;
-  };
-  read(ENV_BLOAT_TOKENS, 'tokens');
-  read(ENV_BLOAT_UTILIZATION, 'utilization');
-  read(ENV_BLOAT_RECYCLED_RATIO, 'recycledRatio');
-  read(ENV_BLOAT_RECYCLED_MIN_TOKENS, 'recycledMinTokens');
-  return Object.keys(out).length ? out : undefined;
-}
-
 // --- validation: small explicit checks, each naming the field path ---
 
-const TOP_LEVEL = ['scenarios', 'prices', 'requestPrices', 'equivalence', 'bloat', 'providerHosts'];
+const BOOLEANS = [
+  'captureMessageContent',
+  'includeStreamUsage',
+  'measureContext',
+  'legacyAttributes',
+  'cost',
+  'disabled',
+] as const;
+const TOP_LEVEL = [
+  'scenarios',
+  'prices',
+  'requestPrices',
+  'equivalence',
+  'bloat',
+  'providerHosts',
+  'spansFile',
+  'shutdownTimeoutMs',
+  ...BOOLEANS,
+];
 const PRICE_NUMBERS = [
   'inputMtok',
   'cachedInputMtok',
@@ -212,7 +72,8 @@ const PRICE_KEYS = new Set<string>([
   ...PRICE_NUMBERS,
 ]);
 
-function validate(raw: unknown, where: string): TokentaxConfig {
+/** Throws ConfigError naming `where`, the field path and what was expected. */
+export function validate(raw: unknown, where: string): TokentaxConfig {
   if (raw === null || raw === undefined) return {};
   const obj = record(raw, where, '');
   const out: TokentaxConfig = {};
@@ -254,6 +115,14 @@ function validate(raw: unknown, where: string): TokentaxConfig {
     }
   }
   if (obj.bloat !== undefined) out.bloat = bloat(obj.bloat, where);
+  for (const key of BOOLEANS) {
+    if (obj[key] === undefined) continue;
+    if (typeof obj[key] !== 'boolean') throw new ConfigError(where, key, 'true or false', obj[key]);
+    out[key] = obj[key];
+  }
+  if (obj.spansFile !== undefined) out.spansFile = str(obj.spansFile, where, 'spansFile');
+  if (obj.shutdownTimeoutMs !== undefined)
+    out.shutdownTimeoutMs = positiveInt(obj.shutdownTimeoutMs, where, 'shutdownTimeoutMs');
   if (obj.providerHosts !== undefined) {
     out.providerHosts = {};
     for (const [host, provider] of Object.entries(record(obj.providerHosts, where, 'providerHosts'))) {
@@ -369,10 +238,4 @@ function positiveInt(v: unknown, where: string, path: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
     throw new ConfigError(where, path, 'a whole number > 0', v);
   return v;
-}
-
-/** The YAML parser loads only when a YAML file is read: it costs more at import than all of tokentax. */
-function parseYaml(text: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('yaml') as typeof import('yaml')).parse(text);
 }

@@ -1,7 +1,10 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { ContextMeter } from '../contracts';
 import { endpointResolver, type EndpointResolver } from './provider';
-import { ENV_CAPTURE_CONTENT, ENV_INCLUDE_STREAM_USAGE, ENV_SEMCONV_STABILITY_OPT_IN } from '../semconv';
+import { configFromEnv, type Env } from '../config/env';
+import { DEFAULTS, type ResolvedConfig } from '../config/options';
+
+export { legacyFromStabilityOptIn } from '../config/env';
 
 export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
   /**
@@ -40,23 +43,29 @@ export interface Settings {
   legacyAttributes: boolean;
 }
 
-const truthy = (v: string | undefined): boolean => v !== undefined && /^(true|1|yes|on)$/i.test(v.trim());
-
-export function legacyFromStabilityOptIn(value: string | undefined): boolean {
-  if (!value) return false;
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .some((s) => s === 'gen_ai_latest_experimental/dup' || s === 'gen_ai/dup');
+/** The instrumentation's part of the one configuration model (createTokentax() passes it in). */
+export function instrumentationConfigOf(config: ResolvedConfig): OpenAIInstrumentationConfig {
+  return {
+    captureMessageContent: config.captureMessageContent,
+    includeStreamUsage: config.includeStreamUsage,
+    measureContext: config.measureContext,
+    legacyAttributes: config.legacyAttributes,
+    providerNames: config.providerHosts,
+  };
 }
 
-export function resolveSettings(config: OpenAIInstrumentationConfig, env: NodeJS.ProcessEnv = process.env): Settings {
+/**
+ * Options given to the instrumentation win; what they leave unset comes from the environment as
+ * loadConfig() reads it (new OpenAIInstrumentation() used on its own, contrib style), then the defaults.
+ */
+export function resolveSettings(config: OpenAIInstrumentationConfig, env: Env = process.env): Settings {
+  const fromEnv = configFromEnv(env);
   return {
-    captureContent: config.captureMessageContent ?? truthy(env[ENV_CAPTURE_CONTENT]),
-    includeStreamUsage: config.includeStreamUsage ?? truthy(env[ENV_INCLUDE_STREAM_USAGE]),
-    measureContext: config.measureContext ?? true,
+    captureContent: config.captureMessageContent ?? fromEnv.captureMessageContent ?? DEFAULTS.captureMessageContent,
+    includeStreamUsage: config.includeStreamUsage ?? fromEnv.includeStreamUsage ?? DEFAULTS.includeStreamUsage,
+    measureContext: config.measureContext ?? DEFAULTS.measureContext,
     contextMeter: config.contextMeter,
     endpointOf: endpointResolver(config.providerNames),
-    legacyAttributes: config.legacyAttributes ?? legacyFromStabilityOptIn(env[ENV_SEMCONV_STABILITY_OPT_IN]),
+    legacyAttributes: config.legacyAttributes ?? fromEnv.legacyAttributes ?? DEFAULTS.legacyAttributes,
   };
 }
