@@ -4,7 +4,9 @@
 //
 //   OPENAI_API_KEY=sk-... node --import tokentax/register examples/agent-loop.mjs
 import OpenAI from 'openai';
-import { startSimulator, withConversation } from 'tokentax';
+import { withConversation } from 'tokentax';
+import { startSimulator } from 'tokentax/demo';
+import { describeSpanDestination } from 'tokentax/export';
 
 const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
 const client = new OpenAI({
@@ -50,3 +52,4 @@ await withConversation('support-ticket-4711', async () => {
 });
 console.log(`${messages.length} messages in the conversation`);
 await simulator?.close();
+console.log(describeSpanDestination());

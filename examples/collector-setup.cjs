@@ -4,29 +4,16 @@
 //   npx tokentax collector-config --out collector.yaml   # then run a collector with it
 //   OPENAI_API_KEY=sk-... node examples/collector-setup.cjs
 //
-// TOKENTAX_COLLECTOR_ENDPOINT defaults to the collector's OTLP/HTTP receiver on http://127.0.0.1:4318.
-const { NodeSDK } = require('@opentelemetry/sdk-node');
-const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
-const { createTokentax, startSimulator } = require('tokentax');
+// startTokentaxSDK() is what tokentax/register runs: a NodeSDK from the standard OTEL_* variables
+// (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318, the collector's OTLP/HTTP receiver),
+// flushed at exit within TOKENTAX_SHUTDOWN_TIMEOUT_MS.
+const { startTokentaxSDK } = require('tokentax');
+const { startSimulator } = require('tokentax/demo');
+const { describeSpanDestination } = require('tokentax/export');
 
 async function main() {
-  const endpoint = (process.env.TOKENTAX_COLLECTOR_ENDPOINT ?? 'http://127.0.0.1:4318').replace(/\/$/, '');
-  const tokentax = createTokentax({ cost: false }); // the collector adds tokentax.cost.*
-  const sdk = new NodeSDK({
-    serviceName: 'collector-example',
-    instrumentations: [tokentax.instrumentation],
-    spanProcessors: [
-      ...tokentax.spanProcessors,
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` })),
-    ],
-    // Traces only here. Without these two lines NodeSDK would also push metrics and logs to the
-    // default OTLP endpoint (localhost:4318); for tokentax's metrics see examples/prometheus.
-    metricReaders: [],
-    logRecordProcessors: [],
-  });
-  sdk.start();
-
+  startTokentaxSDK({ cost: false }); // the collector adds tokentax.cost.*
+  // Require openai after the SDK started, so the instrumentation patches it.
   const { OpenAI } = require('openai');
   const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
   const client = new OpenAI({
@@ -43,8 +30,8 @@ async function main() {
     console.log(chat.choices[0].message.content);
   } finally {
     await simulator?.close();
-    await sdk.shutdown();
   }
+  console.log(describeSpanDestination());
 }
 
 main().catch((error) => {

@@ -7,7 +7,8 @@
 const { NodeSDK } = require('@opentelemetry/sdk-node');
 const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
-const { createTokentax, startSimulator, withConversation } = require('tokentax');
+const { createTokentax, withConversation } = require('tokentax');
+const { startSimulator } = require('tokentax/demo');
 
 async function main() {
   const apiKey = process.env.HONEYCOMB_API_KEY;

@@ -7,13 +7,20 @@
 const { NodeSDK } = require('@opentelemetry/sdk-node');
 const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
-const { createTokentax, JsonlFileExporter, startSimulator } = require('tokentax');
+const { createTokentax } = require('tokentax');
+const { startSimulator } = require('tokentax/demo');
+const { loadConfig } = require('tokentax/config');
+const { JsonlFileExporter, describeSpanDestination } = require('tokentax/export');
 
 async function main() {
-  const tokentax = createTokentax(); // reads $TOKENTAX_CONFIG if set (scenarios, flat prices, ...)
-  const exporter = process.env.TOKENTAX_SPANS_FILE
-    ? new JsonlFileExporter({ path: process.env.TOKENTAX_SPANS_FILE })
-    : new OTLPTraceExporter();
+  const simulated = !(process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY);
+  // Reads $TOKENTAX_CONFIG if set (scenarios, flat prices, ...). The simulator plays api.openai.com.
+  const tokentax = createTokentax({ providerNames: simulated ? { '127.0.0.1': 'openai' } : {} });
+  const spansFile = process.env.TOKENTAX_SPANS_FILE;
+  // A short export timeout: with no collector listening, the exit flush gives up after 2 s.
+  const exporter = spansFile
+    ? new JsonlFileExporter({ path: spansFile })
+    : new OTLPTraceExporter({ timeoutMillis: 2000 });
   const sdk = new NodeSDK({
     serviceName: 'nodesdk-example',
     instrumentations: [tokentax.instrumentation],
@@ -27,7 +34,7 @@ async function main() {
 
   // Require openai after sdk.start(), so the instrumentation patches it.
   const { OpenAI } = require('openai');
-  const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
+  const simulator = simulated ? await startSimulator() : undefined;
   const client = new OpenAI({
     apiKey: process.env.OPENAI_API_KEY ?? 'sk-simulator',
     baseURL: process.env.OPENAI_BASE_URL ?? simulator?.baseURL,
@@ -40,8 +47,16 @@ async function main() {
     console.log(res.choices[0].message.content);
   } finally {
     await simulator?.close();
-    await sdk.shutdown(); // flushes the last spans
   }
+  // Flushes the last spans.
+  await sdk.shutdown().then(
+    () => console.log(describeSpanDestination()),
+    (error) =>
+      console.error(
+        `spans not exported to ${loadConfig().export.otlpTracesEndpoint} (${error.message}); ` +
+          'set OTEL_EXPORTER_OTLP_ENDPOINT to a running collector, or TOKENTAX_SPANS_FILE=spans.jsonl',
+      ),
+  );
 }
 
 main().catch((error) => {

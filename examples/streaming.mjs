@@ -5,7 +5,8 @@
 // Ask for usage in the stream (stream_options.include_usage) to get exact token counts; without
 // it tokentax counts the streamed text with the model's tokenizer (tokentax.usage.estimated=true).
 import OpenAI from 'openai';
-import { startSimulator } from 'tokentax';
+import { startSimulator } from 'tokentax/demo';
+import { describeSpanDestination } from 'tokentax/export';
 
 const simulator = process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY ? undefined : await startSimulator();
 const client = new OpenAI({
@@ -27,3 +28,4 @@ for await (const chunk of stream) {
 }
 console.log(text);
 await simulator?.close();
+console.log(describeSpanDestination());

@@ -73,6 +73,16 @@ function run(args: string[], env: Record<string, string> = {}) {
   );
 }
 
+/** As a newcomer runs an example: no API key, no base URL, no OTEL_* or TOKENTAX_* variables but those given. */
+function runBare(args: string[], env: Record<string, string>) {
+  const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp' };
+  return new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+    execFile(process.execPath, args, { cwd: ROOT, env: { ...base, ...env }, timeout: 60_000 }, (e, stdout, stderr) =>
+      done({ code: e ? Number(e.code) : 0, stdout, stderr }),
+    ),
+  );
+}
+
 const genai = () =>
   received.flatMap((r) => r.spans).filter((s) => typeof s.attributes['gen_ai.operation.name'] === 'string');
 
@@ -156,10 +166,7 @@ describe('examples', () => {
   });
 
   it('collector-setup.cjs: context and usage only (the collector prices), sent to the collector endpoint', async () => {
-    const r = await run(['examples/collector-setup.cjs'], {
-      TOKENTAX_COLLECTOR_ENDPOINT: receiverURL,
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
-    });
+    const r = await run(['examples/collector-setup.cjs']);
     expect(r.code, r.stderr).toBe(0);
     const spans = genai();
     expect(spans.map((s) => s.attributes['gen_ai.operation.name']).sort()).toEqual(['chat', 'embeddings']);
@@ -170,5 +177,40 @@ describe('examples', () => {
     expect(
       spans.find((s) => s.attributes['gen_ai.operation.name'] === 'chat')!.attributes['tokentax.context.tokens'],
     ).toBeGreaterThan(0);
+  });
+
+  describe('out of the box: the embedded fake API, then where to look', () => {
+    const examples = [
+      ['--import', 'tokentax/register', 'examples/basic-chat.mjs'],
+      ['--import', 'tokentax/register', 'examples/streaming.mjs'],
+      ['--import', 'tokentax/register', 'examples/agent-loop.mjs'],
+      ['examples/nodesdk-setup.cjs'],
+      ['examples/collector-setup.cjs'],
+    ];
+
+    it.each(examples.map((args) => [args.at(-1)!, args]))(
+      '%s with TOKENTAX_SPANS_FILE: exit 0, prints the report command, the report reads the spans',
+      async (_name, args) => {
+        const file = join(mkdtempSync(join(tmpdir(), 'tokentax-example-')), 'spans.jsonl');
+        const r = await runBare(args, { TOKENTAX_SPANS_FILE: file });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toContain(`spans: written to ${file}; read them with: npx tokentax report ${file}`);
+        const report = await createReport([file]);
+        expect(report.spans.genai).toBeGreaterThan(0);
+      },
+    );
+
+    it.each(examples.map((args) => [args.at(-1)!, args]))(
+      '%s with no collector listening: exit 0, names the OTLP endpoint',
+      async (_name, args) => {
+        const endpoint = 'http://127.0.0.1:9'; // the discard port: nothing listens there
+        const r = await runBare(args, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, TOKENTAX_SHUTDOWN_TIMEOUT_MS: '1000' });
+        expect(r.code, r.stderr).toBe(0);
+        expect(`${r.stdout}${r.stderr}`).toContain(endpoint);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      },
+    );
   });
 });

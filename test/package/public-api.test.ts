@@ -1,10 +1,10 @@
 /**
- * The public entry point as applications load it: `import 'tokentax'` in a child process (ESM, by
- * package name, so Node's own CommonJS named-export detection is what is exercised). The report and
- * the demo simulator load on first use, not at import, and still behave as before when called.
+ * The public entry points as applications load them, by package name in child processes (ESM, so
+ * Node's own CommonJS named-export detection is what is exercised): a small root that loads neither
+ * the report nor js-tiktoken at import, and subpath exports, each with its types.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,38 +18,98 @@ function runESM(code: string): Record<string, unknown> {
 
 const loaded = `(await import('node:module')).createRequire('file://${ROOT}/').cache`;
 
+const ROOT_EXPORTS = [
+  'ConfigError',
+  'OpenAIInstrumentation',
+  'createTokentax',
+  'getConversationId',
+  'setConversationId',
+  'startTokentaxSDK',
+  'withConversation',
+];
+
+const SUBPATHS: Record<string, string[]> = {
+  'tokentax/report': ['createReport', 'renderText', 'renderHtml', 'ReportInputError'],
+  'tokentax/pricing': ['TokentaxCostProcessor', 'CostEnrichingExporter', 'createCostEngine', 'loadPricing'],
+  'tokentax/semconv': ['ATTR_GEN_AI_USAGE_INPUT_TOKENS'],
+  'tokentax/config': ['loadConfig', 'ConfigError', 'parseBoolean'],
+  'tokentax/export': ['JsonlFileExporter', 'describeSpanDestination'],
+  'tokentax/demo': ['startSimulator'],
+};
+
 describe("import 'tokentax'", () => {
-  it('exports the public API by name, without loading the report or the demo simulator', () => {
+  it('exports what an application needs (a dozen names at most), without loading the report, the SDK or js-tiktoken', () => {
     const got = runESM(`
       import * as t from 'tokentax';
       const cache = Object.keys(${loaded});
-      const names = ['createTokentax', 'OpenAIInstrumentation', 'withConversation', 'createReport', 'renderText', 'renderHtml',
-        'startSimulator', 'ReportInputError', 'JsonlFileExporter', 'TokentaxCostProcessor', 'startTokentaxSDK'];
+      const names = Object.keys(t).filter((n) => !['default', 'module.exports', '__esModule'].includes(n));
       console.log(JSON.stringify({
-        types: Object.fromEntries(names.map((n) => [n, typeof t[n]])),
-        report: cache.some((k) => k.endsWith('/dist/report/index.js')),
-        simulator: cache.some((k) => k.endsWith('/dist/demo/simulator.js')),
+        names: names.sort(),
+        types: names.map((n) => typeof t[n]),
+        report: cache.some((k) => k.includes('/dist/report/')),
+        simulator: cache.some((k) => k.includes('/dist/demo/')),
+        sdkNode: cache.some((k) => k.includes('/@opentelemetry/sdk-node/')),
         tiktoken: cache.some((k) => k.includes('js-tiktoken')),
       }));`);
-    expect(Object.values(got.types as Record<string, string>).every((type) => type === 'function')).toBe(true);
-    expect(got).toMatchObject({ report: false, simulator: false, tiktoken: false });
+    expect(got.names).toEqual(ROOT_EXPORTS);
+    expect(new Set(got.types as string[])).toEqual(new Set(['function']));
+    expect(got).toMatchObject({ report: false, simulator: false, sdkNode: false, tiktoken: false });
   });
 
-  it('loads them on first use: the simulator answers, and the report reads spans and rejects a missing file with ReportInputError', () => {
+  it('the root declares its types: the config and SDK types are there, the report is not', () => {
+    const dts = readFileSync(join(ROOT, 'dist/index.d.ts'), 'utf8');
+    for (const name of ['OpenAIInstrumentationConfig', 'TokentaxOptions', 'Tokentax', 'TokentaxConfig', 'StartedSDK'])
+      expect(dts).toContain(name);
+    expect(dts).not.toMatch(/from '\.\/(report|pricing|semconv|demo)/);
+  });
+
+  it.each(Object.entries(SUBPATHS))(
+    '%s: loads by name and declares its types in package.json "exports"',
+    (path, names) => {
+      const got = runESM(`
+      const m = await import('${path}');
+      console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, typeof m[n]]))));`);
+      for (const name of names) expect(got[name], name).toMatch(/^(function|string)$/);
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+      const entry = pkg.exports[`./${path.split('/')[1]}`];
+      expect(existsSync(join(ROOT, entry.types)), entry.types).toBe(true);
+      expect(existsSync(join(ROOT, entry.default)), entry.default).toBe(true);
+    },
+  );
+
+  it('the subpaths work on first use: the simulator answers, the report reads spans and rejects a missing file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokentax-public-api-'));
     const empty = join(dir, 'spans.jsonl');
     writeFileSync(empty, '');
     const got = runESM(`
-      import { startSimulator, createReport, renderText, ReportInputError } from 'tokentax';
+      import { startSimulator } from 'tokentax/demo';
+      import { createReport, ReportInputError } from 'tokentax/report';
       const sim = await startSimulator();
       const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       const answer = await (await fetch(sim.baseURL + '/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
       await sim.close();
-      const report = await createReport([${JSON.stringify(empty)}]);
-      const text = renderText(report);
       let missing = 'not thrown';
       try { await createReport([${JSON.stringify(join(dir, 'missing.jsonl'))}]); } catch (e) { missing = e instanceof ReportInputError ? 'ReportInputError' : String(e); }
-      console.log(JSON.stringify({ object: answer.object, text: typeof text === 'string' && text.length > 0, missing }));`);
-    expect(got).toEqual({ object: 'chat.completion', text: true, missing: 'ReportInputError' });
+      console.log(JSON.stringify({ object: answer.object, missing }));`);
+    expect(got).toEqual({ object: 'chat.completion', missing: 'ReportInputError' });
+  });
+
+  it('examples import only the public entry points', () => {
+    const allowed = new Set(['tokentax', 'tokentax/register', ...Object.keys(SUBPATHS)]);
+    const dir = join(ROOT, 'examples');
+    const files = [
+      'basic-chat.mjs',
+      'streaming.mjs',
+      'agent-loop.mjs',
+      'nodesdk-setup.cjs',
+      'collector-setup.cjs',
+      'honeycomb.cjs',
+    ];
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      const specifiers = [...text.matchAll(/(?:from |require\()'(tokentax[^']*|\.[^']*)'/g)].map((m) => m[1]);
+      for (const s of specifiers) expect(allowed.has(s), `${f}: ${s}`).toBe(true);
+      expect(text, f).not.toContain('dist/');
+    }
   });
 });
