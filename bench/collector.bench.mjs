@@ -5,6 +5,8 @@
  *  - tokentax:  OTLP/HTTP receiver -> tokentax processor -> batch -> OTLP/gRPC exporter to a local sink
  *  - without:   the same pipeline without the tokentax processor
  *  - bare:      OTLP/HTTP receiver -> nop exporter
+ *  - bare+tokentax: OTLP/HTTP receiver -> tokentax processor -> nop exporter (the processor's own
+ *    share, apart from exporting the larger spans)
  * The sink is another collector (OTLP/gRPC in -> nop). The load generator posts pre-encoded OTLP
  * protobuf bodies (500 spans each: realistic GenAI spans, or 10% GenAI among HTTP spans) on 4
  * concurrent keep-alive connections. Goals (issue #15): tokentax >= 0.8x without, >= 0.6x bare.
@@ -241,6 +243,7 @@ try {
     tokentax: await start(await pipeline(['tokentax', 'batch'], toSink)),
     without: await start(await pipeline(['batch'], toSink)),
     bare: await start(await pipeline([], { name: 'nop', config: {} })),
+    'bare+tokentax': await start(await pipeline(['tokentax'], { name: 'nop', config: {} })),
   };
   running.push(...Object.values(arms));
   console.log(`collectors started in ${Date.now() - t0} ms`);
@@ -256,7 +259,10 @@ const verdicts = [];
 for (const m of results) {
   for (const arm of Object.keys(m.rates)) {
     let ratio = '';
-    if (arm !== 'tokentax') {
+    if (arm === 'bare+tokentax') {
+      const r = median(m.rates[arm]) / median(m.rates.bare);
+      ratio = `bare+tokentax / bare = ${r.toFixed(3)}`;
+    } else if (arm !== 'tokentax') {
       const b = bootstrapRatio(m.rates.tokentax, m.rates[arm]);
       const r = median(m.rates.tokentax) / median(m.rates[arm]);
       ratio = `${r.toFixed(3)} [${b.low.toFixed(3)}, ${b.high.toFixed(3)}]`;
