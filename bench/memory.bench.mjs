@@ -44,7 +44,9 @@ async function child(mode) {
     const { createTokentax } = require(join(process.env.BENCH_DIST ?? join(here, '..', 'dist'), 'tokentax.js'));
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const discard = { export: (_s, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-    const tokentax = createTokentax({ providerNames: { '127.0.0.1': 'openai' } });
+    // MEMORY_OPTIONS: createTokentax options as JSON, to see what each part holds.
+    const options = JSON.parse(process.env.MEMORY_OPTIONS ?? '{}');
+    const tokentax = createTokentax({ providerNames: { '127.0.0.1': 'openai' }, ...options });
     tracerProvider = new BasicTracerProvider({
       spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(discard)],
     });
@@ -114,7 +116,15 @@ async function child(mode) {
   await settle();
   const m = process.memoryUsage();
   const longTokens = long.reduce((n, msgs) => n + msgs.reduce((k, x) => k + x.content.length / 4, 0), 0) / LONG;
-  process.send({ rss: m.rss / MB, heap: m.heapUsed / MB, peak: peak / MB, longTurns, longTokens });
+  process.send({
+    rss: m.rss / MB,
+    heap: m.heapUsed / MB,
+    heapTotal: m.heapTotal / MB,
+    external: m.external / MB,
+    peak: peak / MB,
+    longTurns,
+    longTokens,
+  });
   server.disconnect();
   await tracerProvider?.shutdown();
   await meterProvider?.shutdown();
@@ -134,13 +144,15 @@ async function parent() {
   console.log(
     `${CALLS.toLocaleString('en')} calls (each its own conversation; ${on.longTurns} turns of ${LONG} long ones, ~${Math.round(on.longTokens)} tokens each at the end), concurrency ${CONCURRENCY}`,
   );
-  console.log('                    | RSS after GC (MB) | heap used (MB) | peak RSS during the run (MB)');
+  console.log(
+    '                    | RSS after GC (MB) | heap used (MB) | heap total | external | peak RSS in the run (MB)',
+  );
   for (const [name, r] of [
     ['uninstrumented', off],
     ['tokentax', on],
   ])
     console.log(
-      `${name.padEnd(19)} | ${r.rss.toFixed(0).padStart(17)} | ${r.heap.toFixed(0).padStart(14)} | ${r.peak.toFixed(0).padStart(10)}`,
+      `${name.padEnd(19)} | ${r.rss.toFixed(0).padStart(17)} | ${r.heap.toFixed(0).padStart(14)} | ${r.heapTotal.toFixed(0).padStart(10)} | ${r.external.toFixed(0).padStart(8)} | ${r.peak.toFixed(0).padStart(10)}`,
     );
   const diff = on.rss - off.rss;
   console.log(

@@ -43,29 +43,35 @@ const B64 = new Int16Array(128).fill(-1);
   .split('')
   .forEach((c, i) => (B64[c.charCodeAt(0)] = i));
 
-/** base64 -> a string of byte values (a Buffer per token was 4x slower for 200k tokens). */
-function base64ToBytes(b64: string): string {
-  let out = '';
+/**
+ * Decodes the base64 token at text[start, end) into a string of byte values (one char per byte),
+ * reading the big rank text in place: no substring, split array or intermediate string per token,
+ * so the load leaves little garbage behind (the heap it grows to stays the process's RSS).
+ */
+function decodeToken(text: string, start: number, end: number, bytes: number[]): string {
+  bytes.length = 0;
   let acc = 0;
   let bits = 0;
-  for (let i = 0; i < b64.length; i++) {
-    const v = B64[b64.charCodeAt(i)];
+  for (let i = start; i < end; i++) {
+    const v = B64[text.charCodeAt(i)];
     if (v < 0) break; // '=' padding
     acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += String.fromCharCode((acc >> bits) & 0xff);
+      bytes.push((acc >> bits) & 0xff);
     }
   }
-  return out;
+  return String.fromCharCode.apply(null, bytes);
 }
 
 function rankFile(name: EncodingName): RankFile {
   // require() inside the function keeps the ranks (MBs of data) out of the import path.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const mod = (
     name === 'cl100k_base' ? require('js-tiktoken/ranks/cl100k_base') : require('js-tiktoken/ranks/o200k_base')
   ) as RankFile & { default?: RankFile };
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return mod.default ?? mod;
 }
 
@@ -75,15 +81,25 @@ function load(name: EncodingName): LoadedEncoding {
   const file = rankFile(name);
   const ranks = new Map<string, number>();
   const text = file.bpe_ranks;
+  const bytes: number[] = [];
+  // Lines: "name offset tok64 tok64 ...": the i-th token of a line has rank offset + i.
   let pos = 0;
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
-    const parts = text.slice(pos, nl).split(' ');
+    const nameEnd = text.indexOf(' ', pos);
+    const offsetEnd = nameEnd < 0 || nameEnd >= nl ? -1 : text.indexOf(' ', nameEnd + 1);
+    if (offsetEnd > 0 && offsetEnd < nl) {
+      let rank = Number.parseInt(text.slice(nameEnd + 1, offsetEnd), 10);
+      let start = offsetEnd + 1;
+      while (start < nl) {
+        let end = text.indexOf(' ', start);
+        if (end < 0 || end > nl) end = nl;
+        ranks.set(decodeToken(text, start, end, bytes), rank++);
+        start = end + 1;
+      }
+    }
     pos = nl + 1;
-    if (parts.length < 2) continue;
-    const offset = Number.parseInt(parts[1], 10);
-    for (let i = 2; i < parts.length; i++) ranks.set(base64ToBytes(parts[i]), offset + i - 2);
   }
   enc = { ranks, pieces: new RegExp(file.pat_str, 'gu'), pieceCounts: new Map() };
   loaded.set(name, enc);
@@ -92,7 +108,9 @@ function load(name: EncodingName): LoadedEncoding {
 
 /** UTF-8 bytes of `piece` as a byte string (ASCII is already its own byte string). */
 function utf8Bytes(piece: string): string {
-  return /^[\x00-\x7f]*$/.test(piece) ? piece : Buffer.from(piece, 'utf8').toString('latin1');
+  for (let i = 0; i < piece.length; i++)
+    if (piece.charCodeAt(i) > 0x7f) return Buffer.from(piece, 'utf8').toString('latin1');
+  return piece;
 }
 
 /**
@@ -179,6 +197,7 @@ const references = new Map<EncodingName, InstanceType<TiktokenClass>>();
 export function encodeLength(name: EncodingName, text: string): number {
   let ref = references.get(name);
   if (!ref) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Tiktoken } = require('js-tiktoken/lite') as { Tiktoken: TiktokenClass };
     ref = new Tiktoken(rankFile(name));
     references.set(name, ref);
