@@ -27,6 +27,9 @@ type scratch struct {
 }
 
 func newCostProcessor(p *pricing, logger *zap.Logger) *costProcessor {
+	if logger == nil {
+		logger = zap.NewNop()
+	}
 	cp := &costProcessor{pricing: p, logger: logger}
 	cp.scratch.New = func() any { return &scratch{} }
 	return cp
