@@ -7,6 +7,7 @@ import { diag } from '@opentelemetry/api';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { register as registerLoaderHooks } from 'node:module';
+import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { ENV, loadConfig, type Env, type ResolvedConfig } from './config';
 import { JsonlFileExporter } from './export/jsonl-file-exporter';
@@ -86,7 +87,11 @@ function spanProcessorsFromEnv(): SpanProcessor[] {
 const sendsOtlp = (config: ResolvedConfig): boolean =>
   config.export.traces ? config.export.traces.includes('otlp') : !config.spansFile;
 
-/** Ends open calls, then shuts the SDK down, waiting at most config.shutdownTimeoutMs. One line if it fails. */
+/**
+ * Ends open calls, then shuts the SDK down, waiting at most config.shutdownTimeoutMs; one line when
+ * the spans did not get out. A TCP probe of the OTLP endpoint tells "nothing listens there" at once,
+ * also when earlier exports already gave up (their errors are otherwise silent).
+ */
 async function boundedShutdown(sdk: NodeSDK, config: ResolvedConfig): Promise<boolean> {
   const ms = config.shutdownTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
@@ -100,6 +105,7 @@ async function boundedShutdown(sdk: NodeSDK, config: ResolvedConfig): Promise<bo
     // side by side: their spans and also their metric records must precede both (the span processor
     // that drains on shutdown only orders the spans). Calls still open are ended, marked cut short.
     endOpenCalls();
+    const probe = sendsOtlp(config) ? unreachable(config.export.otlpTracesEndpoint, ms) : Promise.resolve(undefined);
     const stopped = sdk.shutdown().then(
       () => true,
       (error: unknown) => {
@@ -107,16 +113,43 @@ async function boundedShutdown(sdk: NodeSDK, config: ResolvedConfig): Promise<bo
         return false;
       },
     );
-    const finished = await Promise.race([stopped, timeout]);
-    if (!finished) process.stderr.write(`${failureLine(config, failure)}\n`);
-    return finished;
+    // Nothing listening and no file to finish: no reason to wait for the exporter's retries.
+    const refused = probe.then((code) => (code && !config.spansFile ? false : new Promise<never>(() => {})));
+    const finished = await Promise.race([stopped, timeout, refused]);
+    const code = await Promise.race([probe, timeout.then(() => undefined)]);
+    if (!finished || code)
+      process.stderr.write(`${failureLine(config, code ? `nothing is listening (${code})` : failure)}\n`);
+    return finished && !code;
   } finally {
     clearTimeout(timer);
   }
 }
 
+/** The error code when no TCP connection can be made to the endpoint's host and port (ECONNREFUSED, ENOTFOUND). */
+function unreachable(endpoint: string, ms: number): Promise<string | undefined> {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port });
+    socket.setTimeout(ms, () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
 function failureLine(config: ResolvedConfig, failure: string | undefined): string {
-  const what = failure ? `failed (${failure})` : `did not finish within ${config.shutdownTimeoutMs} ms`;
+  const what = failure ?? `did not finish within ${config.shutdownTimeoutMs} ms`;
   if (!sendsOtlp(config)) return `tokentax: telemetry export ${what}; some spans may be lost`;
   return (
     `tokentax: could not export telemetry to ${config.export.otlpTracesEndpoint}: ${what}. ` +

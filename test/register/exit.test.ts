@@ -41,9 +41,9 @@ interface Run {
   afterLastLineMs: number;
 }
 
-function run(env: Record<string, string>): Promise<Run> {
+function run(env: Record<string, string>, app = 'exit-app.mjs'): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tokentax/register', 'exit-app.mjs'], {
+    const child = spawn(process.execPath, ['--import', 'tokentax/register', app], {
       cwd: join(APPS_DIR, 'openai7'),
       env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', OTEL_SERVICE_NAME: 'exit-test', ...env },
     });
@@ -69,6 +69,10 @@ describe('tokentax/register exporting', () => {
   beforeAll(async () => {
     sim = await startSimulator();
     writeFileSync(join(APPS_DIR, 'openai7', 'exit-app.mjs'), APP);
+    writeFileSync(
+      join(APPS_DIR, 'openai7', 'exit-late-app.mjs'),
+      `${APP}\nawait new Promise((r) => setTimeout(r, 1000));\n`,
+    );
   });
   afterAll(() => sim.close());
 
@@ -91,6 +95,23 @@ describe('tokentax/register exporting', () => {
     expect(lines[0]).toMatch(/^tokentax: /);
     expect(r.stderr).not.toContain('Current logger will');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('no collector, exports already failed during the run: the line is still printed at exit', async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const r = await run(
+      {
+        SIM_URL: sim.baseURL,
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        OTEL_METRICS_EXPORTER: 'none',
+      },
+      'exit-late-app.mjs',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining(`${endpoint}/v1/traces: nothing is listening`),
+    ]);
   });
 
   it('TOKENTAX_SPANS_FILE: spans (the unread stream cut short) in a file the report reads; nothing sent over OTLP', async () => {
