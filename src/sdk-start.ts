@@ -163,7 +163,8 @@ function installExitHooks(shutdown: () => Promise<boolean>): void {
   // process exits anyway, with whatever exit code the application set.
   process.once('beforeExit', () => {
     void shutdown().then((finished) => {
-      if (!finished) process.exit();
+      // An application with beforeExit work of its own is left to finish it.
+      if (!finished && process.listenerCount('beforeExit') === 0) process.exit();
     });
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
