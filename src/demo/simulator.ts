@@ -33,6 +33,10 @@ const WORDS =
     ' ',
   );
 
+/** A request's JSON, read loosely: the simulator answers whatever shape the SDK sends. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RequestBody = Record<string, any>;
+
 export function estimateTokens(value: unknown): number {
   const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
   return Math.max(1, Math.ceil(text.length / 4));
@@ -66,7 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}, port = 0): 
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<{ json?: Record<string, any>; raw: Buffer }> {
+async function readBody(req: IncomingMessage): Promise<{ json?: RequestBody; raw: Buffer }> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const raw = Buffer.concat(chunks);
@@ -104,7 +108,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Simula
   }
 }
 
-function chat(body: Record<string, any>, res: ServerResponse, options: SimulatorOptions): void {
+function chat(body: RequestBody, res: ServerResponse, options: SimulatorOptions): void {
   const input = estimateTokens(body.messages) + (body.tools ? estimateTokens(body.tools) : 0);
   const wantsTool = Array.isArray(body.tools) && body.tools.length > 0 && lastRole(body.messages) === 'user';
   const words = answerWords(body, options);
@@ -153,7 +157,7 @@ function chat(body: Record<string, any>, res: ServerResponse, options: Simulator
   );
 }
 
-function responses(body: Record<string, any>, res: ServerResponse, options: SimulatorOptions): void {
+function responses(body: RequestBody, res: ServerResponse, options: SimulatorOptions): void {
   const input =
     estimateTokens(body.input) +
     (body.instructions ? estimateTokens(body.instructions) : 0) +
@@ -192,7 +196,7 @@ function responses(body: Record<string, any>, res: ServerResponse, options: Simu
   sendSSE(res, events, false);
 }
 
-function completions(body: Record<string, any>, res: ServerResponse, options: SimulatorOptions): void {
+function completions(body: RequestBody, res: ServerResponse, options: SimulatorOptions): void {
   const text = answer(options.answerWords ?? 24);
   const usage = usageBlock(estimateTokens(body.prompt), estimateTokens(text), options, 'chat');
   const base = { id: `cmpl-${id()}`, object: 'text_completion', created: now(), model: servedModel(body.model) };
@@ -205,7 +209,7 @@ function completions(body: Record<string, any>, res: ServerResponse, options: Si
   sendSSE(res, events, true);
 }
 
-function embeddings(body: Record<string, any>): unknown {
+function embeddings(body: RequestBody): unknown {
   const inputs = Array.isArray(body.input) && typeof body.input[0] !== 'number' ? body.input : [body.input];
   const tokens = estimateTokens(body.input);
   return {
@@ -241,7 +245,7 @@ function usageBlock(input: number, output: number, options: SimulatorOptions, sh
   };
 }
 
-function answerWords(body: Record<string, any>, options: SimulatorOptions): number {
+function answerWords(body: RequestBody, options: SimulatorOptions): number {
   const words = options.answerWords ?? 24;
   const max = body.max_completion_tokens ?? body.max_tokens;
   // About 0.75 words a token, as English text runs.
