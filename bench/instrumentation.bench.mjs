@@ -27,6 +27,7 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
+const SCALE = Number(process.env.BENCH_CALL_SCALE ?? 3); // calls per round = the payload's calls x SCALE
 const API_LATENCY_MS = 3;
 const TOKENTAX = { providerNames: { '127.0.0.1': 'openai' } };
 const PREVIOUS = process.env.BENCH_DIST;
@@ -76,14 +77,14 @@ async function measure(clients) {
   const names = Object.keys(clients);
   const results = [];
   for (const scenario of scenarios) {
-    for (const n of names) await round({ ...scenario, calls: Math.ceil(scenario.calls / 2) }, clients[n]); // warm-up
+    for (const n of names) await round(scenario, clients[n]); // warm-up
     const added = { latency: {}, cpu: {} };
     for (const key of Object.keys(added)) for (const n of names) added[key][n] = [];
     const base = { latency: [], cpu: [] };
     for (let r = 0; r < ROUNDS; r++) {
       const order = names.map((_, i) => names[(i + r) % names.length]);
       const got = {};
-      for (const n of order) got[n] = await round(scenario, clients[n]);
+      for (const n of order) got[n] = await round({ ...scenario, calls: scenario.calls * SCALE }, clients[n]);
       for (const key of Object.keys(added)) {
         base[key].push(got.none[key]);
         for (const n of names) added[key][n].push(got[n][key] - got.none[key]);
