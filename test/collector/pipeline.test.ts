@@ -248,48 +248,49 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
     expect(text).toMatch(/tokentax_context_tokens[a-zA-Z_]*_bucket/);
   });
 
-  it('Jaeger v2 stores the enriched spans; its API finds them by cost and by tokentax.context.bloat=true', async () => {
-    if (!jaeger) {
-      // Without the Jaeger binary (collector/build-jaeger.sh, ~12 min cold) check the Jaeger-facing
-      // part of the ready pipeline: OTLP/gRPC without TLS unless told otherwise.
-      console.warn(`Jaeger end-to-end NOT RUN: no binary at ${JAEGER_BIN} (build it with collector/build-jaeger.sh)`);
-      const exporter = (await import('yaml')).parse(
-        readFileSync(join(harness.REPO, 'collector', 'config.yaml'), 'utf8'),
-      ).exporters['otlp/backend'];
-      expect(exporter.endpoint).toBe('${env:TOKENTAX_EXPORT_ENDPOINT:-127.0.0.1:14317}');
-      expect(exporter.tls.insecure).toBe('${env:TOKENTAX_EXPORT_INSECURE:-true}');
-      return;
-    }
-    // The app's service name is the SDK default (no resource configured): ask Jaeger which it saw.
-    let service = '';
-    for (let i = 0; i < 75 && !service; i++) {
-      const services: string[] =
-        JSON.parse((await getText(`http://127.0.0.1:${jaeger!.query}/api/services`)).text).data ?? [];
-      service = services.find((s) => s !== 'jaeger') ?? '';
-      if (!service) await sleep(200);
-    }
-    expect(service).not.toBe('');
-    const api = (tags: Record<string, string>) =>
-      `http://127.0.0.1:${jaeger!.query}/api/traces?service=${encodeURIComponent(service)}&limit=20&tags=${encodeURIComponent(JSON.stringify(tags))}`;
-    type JaegerTrace = { spans: Array<{ tags: Array<{ key: string; value: unknown }> }> };
-    let traces: JaegerTrace[] = [];
-    for (let i = 0; i < 75 && traces.length < 3; i++) {
-      await sleep(200);
-      traces = JSON.parse((await getText(api({}))).text).data ?? [];
-    }
-    expect(traces.length).toBe(3);
-    const tags = traces.map((t) => Object.fromEntries(t.spans[0].tags.map((x) => [x.key, x.value])));
-    for (const t of tags) {
-      expect(t['tokentax.cost.usd']).toBeGreaterThan(0);
-      expect(t['tokentax.cost.cheapest']).toBeTypeOf('string');
-      expect(t['tokentax.pricing.version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    }
-    const bloated = JSON.parse((await getText(api({ 'tokentax.context.bloat': 'true' }))).text).data ?? [];
-    expect(bloated).toHaveLength(1);
-    const gpt41 =
-      JSON.parse(
-        (await getText(api({ 'gen_ai.request.model': 'gpt-4.1', 'tokentax.cost.openai.model': 'gpt-4.1' }))).text,
-      ).data ?? [];
-    expect(gpt41).toHaveLength(1);
+  it('the ready pipeline sends to a Jaeger-style OTLP/gRPC back end without TLS unless told otherwise', async () => {
+    const exporter = (await import('yaml')).parse(readFileSync(join(harness.REPO, 'collector', 'config.yaml'), 'utf8'))
+      .exporters['otlp/backend'];
+    expect(exporter.endpoint).toBe('${env:TOKENTAX_EXPORT_ENDPOINT:-127.0.0.1:14317}');
+    expect(exporter.tls.insecure).toBe('${env:TOKENTAX_EXPORT_INSECURE:-true}');
   });
+
+  // CI builds Jaeger and must run this; elsewhere it is skipped, with the reason, when the binary is missing.
+  const noJaeger = !process.env.CI && !existsSync(JAEGER_BIN);
+  it.skipIf(noJaeger)(
+    `Jaeger v2 stores the enriched spans; its API finds them by cost and by tokentax.context.bloat=true${noJaeger ? ` (skipped: no Jaeger binary at ${JAEGER_BIN}; build it with collector/build-jaeger.sh)` : ''}`,
+    async () => {
+      // The app's service name is the SDK default (no resource configured): ask Jaeger which it saw.
+      let service = '';
+      for (let i = 0; i < 75 && !service; i++) {
+        const services: string[] =
+          JSON.parse((await getText(`http://127.0.0.1:${jaeger!.query}/api/services`)).text).data ?? [];
+        service = services.find((s) => s !== 'jaeger') ?? '';
+        if (!service) await sleep(200);
+      }
+      expect(service).not.toBe('');
+      const api = (tags: Record<string, string>) =>
+        `http://127.0.0.1:${jaeger!.query}/api/traces?service=${encodeURIComponent(service)}&limit=20&tags=${encodeURIComponent(JSON.stringify(tags))}`;
+      type JaegerTrace = { spans: Array<{ tags: Array<{ key: string; value: unknown }> }> };
+      let traces: JaegerTrace[] = [];
+      for (let i = 0; i < 75 && traces.length < 3; i++) {
+        await sleep(200);
+        traces = JSON.parse((await getText(api({}))).text).data ?? [];
+      }
+      expect(traces.length).toBe(3);
+      const tags = traces.map((t) => Object.fromEntries(t.spans[0].tags.map((x) => [x.key, x.value])));
+      for (const t of tags) {
+        expect(t['tokentax.cost.usd']).toBeGreaterThan(0);
+        expect(t['tokentax.cost.cheapest']).toBeTypeOf('string');
+        expect(t['tokentax.pricing.version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      }
+      const bloated = JSON.parse((await getText(api({ 'tokentax.context.bloat': 'true' }))).text).data ?? [];
+      expect(bloated).toHaveLength(1);
+      const gpt41 =
+        JSON.parse(
+          (await getText(api({ 'gen_ai.request.model': 'gpt-4.1', 'tokentax.cost.openai.model': 'gpt-4.1' }))).text,
+        ).data ?? [];
+      expect(gpt41).toHaveLength(1);
+    },
+  );
 });

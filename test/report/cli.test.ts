@@ -165,11 +165,11 @@ describe('tokentax CLI', () => {
     }
   });
 
-  it('collector-config prints the generated collector configuration, or writes it with --out', async () => {
+  it('collector-config prints the collector pipeline with the tokentax processor, or writes it with --out', async () => {
     const out = join(dir, 'collector.yaml');
     const r = await run(['collector-config', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(out)).toBe(true);
-    expect(readFileSync(out, 'utf8')).toContain('transform/tokentax');
+    expect(readFileSync(out, 'utf8')).toContain('  tokentax:');
   });
 });
