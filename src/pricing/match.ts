@@ -33,8 +33,8 @@ export interface ModelIndex {
 }
 
 const MEMO_LIMIT = 10_000; // model names are few; a bound keeps hostile cardinality from growing memory
-/** A dated snapshot's suffix ("-2024-08-06", "-20240806"): the collector's OTTL applies the same rule. */
-export const DATE_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8})$/;
+/** A dated snapshot's suffix ("-2024-08-06", "-20240806"); the Go processor applies the same rule. */
+const DATE_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8})$/;
 
 export function buildIndex(prices: PricesFile, families: Record<string, number>): ModelIndex {
   const byProvider = new Map<string, ProviderIndex>();
