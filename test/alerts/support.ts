@@ -172,7 +172,7 @@ export async function startPrometheus(
   } catch (err) {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${String(err)}\n${proc.logs()}`);
+    throw new Error(`${String(err)}\n${proc.logs()}`, { cause: err });
   }
   return {
     ...proc,
