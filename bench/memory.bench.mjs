@@ -16,6 +16,7 @@ const CALLS = Number(process.env.MEMORY_CALLS ?? 100_000);
 const LONG = 100;
 const CONCURRENCY = 16;
 const GOAL_MB = 100;
+const IDLE_MS = Number(process.env.MEMORY_IDLE_MS ?? 10_000);
 const MB = 2 ** 20;
 
 async function child(mode) {
@@ -115,6 +116,10 @@ async function child(mode) {
   await tracerProvider?.forceFlush();
   await settle();
   const m = process.memoryUsage();
+  // And after the process has been idle a while (V8's memory reducer shrinks the heap when idle).
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  await settle();
+  const idleRss = process.memoryUsage().rss;
   const longTokens = long.reduce((n, msgs) => n + msgs.reduce((k, x) => k + x.content.length / 4, 0), 0) / LONG;
   process.send({
     rss: m.rss / MB,
@@ -122,6 +127,7 @@ async function child(mode) {
     heapTotal: m.heapTotal / MB,
     external: m.external / MB,
     peak: peak / MB,
+    idleRss: idleRss / MB,
     longTurns,
     longTokens,
   });
@@ -157,6 +163,9 @@ async function parent() {
   const diff = on.rss - off.rss;
   console.log(
     `tokentax - uninstrumented: RSS ${diff.toFixed(0)} MB (goal <= ${GOAL_MB} MB: ${diff <= GOAL_MB ? 'met' : 'NOT met'}), heap ${(on.heap - off.heap).toFixed(0)} MB, peak RSS ${(on.peak - off.peak).toFixed(0)} MB`,
+  );
+  console.log(
+    `after ${IDLE_MS / 1000} s idle: RSS ${off.idleRss.toFixed(0)} MB uninstrumented, ${on.idleRss.toFixed(0)} MB with tokentax (${(on.idleRss - off.idleRss).toFixed(0)} MB)`,
   );
 }
 
