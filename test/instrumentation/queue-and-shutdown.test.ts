@@ -2,12 +2,15 @@
  * The off-path queue is bounded (calls that never yield to I/O complete their spans inline once it is
  * full, and nothing is lost), and calls still open at shutdown are ended, exported and marked cut short.
  */
+import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inlineDrainCount, MAX_QUEUED_TASKS, pendingCalls } from '../../src/instrumentation/deferred';
 import { endOpenCalls, openCallCount } from '../../src/instrumentation/open-calls';
 import { createContextMeter } from '../../src/context';
 import { ATTR_CALL_CUT_SHORT, ATTR_ERROR_TYPE, ATTR_GEN_AI_USAGE_INPUT_TOKENS } from '../../src/semconv';
+import { createTokentax } from '../../src/tokentax';
 import { instrument, type Instrumented } from '../support/harness';
+import { loadMajor } from '../support/openai-majors';
 import { ReplayServer, sendSSE } from '../support/replay-server';
 
 const completion = {
@@ -103,5 +106,36 @@ describe('calls still open at shutdown', () => {
     expect(rest).toHaveLength(2);
     expect(h.telemetry.spans()).toHaveLength(2);
     expect(endOpenCalls()).toBe(0);
+  });
+
+  it("are ended when a tracer provider with createTokentax()'s span processors shuts down", async () => {
+    h.instrumentation.disable(); // the module is then patched by this test's instrumentation alone
+    const mod = loadMajor('openai');
+    const tokentax = createTokentax({ enabled: false, cost: false });
+    // Not an InMemorySpanExporter: its shutdown forgets the spans it holds.
+    const ended: ReadableSpan[] = [];
+    const collect: SpanProcessor = {
+      onStart: () => undefined,
+      onEnd: (span) => void ended.push(span),
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+    const provider = new BasicTracerProvider({ spanProcessors: [...tokentax.spanProcessors, collect] });
+    tokentax.instrumentation.setTracerProvider(provider);
+    tokentax.instrumentation.manuallyInstrument(mod);
+    tokentax.instrumentation.enable();
+    try {
+      const client = new mod.OpenAI({ apiKey: 'sk-test-open', baseURL: server.baseURL, maxRetries: 0 });
+      await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      await provider.shutdown(); // the application exits without reading its stream
+      expect(ended).toHaveLength(1);
+      expect(ended[0].attributes[ATTR_CALL_CUT_SHORT]).toBe(true);
+    } finally {
+      tokentax.instrumentation.disable();
+    }
   });
 });
