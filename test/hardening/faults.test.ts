@@ -20,9 +20,7 @@ import {
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
-  InMemorySpanExporter,
   SimpleSpanProcessor,
-  type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';

@@ -164,7 +164,7 @@ describe('loadConfig fuzz', () => {
         } catch (e) {
           rejected++;
           const problem = checkConfigError(e, file);
-          if (problem) throw new Error(`${problem}\n${JSON.stringify(doc)}`);
+          if (problem) throw new Error(`${problem}\n${JSON.stringify(doc)}`, { cause: e });
           return;
         }
         loaded++;
@@ -218,7 +218,7 @@ describe('loadPricing fuzz (mutated data files)', () => {
     equivalence: JSON.parse(readFileSync(join(DATA_DIR, 'equivalence.json'), 'utf8')),
   };
   const FILES = { prices: 'prices.json', ratios: 'tokenizer-ratios.json', equivalence: 'equivalence.json' } as const;
-  const HOSTILE: unknown[] = [null, -1, 'NaN', '1.5', true, [], {}, [1], '', 1e400, 'x'.repeat(3)];
+  const HOSTILE: unknown[] = [null, -1, 'NaN', '1.5', true, [], {}, [1], '', Infinity, 'x'.repeat(3)];
 
   /** A random path into the document (objects and arrays), and its parent. */
   function randomPath(root: any, r: () => number): Array<string | number> {
