@@ -93,9 +93,6 @@ export const ATTR_DUPLICATE = 'tokentax.duplicate';
 /** The call was still open when telemetry shut down (an unread stream, a request in flight): its span
  *  was ended then, with what was known. */
 export const ATTR_CALL_CUT_SHORT = 'tokentax.call.cut_short';
-/** Scratch attribute of the generated collector config: the fast statement group could not resolve
- *  the model and hands the span to the complete group, which deletes it. Never exported. */
-export const ATTR_COLLECTOR_RETRY = 'tokentax.collector.retry';
 export const ATTR_CONVERSATION_KEY = 'tokentax.conversation.key';
 
 /** Size buckets for equality-only tag search (Jaeger), smallest first; upper bounds exclusive. */
@@ -242,14 +239,3 @@ export const PROVIDER = {
   openrouter: 'openrouter',
   oxlo: 'oxlo',
 } as const;
-
-// --- environment variables ---
-export const ENV_CAPTURE_CONTENT = 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT';
-export const ENV_SEMCONV_STABILITY_OPT_IN = 'OTEL_SEMCONV_STABILITY_OPT_IN';
-export const ENV_CONFIG_FILE = 'TOKENTAX_CONFIG';
-export const ENV_BLOAT_TOKENS = 'TOKENTAX_BLOAT_TOKENS';
-export const ENV_BLOAT_UTILIZATION = 'TOKENTAX_BLOAT_UTILIZATION';
-export const ENV_BLOAT_RECYCLED_RATIO = 'TOKENTAX_BLOAT_RECYCLED_RATIO';
-export const ENV_BLOAT_RECYCLED_MIN_TOKENS = 'TOKENTAX_BLOAT_RECYCLED_MIN_TOKENS';
-export const ENV_INCLUDE_STREAM_USAGE = 'TOKENTAX_INCLUDE_STREAM_USAGE';
-export const ENV_DISABLED = 'TOKENTAX_DISABLED';

@@ -127,24 +127,6 @@ export function buildCases(sources: PricingSources): Case[] {
   }
   malformed(add, usage);
   conventions(add);
-  // The collector's internal hand-over attribute sent by a client: it must not steer the pricing
-  // (a record reference of another model, a bare mark), nor re-price a span priced upstream.
-  for (const [i, spoof] of (['000100000000', '999999999999', true, 'x'] as AttrValue[]).entries()) {
-    const model = ['gpt-4o', 'gpt-4o-mini', 'o3', 'my-unknown-model'][i];
-    add(`inbound retry ${String(spoof)} on ${model}`, {
-      [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
-      [S.ATTR_GEN_AI_REQUEST_MODEL]: model,
-      [S.ATTR_COLLECTOR_RETRY]: spoof,
-      ...usage(),
-    });
-    add(`inbound retry ${String(spoof)} on a priced span`, {
-      [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
-      [S.ATTR_GEN_AI_REQUEST_MODEL]: model,
-      [S.ATTR_PRICING_VERSION]: '2026-01-01',
-      [S.ATTR_COLLECTOR_RETRY]: spoof,
-      ...usage(),
-    });
-  }
   return cases;
 }
 
