@@ -27,6 +27,7 @@ export function startTokentaxSDK(options: TokentaxOptions = {}, env: Env = proce
   const config = loadConfig({ env, ...(codeConfig ?? {}), ...(cost === undefined ? {} : { cost }), file: configFile });
   if (config.disabled) return undefined;
   registerEsmHooks();
+  boundExportTimeout(config);
   const tokentax = buildTokentax(config, instrumentationOptions);
   const sdk = new NodeSDK({
     instrumentations: [tokentax.instrumentation],
@@ -49,6 +50,15 @@ function registerEsmHooks(): void {
   } catch (error) {
     diag.warn('tokentax: could not register ESM loader hooks; ESM applications will not be traced', error);
   }
+}
+
+/**
+ * An export in flight when the application ends must not outlive the shutdown timeout: the OTLP
+ * exporters retry on timers that keep the process alive for up to their own timeout (10 s by default).
+ * Unless the user set an OTLP timeout, the exporters the SDK builds get the shutdown timeout as theirs.
+ */
+function boundExportTimeout(config: ResolvedConfig): void {
+  if (!config.export.otlpTimeoutSet) process.env[ENV.otlpTimeout] ??= String(config.shutdownTimeoutMs);
 }
 
 /**

@@ -28,6 +28,10 @@ export const ENV = {
   otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   otlpProtocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
   otlpTracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  otlpTimeout: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+  otlpTracesTimeout: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  otlpMetricsTimeout: 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+  otlpLogsTimeout: 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT',
 } as const;
 
 /** The one boolean rule for every flag. */
@@ -128,5 +132,8 @@ export function exportFromEnv(env: Env): ExportSettings {
     logs: list(env[ENV.logsExporter]),
     // OTLP/HTTP appends the signal's path to the base endpoint; gRPC does not.
     otlpTracesEndpoint: signal || (grpc ? base : `${base.replace(/\/+$/, '')}/v1/traces`),
+    otlpTimeoutSet: [ENV.otlpTimeout, ENV.otlpTracesTimeout, ENV.otlpMetricsTimeout, ENV.otlpLogsTimeout].some(
+      (name) => !!env[name]?.trim(),
+    ),
   };
 }

@@ -87,6 +87,8 @@ export interface ExportSettings {
   logs?: string[];
   /** Where OTLP spans go (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT or the default). */
   otlpTracesEndpoint: string;
+  /** Whether any OTEL_EXPORTER_OTLP_*TIMEOUT variable is set. */
+  otlpTimeoutSet: boolean;
 }
 
 /** The merged, validated configuration every layer reads: defaults filled in. */

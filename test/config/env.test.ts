@@ -77,7 +77,10 @@ describe('environment variables', () => {
   });
 
   it('OTEL exporter variables and the OTLP endpoint are read as the SDK reads them', () => {
-    expect(load({}).config.export).toEqual({ otlpTracesEndpoint: 'http://localhost:4318/v1/traces' });
+    expect(load({}).config.export).toEqual({
+      otlpTracesEndpoint: 'http://localhost:4318/v1/traces',
+      otlpTimeoutSet: false,
+    });
     expect(
       load({
         OTEL_TRACES_EXPORTER: 'console, OTLP',
@@ -88,7 +91,9 @@ describe('environment variables', () => {
       traces: ['console', 'otlp'],
       metrics: ['none'],
       otlpTracesEndpoint: 'http://collector:4318/v1/traces',
+      otlpTimeoutSet: false,
     });
+    expect(load({ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '30000' }).config.export.otlpTimeoutSet).toBe(true);
     expect(
       load({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://x:1/t', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://y:2' }).config
         .export.otlpTracesEndpoint,
