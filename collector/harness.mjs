@@ -1,7 +1,8 @@
 /**
  * Test and benchmark harness for the built tokentax collector: finds the binary that
  * collector/build.sh made for the current manifest, starts it on free loopback ports with a
- * given config, sends OTLP/JSON, and stops it. Plain ESM so both vitest and bench/*.bench.mjs use it.
+ * given config, sends OTLP/JSON, and stops it; starts Jaeger v2 with collector/jaeger.yaml the same
+ * way. Plain ESM so both vitest and bench/*.bench.mjs use it.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -72,46 +73,38 @@ const agentOptions = { keepAlive: true, maxSockets: 16 };
 import { Agent } from 'node:http';
 const agent = new Agent(agentOptions);
 
-/** POSTs a body (string or Buffer) and resolves with {status, body}. */
-export function post(port, path, body, contentType = 'application/json', timeoutMs = 30_000) {
+/** Sends a loopback HTTP request and resolves with {status, body}. */
+function send(port, path, method, body, headers, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        timeout: timeoutMs,
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`POST ${path} timed out`)));
+    const req = request({ host: '127.0.0.1', port, path, method, agent, timeout: timeoutMs, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on('error', reject);
     req.end(body);
   });
 }
 
+/** POSTs a body (string or Buffer) and resolves with {status, body}. */
+export function post(port, path, body, contentType = 'application/json', timeoutMs = 30_000) {
+  const headers = { 'content-type': contentType, 'content-length': Buffer.byteLength(body) };
+  return send(port, path, 'POST', body, headers, timeoutMs);
+}
+
+const get = (port, path, timeoutMs = 2_000) => send(port, path, 'GET', undefined, {}, timeoutMs);
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts the collector with `config` (YAML text). `ports` are substituted by the caller into the
- * config; `httpPort` is polled until the OTLP/HTTP receiver answers. Returns {stop, logs(), dir}.
+ * Spawns `bin args`, collecting its output, and resolves once `ready()` is true; throws with the
+ * logs if it exits or is not ready within startTimeoutMs. stop() sends SIGTERM, SIGKILL after 5 s,
+ * then runs `cleanup`. Returns {stop, logs(), pid}.
  */
-export async function startCollector({ bin, config, httpPort, env = {}, startTimeoutMs = 30_000 }) {
-  const dir = mkdtempSync(join(tmpdir(), 'tokentax-collector-'));
-  const configPath = join(dir, 'config.yaml');
-  writeFileSync(configPath, config);
+async function startUntilReady({ name, bin, args, env, ready, startTimeoutMs, cleanup = () => {} }) {
   let logs = '';
-  const child = spawn(bin, ['--config', configPath], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => {
     logs += d;
   });
@@ -122,33 +115,87 @@ export async function startCollector({ bin, config, httpPort, env = {}, startTim
   child.on('exit', (code, signal) => {
     exited = { code, signal };
   });
+  child.on('error', (err) => {
+    logs += `${err}\n`;
+    exited ??= { error: String(err) };
+  });
   const stop = async () => {
     if (exited === null) {
       child.kill('SIGTERM');
       for (let i = 0; i < 100 && exited === null; i++) await sleep(50);
       if (exited === null) child.kill('SIGKILL');
     }
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   };
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exited !== null) {
       await stop();
-      throw new Error(`collector exited (${JSON.stringify(exited)}) during start:\n${logs}`);
+      throw new Error(`${name} exited (${JSON.stringify(exited)}) during start:\n${logs}`);
     }
-    try {
-      const res = await post(httpPort, '/v1/traces', '{}', 'application/json', 2_000);
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
+    if (await ready().catch(() => false)) break; // a refused connection: not listening yet
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`collector did not start within ${startTimeoutMs} ms:\n${logs}`);
+      throw new Error(`${name} did not start within ${startTimeoutMs} ms:\n${logs}`);
     }
     await sleep(100);
   }
-  return { stop, logs: () => logs, dir, pid: child.pid };
+  return { stop, logs: () => logs, pid: child.pid };
+}
+
+/**
+ * Starts the collector with `config` (YAML text). `ports` are substituted by the caller into the
+ * config; `httpPort` is polled until the OTLP/HTTP receiver answers. Returns {stop, logs(), dir, pid}.
+ */
+export async function startCollector({ bin, config, httpPort, env = {}, startTimeoutMs = 30_000 }) {
+  const dir = mkdtempSync(join(tmpdir(), 'tokentax-collector-'));
+  const configPath = join(dir, 'config.yaml');
+  writeFileSync(configPath, config);
+  const started = await startUntilReady({
+    name: 'collector',
+    bin,
+    args: ['--config', configPath],
+    env,
+    startTimeoutMs,
+    ready: async () => (await post(httpPort, '/v1/traces', '{}', 'application/json', 2_000)).status === 200,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  });
+  return { ...started, dir };
+}
+
+export const JAEGER_CONFIG = join(REPO, 'collector', 'jaeger.yaml');
+
+/**
+ * Starts Jaeger v2 with collector/jaeger.yaml (the config collector/stack.sh runs) on free loopback
+ * ports, passed as the environment variables that file reads, and waits until its query API answers.
+ * Returns {ports: {ui, grpc, otlpGrpc, otlpHttp}, api (the query API's base URL), stop, logs(), pid}.
+ */
+export async function startJaeger({
+  bin = process.env.TOKENTAX_JAEGER_BIN ?? jaegerBinaryPath(),
+  startTimeoutMs = 30_000,
+} = {}) {
+  const ports = {
+    ui: await freePort(),
+    grpc: await freePort(),
+    otlpGrpc: await freePort(),
+    otlpHttp: await freePort(),
+  };
+  const started = await startUntilReady({
+    name: 'Jaeger',
+    bin,
+    args: ['--config', JAEGER_CONFIG],
+    env: {
+      // Jaeger traces itself to 127.0.0.1:4317 by default; with nothing there, its shutdown waits ~10 s.
+      OTEL_TRACES_SAMPLER: 'always_off',
+      TOKENTAX_JAEGER_UI_PORT: String(ports.ui),
+      TOKENTAX_JAEGER_GRPC_PORT: String(ports.grpc),
+      TOKENTAX_JAEGER_OTLP_PORT: String(ports.otlpGrpc),
+      TOKENTAX_JAEGER_OTLP_HTTP_PORT: String(ports.otlpHttp),
+    },
+    startTimeoutMs,
+    ready: async () => (await get(ports.ui, '/api/services')).status === 200,
+  });
+  return { ...started, ports, api: `http://127.0.0.1:${ports.ui}` };
 }
 
 /** Runs `<bin> validate --config <file>`; resolves {ok, output}. */

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The local stack in one command (npm run stack): the tokentax collector (collector/config.yaml) and
-# Jaeger v2 (in-memory storage), both on 127.0.0.1. Point an app at the collector and look at its
-# spans in Jaeger's UI. Ctrl-C (or SIGTERM) stops both.
+# Jaeger v2 (collector/jaeger.yaml, in-memory storage), both on 127.0.0.1. Point an app at the
+# collector and look at its spans in Jaeger's UI. Ctrl-C (or SIGTERM) stops both.
 #
 #   collector/stack.sh            builds the binaries on first use (collector/build.sh, build-jaeger.sh)
 #
 # Ports (environment): TOKENTAX_OTLP_HTTP_ENDPOINT (127.0.0.1:4318), TOKENTAX_OTLP_GRPC_ENDPOINT
 # (127.0.0.1:4317), TOKENTAX_PROMETHEUS_ENDPOINT (127.0.0.1:9464), TOKENTAX_COLLECTOR_TELEMETRY_PORT
 # (8888), TOKENTAX_JAEGER_UI_PORT (16686), TOKENTAX_JAEGER_OTLP_PORT (14317: the collector's default
-# export target), TOKENTAX_JAEGER_GRPC_PORT (16685). TOKENTAX_COLLECTOR_BIN / TOKENTAX_JAEGER_BIN use
-# those binaries instead of building.
+# export target), TOKENTAX_JAEGER_OTLP_HTTP_PORT (14318), TOKENTAX_JAEGER_GRPC_PORT (16685).
+# TOKENTAX_COLLECTOR_BIN / TOKENTAX_JAEGER_BIN use those binaries instead of building.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,49 +29,18 @@ for bin in "$collector_bin" "$jaeger_bin"; do
   [[ -x "$bin" ]] || { say "not an executable: $bin"; exit 1; }
 done
 
-ui_port="${TOKENTAX_JAEGER_UI_PORT:-16686}"
-jaeger_otlp_port="${TOKENTAX_JAEGER_OTLP_PORT:-14317}"
-jaeger_grpc_port="${TOKENTAX_JAEGER_GRPC_PORT:-16685}"
+# collector/jaeger.yaml reads these (same defaults there).
+export TOKENTAX_JAEGER_UI_PORT="${TOKENTAX_JAEGER_UI_PORT:-16686}"
+export TOKENTAX_JAEGER_OTLP_PORT="${TOKENTAX_JAEGER_OTLP_PORT:-14317}"
+export TOKENTAX_JAEGER_OTLP_HTTP_PORT="${TOKENTAX_JAEGER_OTLP_HTTP_PORT:-14318}"
+export TOKENTAX_JAEGER_GRPC_PORT="${TOKENTAX_JAEGER_GRPC_PORT:-16685}"
+ui_port="$TOKENTAX_JAEGER_UI_PORT"
+jaeger_otlp_port="$TOKENTAX_JAEGER_OTLP_PORT"
 otlp_http="${TOKENTAX_OTLP_HTTP_ENDPOINT:-127.0.0.1:4318}"
 otlp_grpc="${TOKENTAX_OTLP_GRPC_ENDPOINT:-127.0.0.1:4317}"
 prometheus="${TOKENTAX_PROMETHEUS_ENDPOINT:-127.0.0.1:9464}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tokentax-stack.XXXXXX")"
-cat > "$work/jaeger.yaml" <<YAML
-service:
-  extensions: [jaeger_storage, jaeger_query]
-  pipelines:
-    traces:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [jaeger_storage_exporter]
-  telemetry:
-    metrics:
-      level: none
-extensions:
-  jaeger_query:
-    storage:
-      traces: memstore
-    http:
-      endpoint: 127.0.0.1:$ui_port
-    grpc:
-      endpoint: 127.0.0.1:$jaeger_grpc_port
-  jaeger_storage:
-    backends:
-      memstore:
-        memory:
-          max_traces: 100000
-receivers:
-  otlp:
-    protocols:
-      grpc:
-        endpoint: 127.0.0.1:$jaeger_otlp_port
-processors:
-  batch: {}
-exporters:
-  jaeger_storage_exporter:
-    trace_storage: memstore
-YAML
 
 jaeger_pid=""
 collector_pid=""
@@ -106,7 +75,7 @@ wait_port() {
   return 1
 }
 
-"$jaeger_bin" --config "$work/jaeger.yaml" >"$work/jaeger.log" 2>&1 &
+"$jaeger_bin" --config "$repo/collector/jaeger.yaml" >"$work/jaeger.log" 2>&1 &
 jaeger_pid=$!
 wait_port jaeger "$jaeger_pid" "127.0.0.1:$ui_port"
 wait_port jaeger "$jaeger_pid" "127.0.0.1:$jaeger_otlp_port"

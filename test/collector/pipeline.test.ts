@@ -8,7 +8,6 @@
  *    queried through its HTTP API for the cost attributes and tokentax.context.bloat=true.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -19,6 +18,7 @@ import { createTokentax } from '../../src/tokentax';
 import { createCostEngine, loadPricing } from '../../src/pricing';
 import { createTelemetry, type TestTelemetry } from '../support/otel';
 import { loadMajor } from '../support/openai-majors';
+import type { Jaeger } from '../jaeger/support';
 // @ts-expect-error plain ESM helper without types
 import * as harness from '../../collector/harness.mjs';
 
@@ -61,63 +61,7 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
   const stops: Array<() => Promise<void>> = [];
   let backendFile = '';
   let promPort = 0;
-  let jaeger: { query: number; otlp: number; child: ChildProcess } | undefined;
-
-  async function startJaeger(): Promise<typeof jaeger> {
-    const [grpc, http, query, queryGrpc] = [
-      await harness.freePort(),
-      await harness.freePort(),
-      await harness.freePort(),
-      await harness.freePort(),
-    ];
-    const cfg = {
-      service: {
-        extensions: ['jaeger_storage', 'jaeger_query'],
-        pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
-        telemetry: { metrics: { level: 'none' } },
-      },
-      extensions: {
-        jaeger_query: {
-          storage: { traces: 'mem' },
-          http: { endpoint: `127.0.0.1:${query}` },
-          grpc: { endpoint: `127.0.0.1:${queryGrpc}` },
-        },
-        jaeger_storage: { backends: { mem: { memory: { max_traces: 10000 } } } },
-      },
-      receivers: {
-        otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}` }, http: { endpoint: `127.0.0.1:${http}` } } },
-      },
-      processors: { batch: { timeout: '100ms' } },
-      exporters: { jaeger_storage_exporter: { trace_storage: 'mem' } },
-    };
-    const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'tokentax-jaeger-'));
-    const file = join(dir, 'jaeger.yaml');
-    (await import('node:fs')).writeFileSync(file, stringify(cfg));
-    let logs = '';
-    const child = spawn(JAEGER_BIN, ['--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => {
-      logs += d;
-    });
-    child.stderr!.on('data', (d) => {
-      logs += d;
-    });
-    stops.push(async () => {
-      child.kill('SIGTERM');
-      await sleep(300);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    for (let i = 0; i < 150; i++) {
-      try {
-        if ((await getText(`http://127.0.0.1:${query}/api/services`)).status === 200)
-          return { query, otlp: grpc, child };
-      } catch {
-        /* not up yet */
-      }
-      if (child.exitCode !== null) break;
-      await sleep(200);
-    }
-    throw new Error(`jaeger did not start:\n${logs}`);
-  }
+  let jaeger: Jaeger | undefined;
 
   beforeAll(async () => {
     if (!found.bin) return;
@@ -142,7 +86,10 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
       }),
     });
     stops.push(backend.stop);
-    if (existsSync(JAEGER_BIN)) jaeger = await startJaeger();
+    if (existsSync(JAEGER_BIN)) {
+      jaeger = (await harness.startJaeger({ bin: JAEGER_BIN })) as Jaeger;
+      stops.push(jaeger.stop);
+    }
 
     // The ready pipeline, exactly as committed, pointed at the back end by environment variables.
     const startPipeline = async (exportPort: number) => {
@@ -174,7 +121,7 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
       new SimpleSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${toBackend.http}/v1/traces` })),
     ];
     if (jaeger) {
-      const toJaeger = await startPipeline(jaeger.otlp);
+      const toJaeger = await startPipeline(jaeger.ports.otlpGrpc);
       exporters.push(
         new SimpleSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${toJaeger.http}/v1/traces` })),
       );
@@ -264,13 +211,13 @@ describe('end to end: tokentax app -> collector/config.yaml -> OTLP back ends', 
       let service = '';
       for (let i = 0; i < 75 && !service; i++) {
         const services: string[] =
-          JSON.parse((await getText(`http://127.0.0.1:${jaeger!.query}/api/services`)).text).data ?? [];
+          JSON.parse((await getText(`http://127.0.0.1:${jaeger!.ports.ui}/api/services`)).text).data ?? [];
         service = services.find((s) => s !== 'jaeger') ?? '';
         if (!service) await sleep(200);
       }
       expect(service).not.toBe('');
       const api = (tags: Record<string, string>) =>
-        `http://127.0.0.1:${jaeger!.query}/api/traces?service=${encodeURIComponent(service)}&limit=20&tags=${encodeURIComponent(JSON.stringify(tags))}`;
+        `http://127.0.0.1:${jaeger!.ports.ui}/api/traces?service=${encodeURIComponent(service)}&limit=20&tags=${encodeURIComponent(JSON.stringify(tags))}`;
       type JaegerTrace = { spans: Array<{ tags: Array<{ key: string; value: unknown }> }> };
       let traces: JaegerTrace[] = [];
       for (let i = 0; i < 75 && traces.length < 3; i++) {

@@ -18,7 +18,8 @@ import { collectorConfig } from '../../src/collector';
 import { loadConfig } from '../../src/config';
 import { createCostEngine, loadPricing } from '../../src/pricing';
 import * as S from '../../src/semconv';
-import { freePort, get, startApp, startProcess, waitFor, type Proc } from '../alerts/support';
+import { freePort, startApp, waitFor } from '../alerts/support';
+import { appEnv, searchTraceIds, waitForTraces, type Jaeger, type Trace } from './support';
 // @ts-expect-error plain ESM helper without types
 import * as harness from '../../collector/harness.mjs';
 
@@ -29,53 +30,6 @@ const COLLECTOR_CONFIG = {
   scenarios: ['together', 'openai', { id: 'viacollector', provider: 'fireworks' }],
   requestPrices: { oxlo: { 'llama-3.3-70b': 0.002 } },
 };
-
-interface Tag {
-  key: string;
-  type: string;
-  value: unknown;
-}
-interface Trace {
-  traceID: string;
-  spans: Array<{ operationName: string; startTime: number; tags: Tag[] }>;
-}
-
-const jaegerConfig = (grpc: number, query: number, queryGrpc: number): string => `
-service:
-  extensions: [jaeger_storage, jaeger_query]
-  pipelines:
-    traces:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [jaeger_storage_exporter]
-  telemetry:
-    metrics:
-      level: none
-extensions:
-  jaeger_query:
-    storage:
-      traces: memstore
-    http:
-      endpoint: 127.0.0.1:${query}
-    grpc:
-      endpoint: 127.0.0.1:${queryGrpc}
-  jaeger_storage:
-    backends:
-      memstore:
-        memory:
-          max_traces: 10000
-receivers:
-  otlp:
-    protocols:
-      grpc:
-        endpoint: 127.0.0.1:${grpc}
-processors:
-  batch:
-    timeout: 100ms
-exporters:
-  jaeger_storage_exporter:
-    trace_storage: memstore
-`;
 
 describe('app (--import tokentax/register, in-process cost off) -> tokentax collector -> Jaeger v2', () => {
   let sim: Simulator | undefined;
@@ -92,16 +46,9 @@ describe('app (--import tokentax/register, in-process cost off) -> tokentax coll
   beforeAll(async () => {
     if (!found.bin || !existsSync(jaegerBin)) return;
     dir = mkdtempSync(join(tmpdir(), 'tokentax-jaeger-collector-'));
-    const [jGrpc, query, queryGrpc] = [await freePort(), await freePort(), await freePort()];
-    writeFileSync(join(dir, 'jaeger.yaml'), jaegerConfig(jGrpc, query, queryGrpc));
-    const jaeger: Proc = startProcess(jaegerBin, ['--config', join(dir, 'jaeger.yaml')]);
+    const jaeger: Jaeger = await harness.startJaeger({ bin: jaegerBin });
     procs.push(jaeger);
-    api = `http://127.0.0.1:${query}`;
-    await waitFor('Jaeger to answer', 30_000, async () =>
-      (await get(`${api}/api/services`).catch(() => ({ status: 0 }))).status === 200 ? true : undefined,
-    ).catch((err) => {
-      throw new Error(`${String(err)}\n${jaeger.logs()}`);
-    });
+    api = jaeger.api;
 
     writeFileSync(join(dir, 'tokentax.json'), JSON.stringify(COLLECTOR_CONFIG));
     const [grpc, http, prom, own] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -113,7 +60,7 @@ describe('app (--import tokentax/register, in-process cost off) -> tokentax coll
       env: {
         TOKENTAX_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
         TOKENTAX_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-        TOKENTAX_EXPORT_ENDPOINT: `127.0.0.1:${jGrpc}`,
+        TOKENTAX_EXPORT_ENDPOINT: `127.0.0.1:${jaeger.ports.otlpGrpc}`,
         TOKENTAX_PROMETHEUS_ENDPOINT: `127.0.0.1:${prom}`,
         TOKENTAX_COLLECTOR_TELEMETRY_PORT: String(own),
       },
@@ -123,13 +70,7 @@ describe('app (--import tokentax/register, in-process cost off) -> tokentax coll
     sim = await startSimulator();
     const app = startApp(
       {
-        SIM_URL: sim.baseURL,
-        OTEL_SERVICE_NAME: SERVICE,
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${http}`,
-        OTEL_METRICS_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
+        ...appEnv(sim.baseURL, SERVICE, `http://127.0.0.1:${http}`),
         TOKENTAX_COST: 'false',
       },
       'test/jaeger/app.cjs',
@@ -137,11 +78,7 @@ describe('app (--import tokentax/register, in-process cost off) -> tokentax coll
     procs.push(app);
     await waitFor('the app to finish', 60_000, async () => (app.child.exitCode !== null ? true : undefined));
     expect(app.child.exitCode, app.logs()).toBe(0);
-    all = await waitFor('4 traces in Jaeger', 30_000, async () => {
-      const res = await get(`${api}/api/traces?service=${SERVICE}&limit=100`);
-      const data = (JSON.parse(res.body) as { data: Trace[] }).data;
-      return data.length >= 4 ? data : undefined;
-    }).catch((err) => {
+    all = await waitForTraces(api, SERVICE, 4, 30_000).catch((err) => {
       throw new Error(`${String(err)}\ncollector:\n${collector.logs().slice(-3000)}`);
     });
   }, 150_000);
@@ -179,13 +116,7 @@ describe('app (--import tokentax/register, in-process cost off) -> tokentax coll
 
   it("Jaeger's tag search finds the spans by their cost attributes", async () => {
     need();
-    const search = async (tags: Record<string, string>): Promise<Set<string>> => {
-      const res = await get(
-        `${api}/api/traces?service=${SERVICE}&limit=100&tags=${encodeURIComponent(JSON.stringify(tags))}`,
-      );
-      expect(res.status, res.body).toBe(200);
-      return new Set((JSON.parse(res.body) as { data: Trace[] }).data.map((t) => t.traceID));
-    };
+    const search = (tags: Record<string, string>) => searchTraceIds(api, SERVICE, tags);
     const idsWhere = (key: string, value: unknown) =>
       new Set(all.filter((t) => tagsOf(t)[key] === value).map((t) => t.traceID));
     for (const key of [S.ATTR_COST_CHEAPEST, S.scenarioModelAttr('viacollector'), S.ATTR_PRICING_VERSION]) {

@@ -9,12 +9,12 @@
  * Without the Jaeger binary the tests fail with the reason and the build command (no skip).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import * as S from '../../src/semconv';
-import { ROOT, freePort, get, startApp, startProcess, waitFor, type Proc } from '../alerts/support';
+import { ROOT, get, startApp, waitFor } from '../alerts/support';
+import { appEnv, searchTraceIds, waitForTraces, type Jaeger, type Tag, type Trace } from './support';
 // @ts-expect-error plain ESM helper without types
 import * as harness from '../../collector/harness.mjs';
 
@@ -23,72 +23,13 @@ const jaegerBin: string = process.env.TOKENTAX_JAEGER_BIN ?? harness.jaegerBinar
 const BUILD_HINT = `no Jaeger binary at ${jaegerBin}: run collector/build-jaeger.sh (Go + module proxy; ~12 min cold on 2 cores)`;
 const SERVICE = 'jaeger-tag-search';
 
-interface Tag {
-  key: string;
-  type: string;
-  value: unknown;
-}
-interface Trace {
-  traceID: string;
-  spans: Array<{ operationName: string; tags: Tag[] }>;
-}
-
-function jaegerConfig(otlpPort: number, queryPort: number, grpcPort: number): string {
-  return `
-service:
-  extensions: [jaeger_storage, jaeger_query]
-  pipelines:
-    traces:
-      receivers: [otlp]
-      processors: [batch]
-      exporters: [jaeger_storage_exporter]
-  telemetry:
-    metrics:
-      level: none
-extensions:
-  jaeger_query:
-    storage:
-      traces: memstore
-    http:
-      endpoint: 127.0.0.1:${queryPort}
-    grpc:
-      endpoint: 127.0.0.1:${grpcPort}
-  jaeger_storage:
-    backends:
-      memstore:
-        memory:
-          max_traces: 10000
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:${otlpPort}
-processors:
-  batch:
-    timeout: 100ms
-exporters:
-  jaeger_storage_exporter:
-    trace_storage: memstore
-`;
-}
-
 describe('Jaeger v2 tag search over tokentax spans', () => {
   let sim: Simulator | undefined;
-  let jaeger: Proc | undefined;
-  let dir = '';
+  let jaeger: Jaeger | undefined;
   let api = '';
   let all: Trace[] = [];
 
-  /** /api/traces with the given tags object, URL-encoded as the UI does. */
-  async function search(tags: Record<string, string>): Promise<Set<string>> {
-    const res = await get(
-      `${api}/api/traces?service=${SERVICE}&limit=100&tags=${encodeURIComponent(JSON.stringify(tags))}`,
-    );
-    expect(res.status, res.body).toBe(200);
-    const body = JSON.parse(res.body) as { data: Trace[]; errors: unknown };
-    expect(body.errors).toBeNull();
-    return new Set(body.data.map((t) => t.traceID));
-  }
+  const search = (tags: Record<string, string>) => searchTraceIds(api, SERVICE, tags);
   const tagOf = (t: Trace, key: string): Tag | undefined => t.spans.flatMap((s) => s.tags).find((g) => g.key === key);
   const idsWhere = (pred: (t: Trace) => boolean) => new Set(all.filter(pred).map((t) => t.traceID));
 
@@ -99,41 +40,21 @@ describe('Jaeger v2 tag search over tokentax spans', () => {
   beforeAll(async () => {
     if (!existsSync(jaegerBin)) return;
     sim = await startSimulator();
-    const [otlp, query, grpc] = [await freePort(), await freePort(), await freePort()];
-    dir = mkdtempSync(join(tmpdir(), 'tokentax-jaeger-'));
-    writeFileSync(join(dir, 'config.yaml'), jaegerConfig(otlp, query, grpc));
-    jaeger = startProcess(jaegerBin, ['--config', join(dir, 'config.yaml')]);
-    api = `http://127.0.0.1:${query}`;
-    await waitFor('Jaeger to answer', 30_000, async () =>
-      (await get(`${api}/api/services`)).status === 200 ? true : undefined,
-    ).catch((err) => {
-      throw new Error(`${String(err)}\n${jaeger?.logs()}`);
-    });
+    const started: Jaeger = await harness.startJaeger({ bin: jaegerBin });
+    jaeger = started;
+    api = started.api;
     const app = startApp(
-      {
-        SIM_URL: sim.baseURL,
-        OTEL_SERVICE_NAME: SERVICE,
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp}`,
-        OTEL_METRICS_EXPORTER: 'none',
-        OTEL_LOGS_EXPORTER: 'none',
-      },
+      appEnv(sim.baseURL, SERVICE, `http://127.0.0.1:${started.ports.otlpHttp}`),
       'test/jaeger/app.cjs',
     );
     await waitFor('the app to finish', 60_000, async () => (app.child.exitCode !== null ? true : undefined));
     expect(app.child.exitCode, app.logs()).toBe(0);
-    all = await waitFor('4 traces in Jaeger', 20_000, async () => {
-      const res = await get(`${api}/api/traces?service=${SERVICE}&limit=100`);
-      const data = (JSON.parse(res.body) as { data: Trace[] }).data;
-      return data.length >= 4 ? data : undefined;
-    });
+    all = await waitForTraces(api, SERVICE, 4, 20_000);
   }, 120_000);
 
   afterAll(async () => {
     await jaeger?.stop();
     await sim?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const need = () => {

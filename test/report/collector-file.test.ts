@@ -7,30 +7,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createReport, type ReportData } from '../../src/report';
+import { createReport } from '../../src/report';
 import { waitFor } from '../alerts/support';
 // @ts-expect-error plain ESM helper without types
 import * as harness from '../../collector/harness.mjs';
-import { CALLS, DUPLICATE, NOT_GENAI, callAttributes, otlpLine, reportPricing, tempDir, writeFixture } from './helpers';
-
-const round = (v: unknown): unknown =>
-  typeof v === 'number'
-    ? Number(v.toPrecision(12))
-    : Array.isArray(v)
-      ? v.map(round)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
-        : v;
-const figures = (r: ReportData) =>
-  round({
-    spans: r.spans,
-    profile: r.profile,
-    scenarios: r.scenarios,
-    conversations: r.conversations,
-    recycled: r.recycled,
-    flat: r.flat,
-    sizeBins: r.sizeBins,
-  });
+import {
+  CALLS,
+  DUPLICATE,
+  NOT_GENAI,
+  callAttributes,
+  otlpLine,
+  reportFigures,
+  reportPricing,
+  tempDir,
+  writeFixture,
+} from './helpers';
 
 describe("report on the Collector's file exporter output", () => {
   it('reads the collector-written OTLP JSON lines with the same figures', async () => {
@@ -77,6 +68,6 @@ service:
     const fromCollector = await createReport([out], { pricing });
     const fromFixture = await createReport([writeFixture(tempDir())], { pricing });
     expect(fromCollector.inputs[0]).toMatchObject({ format: 'otlp-jsonl', spans: 10, corruptLines: 0 });
-    expect(figures(fromCollector)).toEqual(figures(fromFixture));
+    expect(reportFigures(fromCollector)).toEqual(reportFigures(fromFixture));
   }, 60_000);
 });

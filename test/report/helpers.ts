@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../src/config';
 import { loadPricing, type Pricing } from '../../src/pricing';
+import type { ReportData } from '../../src/report';
 
 const read = (name: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
 
@@ -135,3 +136,27 @@ export function writeFixture(dir: string, extraLines: string[] = []): string {
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }
+
+const round = (v: unknown): unknown =>
+  typeof v === 'number'
+    ? Number(v.toPrecision(12))
+    : Array.isArray(v)
+      ? v.map(round)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
+        : v;
+
+/**
+ * A report's figures to 12 digits, for comparing reports of the same spans read from different
+ * inputs: sums depend on the order spans arrive in (Jaeger, for one, sorts them its own way).
+ */
+export const reportFigures = (r: ReportData) =>
+  round({
+    spans: r.spans,
+    profile: r.profile,
+    scenarios: r.scenarios,
+    conversations: r.conversations,
+    recycled: r.recycled,
+    flat: r.flat,
+    sizeBins: r.sizeBins,
+  });

@@ -23,7 +23,16 @@ interface Stack {
 
 async function startStack(): Promise<Stack> {
   const ports: Record<string, number> = {};
-  for (const name of ['ui', 'jaegerOtlp', 'jaegerGrpc', 'otlpHttp', 'otlpGrpc', 'prometheus', 'telemetry'])
+  for (const name of [
+    'ui',
+    'jaegerOtlp',
+    'jaegerOtlpHttp',
+    'jaegerGrpc',
+    'otlpHttp',
+    'otlpGrpc',
+    'prometheus',
+    'telemetry',
+  ])
     ports[name] = await freePort();
   const child = spawn('bash', [SCRIPT], {
     env: {
@@ -32,6 +41,7 @@ async function startStack(): Promise<Stack> {
       TOKENTAX_JAEGER_BIN: process.env.TOKENTAX_JAEGER_BIN ?? harness.jaegerBinaryPath(),
       TOKENTAX_JAEGER_UI_PORT: String(ports.ui),
       TOKENTAX_JAEGER_OTLP_PORT: String(ports.jaegerOtlp),
+      TOKENTAX_JAEGER_OTLP_HTTP_PORT: String(ports.jaegerOtlpHttp),
       TOKENTAX_JAEGER_GRPC_PORT: String(ports.jaegerGrpc),
       TOKENTAX_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.otlpHttp}`,
       TOKENTAX_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.otlpGrpc}`,
