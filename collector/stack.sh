@@ -75,7 +75,9 @@ wait_port() {
   return 1
 }
 
-"$jaeger_bin" --config "$repo/collector/jaeger.yaml" >"$work/jaeger.log" 2>&1 &
+# Jaeger would trace itself into the collector on 4317, cluttering the UI with its own spans and
+# slowing its exit; the stack is for the application's traces.
+OTEL_TRACES_SAMPLER=always_off "$jaeger_bin" --config "$repo/collector/jaeger.yaml" >"$work/jaeger.log" 2>&1 &
 jaeger_pid=$!
 wait_port jaeger "$jaeger_pid" "127.0.0.1:$ui_port"
 wait_port jaeger "$jaeger_pid" "127.0.0.1:$jaeger_otlp_port"
