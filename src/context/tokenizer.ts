@@ -164,6 +164,14 @@ export function clearPieceCaches(): void {
   for (const enc of loaded.values()) enc.pieceCounts.clear();
 }
 
+/**
+ * A copy of a piece that does not keep its text alive: V8 keeps a substring of 13 or more characters
+ * as a view into the string it was cut from, so caching one would retain the whole request text.
+ */
+function detached(piece: string): string {
+  return piece.length < 13 ? piece : Buffer.from(piece, 'utf16le').toString('utf16le');
+}
+
 /** Exact token count of `text` as plain text in `name`; never throws on special-token text. */
 export function countTokens(name: EncodingName, text: string): number {
   if (text.length === 0) return 0;
@@ -177,7 +185,7 @@ export function countTokens(name: EncodingName, text: string): number {
     let n = cache.get(piece);
     if (n === undefined) {
       n = countPiece(utf8Bytes(piece), enc.ranks);
-      if (piece.length <= 64) cache.set(piece, n);
+      if (piece.length <= 64) cache.set(detached(piece), n);
     }
     total += n;
   }

@@ -61,3 +61,29 @@ describe('a million distinct conversations', () => {
     expect(end - warm).toBeLessThan(8e6);
   }, 180_000);
 });
+
+describe('the tokenizer piece cache', () => {
+  it('does not keep the texts it counted alive (only copies of their pieces)', async () => {
+    const { countTokens } = await import('../../src/context/tokenizer');
+    countTokens('o200k_base', 'warm up');
+    const letters = (n: number): string => {
+      let s = '';
+      do {
+        s += String.fromCharCode(97 + (n % 26));
+        n = Math.floor(n / 26);
+      } while (n);
+      return s;
+    };
+    // Large request texts whose only new piece is one long identifier: a cached view of that piece
+    // would keep each ~0.45 MB text alive.
+    const text = (i: number): string => {
+      let s = '';
+      for (let j = 0; j < 50_000; j++) s += ` common${j % 100}`;
+      return `${s} verylongidentifier${letters(i)}`;
+    };
+    const before = heapAfterGc();
+    for (let i = 0; i < 100; i++) expect(countTokens('o200k_base', text(i))).toBeGreaterThan(50_000);
+    const retainedMb = (heapAfterGc() - before) / 1e6;
+    expect(retainedMb).toBeLessThan(10); // 100 texts of ~0.45 MB: ~45 MB if they were kept
+  });
+});
