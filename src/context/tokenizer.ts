@@ -169,7 +169,7 @@ export function clearPieceCaches(): void {
  * as a view into the string it was cut from, so caching one would retain the whole request text.
  */
 function detached(piece: string): string {
-  return piece.length < 13 ? piece : Buffer.from(piece, 'utf16le').toString('utf16le');
+  return piece.length < 13 ? piece : (JSON.parse(JSON.stringify(piece)) as string);
 }
 
 /** Exact token count of `text` as plain text in `name`; never throws on special-token text. */
