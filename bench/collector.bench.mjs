@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import * as harness from '../collector/harness.mjs';
 import { bootstrapRatio, median } from './support/stats.mjs';
+import { GENAI_SPANS } from './support/genai-spans.mjs';
 
 const require = createRequire(import.meta.url);
 const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
@@ -39,63 +40,7 @@ if (!found.bin) {
   process.exit(0);
 }
 
-// What services send: our spans, contrib/OpenLLMetry/OpenInference names, cache, reasoning, long
-// context, other providers, embeddings, an unknown model; plus ordinary span attributes.
-const mix = [
-  {
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-4o',
-    'gen_ai.response.model': 'gpt-4o-2024-08-06',
-    'gen_ai.usage.input_tokens': 12_000,
-    'gen_ai.usage.output_tokens': 400,
-    'gen_ai.usage.cache_read.input_tokens': 8_000,
-  },
-  {
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-4o-mini',
-    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-    'gen_ai.usage.input_tokens': 900,
-    'gen_ai.usage.output_tokens': 120,
-  },
-  {
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'o3',
-    'gen_ai.usage.input_tokens': 5_000,
-    'gen_ai.usage.output_tokens': 3_000,
-    'gen_ai.usage.reasoning.output_tokens': 2_500,
-  },
-  {
-    'gen_ai.provider.name': 'together',
-    'gen_ai.request.model': 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
-    'gen_ai.usage.input_tokens': 4_000,
-    'gen_ai.usage.output_tokens': 300,
-  },
-  {
-    'gen_ai.system': 'openai',
-    'gen_ai.request.model': 'gpt-4.1',
-    'gen_ai.usage.prompt_tokens': 20_000,
-    'gen_ai.usage.completion_tokens': 800,
-    'llm.request.type': 'chat',
-  },
-  {
-    'llm.provider': 'openai',
-    'llm.model_name': 'gpt-4o-mini',
-    'llm.token_count.prompt': 1_500,
-    'llm.token_count.completion': 200,
-  },
-  {
-    'gen_ai.operation.name': 'embeddings',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'text-embedding-3-small',
-    'gen_ai.usage.input_tokens': 3_000,
-  },
-  {
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': 'gpt-99-unknown',
-    'gen_ai.usage.input_tokens': 100,
-    'gen_ai.usage.output_tokens': 10,
-  },
-];
+const mix = GENAI_SPANS;
 const common = {
   'gen_ai.operation.name': 'chat',
   'server.address': 'api.openai.com',

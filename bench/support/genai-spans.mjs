@@ -1,0 +1,70 @@
+/** GenAI span attributes for the pricing benches (in-process engine and collector). */
+// A mix of what real services send: our spans, contrib/OpenLLMetry/OpenInference names, cache,
+// reasoning, long context, other providers, embeddings, an unknown model.
+export const GENAI_SPANS = [
+  {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o',
+    'gen_ai.response.model': 'gpt-4o-2024-08-06',
+    'gen_ai.usage.input_tokens': 12_000,
+    'gen_ai.usage.output_tokens': 400,
+    'gen_ai.usage.cache_read.input_tokens': 8_000,
+  },
+  {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o-mini',
+    'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+    'gen_ai.usage.input_tokens': 900,
+    'gen_ai.usage.output_tokens': 120,
+  },
+  {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'o3',
+    'gen_ai.usage.input_tokens': 5_000,
+    'gen_ai.usage.output_tokens': 3_000,
+    'gen_ai.usage.reasoning.output_tokens': 2_500,
+  },
+  {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-5.4',
+    'gen_ai.usage.input_tokens': 300_000,
+    'gen_ai.usage.output_tokens': 2_000,
+  },
+  {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'together',
+    'gen_ai.request.model': 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
+    'gen_ai.usage.input_tokens': 4_000,
+    'gen_ai.usage.output_tokens': 300,
+  },
+  {
+    'gen_ai.system': 'openai',
+    'gen_ai.request.model': 'gpt-4.1',
+    'gen_ai.usage.prompt_tokens': 20_000,
+    'gen_ai.usage.completion_tokens': 800,
+    'llm.request.type': 'chat',
+  },
+  {
+    'llm.provider': 'openai',
+    'llm.model_name': 'gpt-4o-mini',
+    'llm.token_count.prompt': 1_500,
+    'llm.token_count.completion': 200,
+  },
+  {
+    'gen_ai.operation.name': 'embeddings',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'text-embedding-3-small',
+    'gen_ai.usage.input_tokens': 3_000,
+  },
+  {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'my-finetune-x',
+    'gen_ai.usage.input_tokens': 100,
+    'gen_ai.usage.output_tokens': 10,
+  },
+];
