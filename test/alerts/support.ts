@@ -8,11 +8,10 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { APPS_DIR, ROOT } from '../support/global-setup';
-// @ts-expect-error plain ESM helper without types
-import * as harness from '../../collector/harness.mjs';
+import { freePort } from '../support/ports';
 
 export { ROOT };
-export const freePort: () => Promise<number> = harness.freePort;
+export { freePort };
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Debian's package (CI: apt-get install --no-install-recommends prometheus) ships both. */

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { readOtlpRequest } from '../../src/report/read-otlp';
 import type { SpanRecord } from '../../src/report/span-record';
 import { APPS_DIR } from '../support/global-setup';
+import { freePort } from '../support/ports';
 
 const APP = `
 import OpenAI from 'openai';
@@ -23,15 +23,6 @@ await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
 await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
 console.log('last line');
 `;
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 interface Run {
   code: number | null;
@@ -77,7 +68,7 @@ describe('tokentax/register exporting', () => {
   afterAll(() => sim.close());
 
   it('no collector: exits within the shutdown timeout, one line naming the endpoint and the variable, no stack', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
     const r = await run({
       SIM_URL: sim.baseURL,
@@ -98,7 +89,7 @@ describe('tokentax/register exporting', () => {
   });
 
   it('no collector, exports already failed during the run: still exits in time, with the line', async () => {
-    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
     const r = await run(
       {
         SIM_URL: sim.baseURL,

@@ -4,20 +4,12 @@
  * local receiver. Nothing is lost at exit, and the application's exit code or signal is kept.
  */
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { APPS_DIR } from '../support/global-setup';
+import { freePort } from '../support/ports';
 import { OtlpReceiver } from '../support/otlp-receiver';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 interface Run {
   code: number | null;
