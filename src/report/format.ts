@@ -1,4 +1,5 @@
 /** Number formatting shared by the renderers and the recommendation text. */
+import type { ProfileRow } from './report-data';
 
 export function usd(v: number): string {
   if (!Number.isFinite(v)) return '-';
@@ -26,4 +27,10 @@ export function pct(v: number): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** A request-profile row's figures after its model and request count: input and output p50/p90/p99, large share. */
+export function profileCells(p: ProfileRow): string[] {
+  const { input: i, output: o } = p;
+  return [i.p50, i.p90, i.p99, o.p50, o.p90, o.p99].map(tokens).concat(pct(p.largeShare));
 }

@@ -1,5 +1,5 @@
 /** The HTML report: one self-contained file (inline CSS and SVG, no scripts, nothing fetched). */
-import { pct, plural, tokens, usd } from './format';
+import { pct, plural, profileCells, tokens, usd } from './format';
 import type { ReportData } from './report-data';
 import { scenarioLabel } from './render-text';
 import { billChart, cumulativeChart, distributionChart, esc } from './svg-charts';
@@ -26,13 +26,7 @@ export function renderHtml(r: ReportData): string {
   const profileRows = [o, ...(r.profile.byModel.length > 1 ? r.profile.byModel : [])].map((p) => [
     p.model,
     String(p.requests),
-    tokens(p.input.p50),
-    tokens(p.input.p90),
-    tokens(p.input.p99),
-    tokens(p.output.p50),
-    tokens(p.output.p90),
-    tokens(p.output.p99),
-    pct(p.largeShare),
+    ...profileCells(p),
   ]);
   const billRows = r.scenarios.map((s) => [
     scenarioLabel(s),

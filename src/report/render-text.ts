@@ -1,5 +1,5 @@
 /** The terminal report: aligned tables and unicode bar charts, plain text (no colour codes). */
-import { pct, plural, tokens, usd } from './format';
+import { pct, plural, profileCells, tokens, usd } from './format';
 import type { ReportData, ScenarioBill } from './report-data';
 import { ACTUAL } from './span-costs';
 
@@ -86,17 +86,7 @@ export function renderText(r: ReportData): string {
     `>=${tokens(r.largeThreshold)} in`,
   ];
   const models = r.profile.byModel.length > 1 ? r.profile.byModel.slice(0, MAX_MODEL_ROWS) : [];
-  const rows = [o, ...models].map((p) => [
-    p.model,
-    p.requests.toLocaleString('en-US'),
-    tokens(p.input.p50),
-    tokens(p.input.p90),
-    tokens(p.input.p99),
-    tokens(p.output.p50),
-    tokens(p.output.p90),
-    tokens(p.output.p99),
-    pct(p.largeShare),
-  ]);
+  const rows = [o, ...models].map((p) => [p.model, p.requests.toLocaleString('en-US'), ...profileCells(p)]);
   out.push(...table([head, ...rows]));
   if (r.profile.byModel.length > MAX_MODEL_ROWS)
     out.push(`  (${r.profile.byModel.length - MAX_MODEL_ROWS} less used models not shown; --json lists all)`);
