@@ -35,59 +35,55 @@ await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 
 await sdk.shutdown();
 `;
 
-if (!supported) {
-  describe('OpenTelemetry JS 3.x line', () => {
-    console.warn(`[tokentax] OTel 3.x compatibility test SKIPPED on Node ${process.versions.node}: needs >= 22.15`);
-    it.skip(`skipped on Node ${process.versions.node}: the 3.x SDK needs Node >= 22.15 (CI runs it on Node 24)`, () => {});
+const skipReason = supported
+  ? ''
+  : ` (skipped on Node ${process.versions.node}: the 3.x SDK needs Node >= 22.15; CI runs it on Node 24)`;
+describe.skipIf(!supported)(`OpenTelemetry JS 3.x line${skipReason}`, () => {
+  let sim: Simulator;
+  const receiver = new OtlpReceiver();
+  beforeAll(async () => {
+    if (!existsSync(join(APP, 'node_modules/@opentelemetry/sdk-node'))) {
+      mkdirSync(APP, { recursive: true });
+      writeFileSync(join(APP, 'package.json'), JSON.stringify({ name: 'otel3-app', private: true, type: 'module' }));
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--no-save',
+          '@opentelemetry/sdk-node@^0.300',
+          '@opentelemetry/sdk-trace@^3',
+          '@opentelemetry/exporter-trace-otlp-http@^0.300',
+          '@opentelemetry/api@^1',
+          'openai@^7',
+        ],
+        { cwd: APP, stdio: 'inherit' },
+      );
+    }
+    if (!existsSync(join(APP, 'node_modules/tokentax'))) symlinkSync(ROOT, join(APP, 'node_modules/tokentax'), 'dir');
+    writeFileSync(join(APP, 'app.mjs'), APP_SOURCE);
+    sim = await startSimulator();
+    await receiver.start();
+  }, 240_000);
+  afterAll(async () => {
+    await sim?.close();
+    await receiver.stop();
   });
-} else {
-  describe('OpenTelemetry JS 3.x line', () => {
-    let sim: Simulator;
-    const receiver = new OtlpReceiver();
-    beforeAll(async () => {
-      if (!existsSync(join(APP, 'node_modules/@opentelemetry/sdk-node'))) {
-        mkdirSync(APP, { recursive: true });
-        writeFileSync(join(APP, 'package.json'), JSON.stringify({ name: 'otel3-app', private: true, type: 'module' }));
-        execFileSync(
-          'npm',
-          [
-            'install',
-            '--no-audit',
-            '--no-fund',
-            '--no-save',
-            '@opentelemetry/sdk-node@^0.300',
-            '@opentelemetry/sdk-trace@^3',
-            '@opentelemetry/exporter-trace-otlp-http@^0.300',
-            '@opentelemetry/api@^1',
-            'openai@^7',
-          ],
-          { cwd: APP, stdio: 'inherit' },
-        );
-      }
-      if (!existsSync(join(APP, 'node_modules/tokentax'))) symlinkSync(ROOT, join(APP, 'node_modules/tokentax'), 'dir');
-      writeFileSync(join(APP, 'app.mjs'), APP_SOURCE);
-      sim = await startSimulator();
-      await receiver.start();
-    }, 240_000);
-    afterAll(async () => {
-      await sim?.close();
-      await receiver.stop();
-    });
 
-    it('spans carry usage, context and cost attributes', async () => {
-      // Asynchronous: the simulator and the receiver live in this process.
-      const child = spawn(process.execPath, ['app.mjs'], {
-        cwd: APP,
-        env: { ...process.env, SIM_URL: sim.baseURL, OTLP_URL: receiver.url },
-      });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      const code = await new Promise((r) => child.on('exit', r));
-      expect(code, stderr).toBe(0);
-      const span = receiver.spans.find((s) => s.scope === 'tokentax');
-      expect(span?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
-      expect(span?.attributes['tokentax.context.tokens']).toBeGreaterThan(0);
-      expect(span?.attributes['tokentax.cost.usd']).toBeGreaterThan(0);
+  it('spans carry usage, context and cost attributes', async () => {
+    // Asynchronous: the simulator and the receiver live in this process.
+    const child = spawn(process.execPath, ['app.mjs'], {
+      cwd: APP,
+      env: { ...process.env, SIM_URL: sim.baseURL, OTLP_URL: receiver.url },
     });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code, stderr).toBe(0);
+    const span = receiver.spans.find((s) => s.scope === 'tokentax');
+    expect(span?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+    expect(span?.attributes['tokentax.context.tokens']).toBeGreaterThan(0);
+    expect(span?.attributes['tokentax.cost.usd']).toBeGreaterThan(0);
   });
-}
+});

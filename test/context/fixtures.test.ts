@@ -38,59 +38,57 @@ function exclusionReason(r: Recording, all: Recording[]): string | undefined {
   return undefined;
 }
 
-if (!recordingsPresent()) {
-  describe('agreement with recorded OpenAI usage', () => {
-    console.warn(`fixtures.test: SKIPPED, ${RECORDINGS_DIR} does not exist (clone shared/ beside the repo)`);
-    it.skip(`skipped: the recordings directory ${RECORDINGS_DIR} is absent (a clone without ../shared)`, () => {});
+const absent = !recordingsPresent();
+const skipReason = absent
+  ? ` (skipped: the recordings directory ${RECORDINGS_DIR} is absent, a clone without ../shared)`
+  : '';
+
+describe.skipIf(absent)(`agreement with recorded OpenAI usage${skipReason}`, () => {
+  const all = absent ? [] : loadRecordings();
+  const compared = all.filter((r) => exclusionReason(r, all) === undefined);
+
+  it('compares enough recordings to mean something, and says what it leaves out', () => {
+    const excluded = all.filter((r) => exclusionReason(r, all) !== undefined);
+    for (const r of excluded) console.info(`excluded ${r.file}: ${exclusionReason(r, all)}`);
+    expect(compared.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(compared.map((r) => r.file)).size).toBeGreaterThanOrEqual(15);
   });
-} else {
-  describe('agreement with recorded OpenAI usage', () => {
-    const all = loadRecordings();
-    const compared = all.filter((r) => exclusionReason(r, all) === undefined);
 
-    it('compares enough recordings to mean something, and says what it leaves out', () => {
-      const excluded = all.filter((r) => exclusionReason(r, all) !== undefined);
-      for (const r of excluded) console.info(`excluded ${r.file}: ${exclusionReason(r, all)}`);
-      expect(compared.length).toBeGreaterThanOrEqual(20);
-      expect(new Set(compared.map((r) => r.file)).size).toBeGreaterThanOrEqual(15);
+  it('counts each request within a few tokens of the recorded input tokens (usage missing path)', () => {
+    const meter = createContextMeter();
+    const rows = compared.map((r) => {
+      const done = meter.measure(r.request).complete(undefined);
+      const messages = Number(done.attributes[ATTR_CONTEXT_MESSAGES]);
+      return { file: r.file, api: r.inputTokens, counted: done.inputTokens, messages, estimated: done.estimated };
     });
-
-    it('counts each request within a few tokens of the recorded input tokens (usage missing path)', () => {
-      const meter = createContextMeter();
-      const rows = compared.map((r) => {
-        const done = meter.measure(r.request).complete(undefined);
-        const messages = Number(done.attributes[ATTR_CONTEXT_MESSAGES]);
-        return { file: r.file, api: r.inputTokens, counted: done.inputTokens, messages, estimated: done.estimated };
-      });
-      console.info(
-        rows.map((x) => `${x.counted - x.api >= 0 ? '+' : ''}${x.counted - x.api} ${x.api} ${x.file}`).join('\n'),
-      );
-      for (const row of rows) {
-        expect(row.estimated).toBe(true);
-        expect(Math.abs(row.counted - row.api), row.file).toBeLessThanOrEqual(tolerance(row.messages));
-      }
-      // Most requests (plain messages) agree exactly: the overhead formula is right, not just tolerated.
-      expect(rows.filter((x) => x.counted === x.api).length).toBeGreaterThanOrEqual(Math.ceil(rows.length * 0.75));
-    });
-
-    it('uses the API figure as the total and splits it exactly when usage is given', () => {
-      const meter = createContextMeter();
-      for (const r of all) {
-        const done = meter.measure(r.request).complete(r.inputTokens);
-        const a = done.attributes;
-        expect(done.estimated).toBe(false);
-        expect(a[ATTR_CONTEXT_TOKENS]).toBe(r.inputTokens);
-        const parts = [
-          ATTR_CONTEXT_SYSTEM_TOKENS,
-          ATTR_CONTEXT_HISTORY_TOKENS,
-          ATTR_CONTEXT_NEW_TOKENS,
-          ATTR_CONTEXT_TOOLS_TOKENS,
-        ].map((k) => Number(a[k]));
-        expect(
-          parts.reduce((x, y) => x + y, 0),
-          r.file,
-        ).toBe(r.inputTokens);
-      }
-    });
+    console.info(
+      rows.map((x) => `${x.counted - x.api >= 0 ? '+' : ''}${x.counted - x.api} ${x.api} ${x.file}`).join('\n'),
+    );
+    for (const row of rows) {
+      expect(row.estimated).toBe(true);
+      expect(Math.abs(row.counted - row.api), row.file).toBeLessThanOrEqual(tolerance(row.messages));
+    }
+    // Most requests (plain messages) agree exactly: the overhead formula is right, not just tolerated.
+    expect(rows.filter((x) => x.counted === x.api).length).toBeGreaterThanOrEqual(Math.ceil(rows.length * 0.75));
   });
-}
+
+  it('uses the API figure as the total and splits it exactly when usage is given', () => {
+    const meter = createContextMeter();
+    for (const r of all) {
+      const done = meter.measure(r.request).complete(r.inputTokens);
+      const a = done.attributes;
+      expect(done.estimated).toBe(false);
+      expect(a[ATTR_CONTEXT_TOKENS]).toBe(r.inputTokens);
+      const parts = [
+        ATTR_CONTEXT_SYSTEM_TOKENS,
+        ATTR_CONTEXT_HISTORY_TOKENS,
+        ATTR_CONTEXT_NEW_TOKENS,
+        ATTR_CONTEXT_TOOLS_TOKENS,
+      ].map((k) => Number(a[k]));
+      expect(
+        parts.reduce((x, y) => x + y, 0),
+        r.file,
+      ).toBe(r.inputTokens);
+    }
+  });
+});
