@@ -20,25 +20,28 @@ builder_version="$(sed -n 's/^  version: *//p' "$manifest" | head -n1)"
 
 command -v go >/dev/null || { echo "build-collector: Go is not installed (needs go >= 1.24)" >&2; exit 1; }
 
+# go:embed cannot reach src/pricing/data: mirror it into the module's committed data/ copy first (also
+# when the binary is cached, so that `go test` in the module sees the current data).
+sh "$repo/collector/tokentaxprocessor/sync-data.sh"
+
 # The manifest names every version (builder included); with the processor's sources and data it
-# identifies the build. collector/harness.mjs computes the same hash (buildInputs) to find the binary.
+# identifies the build. collector/harness.mjs computes the same hash (buildInputsHash) to find the binary.
 build_inputs() {
   cat "$manifest"
   local f
   for f in $(cd "$repo" && ls collector/tokentaxprocessor/go.mod collector/tokentaxprocessor/go.sum \
-    collector/tokentaxprocessor/*.go | grep -v '_test\.go$' | LC_ALL=C sort) \
-    src/pricing/data/prices.json src/pricing/data/tokenizer-ratios.json src/pricing/data/equivalence.json; do
+    collector/tokentaxprocessor/*.go | grep -v '_test\.go$' | LC_ALL=C sort); do
     printf '%s\n' "$f"
     cat "$repo/$f"
+  done
+  for f in $(cd "$repo/collector/tokentaxprocessor/data" && ls | LC_ALL=C sort); do
+    printf 'data/%s\n' "$f"
+    cat "$repo/collector/tokentaxprocessor/data/$f"
   done
 }
 hash="$(build_inputs | sha256sum | cut -c1-16)"
 out="$cache/$hash"
 bin="$out/otelcol-tokentax"
-
-# go:embed cannot reach src/pricing/data: copy it into the module (also when the binary is cached,
-# so that `go test` in the module finds it on a fresh clone).
-sh "$repo/collector/tokentaxprocessor/sync-data.sh"
 
 if [[ -x "$bin" ]]; then
   echo "build-collector: up to date ($bin)" >&2

@@ -26,16 +26,17 @@ export function jaegerBinaryPath(version = 'v1.76.0') {
   );
 }
 
-/** What collector/build.sh hashes (build_inputs): the manifest, the processor's sources, the data. */
+/** What collector/build.sh hashes (build_inputs): the manifest, the processor's sources, the data
+ *  (src/pricing/data, which build.sh mirrors into the module's data/ before hashing). */
 export function buildInputsHash() {
   const hash = createHash('sha256').update(readFileSync(MANIFEST));
   const module = 'collector/tokentaxprocessor';
   const sources = readdirSync(join(REPO, module))
     .filter((f) => f === 'go.mod' || f === 'go.sum' || (f.endsWith('.go') && !f.endsWith('_test.go')))
-    .map((f) => `${module}/${f}`)
     .sort();
-  const data = ['prices.json', 'tokenizer-ratios.json', 'equivalence.json'].map((f) => `src/pricing/data/${f}`);
-  for (const f of [...sources, ...data]) hash.update(`${f}\n`).update(readFileSync(join(REPO, f)));
+  for (const f of sources) hash.update(`${module}/${f}\n`).update(readFileSync(join(REPO, module, f)));
+  const dataDir = join(REPO, 'src', 'pricing', 'data');
+  for (const f of readdirSync(dataDir).sort()) hash.update(`data/${f}\n`).update(readFileSync(join(dataDir, f)));
   return hash.digest('hex').slice(0, 16);
 }
 

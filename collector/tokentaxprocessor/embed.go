@@ -7,9 +7,9 @@ import (
 	"go.uber.org/zap"
 )
 
-// The pricing data of src/pricing/data, copied into data/ by sync-data.sh (go generate, and
-// collector/build.sh before every build): one source of truth, embedded at build time.
-// data/ is not committed; drift_test.go fails when it differs from src/pricing/data.
+// The pricing data of src/pricing/data, mirrored into data/ by sync-data.sh (go generate, and
+// collector/build.sh before every build) and committed, so the module builds wherever it is fetched
+// from; drift_test.go fails when the copy differs from src/pricing/data.
 
 //go:embed data/prices.json
 var pricesJSON []byte
