@@ -2,6 +2,7 @@ package tokentaxprocessor
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -74,7 +75,11 @@ func TestPricesLikeTheNodeEngine(t *testing.T) {
 			"gen_ai.usage.output_tokens": 10},
 		map[string]any{"gen_ai.provider.name": "oxlo", "gen_ai.request.model": "llama-3.3-70b",
 			"gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10})
-	expectAttrs(t, out[0], map[string]any{"tokentax.pricing.version": "2026-11-27", "tokentax.cost.usd": 0.004,
+	var shipped pricesFile
+	if err := json.Unmarshal(pricesJSON, &shipped); err != nil {
+		t.Fatal(err)
+	}
+	expectAttrs(t, out[0], map[string]any{"tokentax.pricing.version": shipped.Version, "tokentax.cost.usd": 0.004,
 		"tokentax.cost.together.model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "tokentax.cost.together.usd": 0.0010537824,
 		"tokentax.cost.fireworks.usd": 0.0010777319999999999, "tokentax.cost.openrouter.usd": 0.0000977942,
 		"tokentax.cost.oxlo.model": "llama-3.3-70b", "tokentax.cost.oxlo.infeasible": "no_price",

@@ -119,7 +119,10 @@ function importProvider(id, meta) {
     via: `@pydantic/genai-prices@${genaiVersion}`,
   };
   const models = [];
+  // A provider's list may hold models it resells elsewhere (Google's holds Vertex AI's Claude models).
+  const excluded = meta.exclude ? new RegExp(meta.exclude, 'i') : undefined;
   for (const m of p.models) {
+    if (excluded?.test(m.id)) continue;
     const aliases = new Set([m.id.toLowerCase()]);
     const prefixes = new Set();
     matchToAliases(m.match, aliases, prefixes);
