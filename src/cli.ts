@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The tokentax command: `demo` (npm start), `report` (the evaluation report from recorded spans) and
- * `collector-config` (the pipeline for tokentax's OpenTelemetry Collector distribution).
+ * The tokentax command: `demo` (npm start), `report` (the evaluation report from recorded spans),
+ * `prices` (what the pricing data covers, and how old it is) and `collector-config` (the pipeline for
+ * tokentax's OpenTelemetry Collector distribution).
  * Exit codes: 0 ok, 1 runtime error (unreadable input, bad config), 2 usage error.
  */
 import { writeFile } from 'node:fs/promises';
@@ -33,6 +34,7 @@ Usage: tokentax <command> [options]
 Commands:
   demo               run a realistic workload against a local simulator and print the report (npm start)
   report <inputs...> the evaluation report from recorded spans (OTLP JSON lines, Jaeger JSON)
+  prices             which providers and models are priced, their sources and dates, the data's age
   collector-config   print the collector pipeline whose tokentax processor adds cost attributes
 
 Run 'tokentax <command> --help' for a command's options.
@@ -64,6 +66,19 @@ Options:
   --html FILE     also write a self-contained HTML report (inline SVG charts, no network)
   --json          print the report as JSON on stdout instead of text
   --config FILE   tokentax config: scenarios, flat request prices (requestPrices), equivalence
+`,
+  prices: `Usage: tokentax prices [--provider NAME] [--json] [--config FILE] [--stale-after DAYS]
+
+Shows which providers and models the pricing data prices, each price's source and retrieval date,
+and the data's age in days (flagged STALE past --stale-after days). With --provider, that provider's
+models: input/output USD per 1M tokens, window, other units, source. Prices and request prices from
+--config (or TOKENTAX_CONFIG) are merged in and shown as yours.
+
+Options:
+  --provider NAME      one provider (id or alias, e.g. openai, together, azure)
+  --json               print the coverage as JSON
+  --config FILE        tokentax config whose prices / requestPrices are merged in
+  --stale-after DAYS   age in days after which data is flagged stale (default 90)
 `,
   'collector-config': `Usage: tokentax collector-config [--config FILE] [--out FILE]
 
@@ -147,6 +162,36 @@ async function demo(args: string[]): Promise<void> {
   process.stdout.write(`Run it on your own spans: npx tokentax report ${result.spansFile} --html report.html\n`);
 }
 
+async function prices(args: string[]): Promise<void> {
+  const { values } = parse(args, {
+    provider: { type: 'string' },
+    json: { type: 'boolean' },
+    config: { type: 'string' },
+    'stale-after': { type: 'string' },
+  });
+  if (values.help) return void process.stdout.write(HELP.prices);
+  const staleText = str(values['stale-after']);
+  const staleAfterDays = staleText === undefined ? undefined : Number(staleText);
+  if (staleAfterDays !== undefined && !(Number.isInteger(staleAfterDays) && staleAfterDays >= 0))
+    throw new UsageError(`--stale-after needs a whole number of days, not '${staleText}'`);
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded when the command runs */
+  const { loadConfig } = require('./config') as typeof import('./config');
+  const { mergeUserPrices, readPricingSources } = require('./pricing/data') as typeof import('./pricing/data');
+  const { pricingCoverage, resolveProvider } = require('./pricing/coverage') as typeof import('./pricing/coverage');
+  const { renderCoverageText } = require('./pricing/coverage-text') as typeof import('./pricing/coverage-text');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const config = loadConfig({ file: str(values.config) });
+  const data = mergeUserPrices(readPricingSources().prices, config);
+  const provider = str(values.provider);
+  if (provider !== undefined && !resolveProvider(data, provider))
+    throw new CommandError(
+      `no provider '${provider}' in the pricing data; known: ${Object.keys(data.providers).sort().join(', ')}`,
+    );
+  const coverage = pricingCoverage(data, { provider, staleAfterDays, configFile: config.file });
+  if (values.json) process.stdout.write(`${JSON.stringify(coverage, null, 2)}\n`);
+  else process.stdout.write(renderCoverageText(coverage, provider !== undefined));
+}
+
 async function collectorConfig(args: string[]): Promise<void> {
   const { values } = parse(args, { config: { type: 'string' }, out: { type: 'string' } });
   if (values.help) return void process.stdout.write(HELP['collector-config']);
@@ -163,6 +208,7 @@ async function collectorConfig(args: string[]): Promise<void> {
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   demo,
   report,
+  prices,
   'collector-config': collectorConfig,
 };
 

@@ -73,14 +73,7 @@ export interface LoadPricingOptions {
 export function loadPricing(options: LoadPricingOptions = {}): Pricing {
   const sources = options.sources ?? readPricingSources(options.dataDir);
   const config = options.config ?? {};
-  // Never mutate the caller's data: the same sources may be loaded with different configs.
-  const prices: PricesFile = JSON.parse(JSON.stringify(sources.prices)) as PricesFile;
-  const today = new Date().toISOString().slice(0, 10);
-  for (const o of config.prices ?? []) applyPriceOverride(prices, o, config.file, today);
-  for (const [provider, models] of Object.entries(config.requestPrices ?? {})) {
-    for (const [model, usd] of Object.entries(models))
-      applyRequestPrice(prices, provider, model, usd, config.file, today);
-  }
+  const prices = mergeUserPrices(sources.prices, config);
   const index = buildIndex(prices, sources.ratios.families);
   const eq = sources.equivalence;
   const classes = { ...eq.classes, ...config.equivalence?.classes };
@@ -103,6 +96,22 @@ export function loadPricing(options: LoadPricingOptions = {}): Pricing {
     modelEquivalence,
     scenarios,
   };
+}
+
+/** The price data with the user's prices and flat request prices merged in (rows marked "user config").
+ *  Never mutates `shipped`: the same sources may be loaded with different configs. */
+export function mergeUserPrices(
+  shipped: PricesFile,
+  config: Pick<Partial<ResolvedConfig>, 'prices' | 'requestPrices' | 'file'>,
+): PricesFile {
+  const prices: PricesFile = JSON.parse(JSON.stringify(shipped)) as PricesFile;
+  const today = new Date().toISOString().slice(0, 10);
+  for (const o of config.prices ?? []) applyPriceOverride(prices, o, config.file, today);
+  for (const [provider, models] of Object.entries(config.requestPrices ?? {})) {
+    for (const [model, usd] of Object.entries(models))
+      applyRequestPrice(prices, provider, model, usd, config.file, today);
+  }
+  return prices;
 }
 
 function resolveScenarios(wanted: ResolvedConfig['scenarios'], defaults: Scenario[]): Scenario[] {
