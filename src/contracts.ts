@@ -75,6 +75,13 @@ export interface CallUsage {
   cacheRead?: number;
   cacheWrite?: number;
   reasoning?: number;
+  /** Audio / image parts of input and output (OpenAI's *_tokens_details), priced at their own rates. */
+  inputAudio?: number;
+  inputImage?: number;
+  outputAudio?: number;
+  outputImage?: number;
+  /** USD the provider says it billed for the call (OpenRouter usage.cost): the actual cost when given. */
+  providerCostUsd?: number;
   /** Seconds of audio (transcriptions billed by duration). */
   audioSeconds?: number;
   /** Images generated. */

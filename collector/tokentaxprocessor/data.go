@@ -15,6 +15,17 @@ type tierData struct {
 	CachedInputMtok *float64 `json:"cached_input_mtok"`
 	CacheWriteMtok  *float64 `json:"cache_write_mtok"`
 	OutputMtok      *float64 `json:"output_mtok"`
+	InputAudioMtok  *float64 `json:"input_audio_mtok"`
+	OutputAudioMtok *float64 `json:"output_audio_mtok"`
+	InputImageMtok  *float64 `json:"input_image_mtok"`
+	OutputImageMtok *float64 `json:"output_image_mtok"`
+}
+
+// windowData: token prices within a daily UTC window ("HH:MM", from inclusive, to exclusive).
+type windowData struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	tierData
 }
 
 type periodData struct {
@@ -23,6 +34,10 @@ type periodData struct {
 	CachedInputMtok *float64 `json:"cached_input_mtok,omitempty"`
 	CacheWriteMtok  *float64 `json:"cache_write_mtok,omitempty"`
 	OutputMtok      *float64 `json:"output_mtok,omitempty"`
+	InputAudioMtok  *float64 `json:"input_audio_mtok,omitempty"`
+	OutputAudioMtok *float64 `json:"output_audio_mtok,omitempty"`
+	InputImageMtok  *float64 `json:"input_image_mtok,omitempty"`
+	OutputImageMtok *float64 `json:"output_image_mtok,omitempty"`
 	// PerRequest: absent = no per-request part; JSON null = flat but unpriced (the user configures it).
 	PerRequest      json.RawMessage `json:"per_request,omitempty"`
 	PerImage        json.RawMessage `json:"per_image,omitempty"`
@@ -30,6 +45,7 @@ type periodData struct {
 	MinAudioSeconds *float64        `json:"min_audio_seconds,omitempty"`
 	MinUSD          *float64        `json:"min_usd,omitempty"`
 	Tiers           []tierData      `json:"tiers,omitempty"`
+	UTCWindows      []windowData    `json:"utc_windows,omitempty"`
 }
 
 type modelData struct {

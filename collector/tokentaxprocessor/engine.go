@@ -17,6 +17,9 @@ const (
 	attrCostCheapest   = "tokentax.cost.cheapest"
 	attrCostSavingsUSD = "tokentax.cost.savings.usd"
 	attrPricingVersion = "tokentax.pricing.version"
+	attrCostSource     = "tokentax.cost.source"
+	sourceComputed     = "computed"
+	sourceReported     = "provider_reported"
 	cheapestActual     = "actual"
 )
 
@@ -29,12 +32,14 @@ const (
 	unpricedUnsupportedUnit = "unsupported_unit"
 	unpricedUnknownProvider = "unknown_provider"
 	unpricedInternalError   = "internal_error"
+	unpricedImageSize       = "image_size_unpriced"
 
 	infeasibleContextWindow        = "context_window"
 	infeasibleNoPrice              = "no_price"
 	infeasibleUnsupportedOperation = "unsupported_operation"
 	infeasibleNoModel              = "no_model"
 	infeasibleMissingUsage         = "missing_usage"
+	infeasibleImageSize            = "image_size_unpriced"
 )
 
 func unpricedReason(failure float64) string {
@@ -45,6 +50,8 @@ func unpricedReason(failure float64) string {
 		return unpricedInvalidUsage
 	case failUnsupportedUnit:
 		return unpricedUnsupportedUnit
+	case failImageSize:
+		return unpricedImageSize
 	}
 	return unpricedNoPrice
 }
@@ -55,6 +62,8 @@ func infeasibleReason(failure float64) string {
 		return infeasibleMissingUsage
 	case failUnsupportedUnit:
 		return infeasibleUnsupportedOperation
+	case failImageSize:
+		return infeasibleImageSize
 	}
 	return infeasibleNoPrice
 }
@@ -71,34 +80,51 @@ func (p *pricing) findModel(f *spanFacts, provider string) *modelEntry {
 	return nil
 }
 
+// stop ends a span the data cannot price: the provider's reported cost when it gave one, else why not.
+func stop(attrs pcommon.Map, reason string, u *usage) {
+	if u.providerCost < 0 {
+		attrs.PutStr(attrCostUnpriced, reason)
+		return
+	}
+	attrs.PutDouble(attrCostUSD, u.providerCost)
+	attrs.PutStr(attrCostSource, sourceReported)
+}
+
 // price writes the cost attributes of one priceable span (spanFacts.priceable) into attrs.
 func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos int64) {
 	attrs.EnsureCapacity(attrs.Len() + 4 + 2*len(p.names))
 	attrs.PutStr(attrPricingVersion, p.version)
 	u.read(f)
 	tokens := u.tokenState()
+	// What the provider says it billed is the actual cost, whatever our data knows of the model.
+	reported := u.providerCost >= 0
 	if tokens == tokensInvalid {
-		attrs.PutStr(attrCostUnpriced, unpricedInvalidUsage)
+		stop(attrs, unpricedInvalidUsage, u)
 		return
 	}
 	provider := ""
 	if name, ok := f.firstString(slotProvider, 4); ok {
 		if provider = p.index.provider(name); provider == "" {
-			attrs.PutStr(attrCostUnpriced, unpricedUnknownProvider)
+			stop(attrs, unpricedUnknownProvider, u)
 			return
 		}
 	}
 	entry := p.findModel(f, provider)
 	if entry == nil {
-		attrs.PutStr(attrCostUnpriced, unpricedUnknownModel)
+		stop(attrs, unpricedUnknownModel, u)
 		return
 	}
 	tokensOk := tokens == tokensOK
+	minute := minuteOfDay(startNanos) // time-of-day prices
 	actual := -float64(failNoPrice)
 	if per := periodAt(entry, startNanos); per != nil {
-		actual = priceUsage(per, u, 1, tokensOk)
+		actual = priceUsage(per, u, 1, tokensOk, minute)
 	}
 	switch {
+	case reported:
+		actual = u.providerCost
+		attrs.PutDouble(attrCostUSD, actual)
+		attrs.PutStr(attrCostSource, sourceReported)
 	case actual < 0:
 		attrs.PutStr(attrCostUnpriced, unpricedReason(-actual))
 		// Without usable usage there is nothing to compare; a flat call without a configured price
@@ -111,6 +137,7 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 		return
 	default:
 		attrs.PutDouble(attrCostUSD, actual)
+		attrs.PutStr(attrCostSource, sourceComputed)
 	}
 
 	chosen := p.standInsAt(entry, u.operation, u.hasOperation)
@@ -134,7 +161,7 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 			attrs.PutStr(n.infeasible, infeasibleContextWindow)
 			continue
 		}
-		cost := priceUsage(per, u, factor, tokensOk)
+		cost := priceUsage(per, u, factor, tokensOk, minute)
 		if cost < 0 {
 			attrs.PutStr(n.infeasible, infeasibleReason(-cost))
 			continue

@@ -15,8 +15,9 @@ import (
 // same rules over every provider in data order.
 
 type tier struct {
-	minInput                               float64
-	input, cachedInput, cacheWrite, output optFloat
+	minInput                                         float64
+	input, cachedInput, cacheWrite, output           optFloat
+	inputAudio, outputAudio, inputImage, outputImage optFloat
 }
 
 type optFloat struct {
@@ -48,13 +49,30 @@ const (
 type period struct {
 	fromNanos                              int64 // math.MinInt64 = since forever
 	input, cachedInput, cacheWrite, output optFloat
+	inputAudio, outputAudio                optFloat
+	inputImage, outputImage                optFloat
 	perRequestKind                         int
 	perRequest                             float64
 	perImage                               map[string]float64 // "" = one price for every image
 	perAudioMinute                         optFloat
 	minAudioMinutes, minUSD                float64
 	tiers                                  []tier
+	windows                                []timeWindow
 	tokenMetered                           bool
+}
+
+// timeWindow: prices (a tier without a minimum) for calls starting in [fromMin, toMin) of the UTC day.
+type timeWindow struct {
+	fromMin, toMin int64
+	prices         tier
+}
+
+// minutesOf: "HH:MM" -> minutes of the day.
+func minutesOf(hhmm string) int64 {
+	if len(hhmm) < 5 {
+		return 0
+	}
+	return int64(hhmm[0]-'0')*600 + int64(hhmm[1]-'0')*60 + int64(hhmm[3]-'0')*10 + int64(hhmm[4]-'0')
 }
 
 type modelEntry struct {
@@ -164,7 +182,9 @@ func toEntry(provider string, m *modelData, families map[string]float64) *modelE
 
 func toPeriod(p periodData) period {
 	out := period{fromNanos: math.MinInt64, input: opt(p.InputMtok), cachedInput: opt(p.CachedInputMtok),
-		cacheWrite: opt(p.CacheWriteMtok), output: opt(p.OutputMtok), perAudioMinute: opt(p.PerAudioMinute)}
+		cacheWrite: opt(p.CacheWriteMtok), output: opt(p.OutputMtok), perAudioMinute: opt(p.PerAudioMinute),
+		inputAudio: opt(p.InputAudioMtok), outputAudio: opt(p.OutputAudioMtok),
+		inputImage: opt(p.InputImageMtok), outputImage: opt(p.OutputImageMtok)}
 	if p.EffectiveFrom != "" {
 		if t, err := time.Parse("2006-01-02", p.EffectiveFrom); err == nil {
 			out.fromNanos = t.UnixNano()
@@ -192,9 +212,18 @@ func toPeriod(p periodData) period {
 	}
 	for _, t := range p.Tiers {
 		out.tiers = append(out.tiers, tier{minInput: t.MinInputTokens, input: opt(t.InputMtok),
-			cachedInput: opt(t.CachedInputMtok), cacheWrite: opt(t.CacheWriteMtok), output: opt(t.OutputMtok)})
+			cachedInput: opt(t.CachedInputMtok), cacheWrite: opt(t.CacheWriteMtok), output: opt(t.OutputMtok),
+			inputAudio: opt(t.InputAudioMtok), outputAudio: opt(t.OutputAudioMtok),
+			inputImage: opt(t.InputImageMtok), outputImage: opt(t.OutputImageMtok)})
 	}
 	sort.SliceStable(out.tiers, func(a, b int) bool { return out.tiers[a].minInput < out.tiers[b].minInput })
+	for _, w := range p.UTCWindows {
+		t := w.tierData
+		out.windows = append(out.windows, timeWindow{fromMin: minutesOf(w.From), toMin: minutesOf(w.To),
+			prices: tier{input: opt(t.InputMtok), cachedInput: opt(t.CachedInputMtok), cacheWrite: opt(t.CacheWriteMtok),
+				output: opt(t.OutputMtok), inputAudio: opt(t.InputAudioMtok), outputAudio: opt(t.OutputAudioMtok),
+				inputImage: opt(t.InputImageMtok), outputImage: opt(t.OutputImageMtok)}})
+	}
 	out.tokenMetered = out.input.ok || out.output.ok || out.cachedInput.ok || out.cacheWrite.ok
 	return out
 }

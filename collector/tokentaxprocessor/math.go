@@ -5,10 +5,16 @@ package tokentaxprocessor
 //
 //	period   = the model's last price period with effective_from <= span start
 //	tier     = the period's last tier with min_input_tokens <= input (whole request; else base)
-//	uncached = input - cache_read - cache_write
-//	usd = ( uncached*input + cache_read*(cached ?? input) + cache_write*(write ?? input) + output*output ) / 1e6
+//	text_in  = max(0, input - cache_read - cache_write - audio_in - image_in)
+//	text_out = output - audio_out - image_out
+//	usd = ( text_in*input + cache_read*(cached ?? input) + cache_write*(write ?? input) + text_out*output
+//	      + audio_in*input_audio + image_in*(input_image ?? input)
+//	      + audio_out*output_audio + image_out*(output_image ?? output) ) / 1e6
 //	    + per_request + per_image*images + per_audio_minute*max(minutes, min_audio_seconds/60)
 //	usd = max(usd, min_usd)
+//
+// Audio tokens without an audio price fail (never priced as text); a period with token and per-image
+// prices prices by tokens when the span has them, else per image.
 
 // Why a price could not be computed; priceUsage returns it negated.
 const (
@@ -16,6 +22,7 @@ const (
 	failUnsupportedUnit = 2 // tokens present but no price for them
 	failMissingUsage    = 3 // the period needs a quantity the span does not carry
 	failInvalidUsage    = 4 // that quantity is present but unusable
+	failImageSize       = 5 // per-image prices, but none for the requested quality/size
 )
 
 func periodAt(e *modelEntry, nanos int64) *period {
@@ -37,6 +44,41 @@ func tierFor(p *period, input float64) *tier {
 	return found
 }
 
+// minuteOfDay: the minute of the UTC day of a start time in nanoseconds.
+func minuteOfDay(nanos int64) int64 {
+	m := floorDiv(nanos, 60_000_000_000) % 1440
+	if m < 0 {
+		m += 1440
+	}
+	return m
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// windowAt: the period's time-of-day prices holding minute (-1 = unknown time: none).
+func windowAt(p *period, minute int64) *tier {
+	if minute < 0 {
+		return nil
+	}
+	for i := range p.windows {
+		w := &p.windows[i]
+		inside := minute >= w.fromMin && minute < w.toMin
+		if w.fromMin > w.toMin {
+			inside = minute >= w.fromMin || minute < w.toMin
+		}
+		if inside {
+			return &w.prices
+		}
+	}
+	return nil
+}
+
 func imagePrice(perImage map[string]float64, u *usage) (float64, bool) {
 	if each, ok := perImage[""]; ok && len(perImage) == 1 {
 		return each, true
@@ -55,41 +97,83 @@ func imagePrice(perImage map[string]float64, u *usage) (float64, bool) {
 	return d, ok
 }
 
+// priceTokens: the token part of the price (USD) with counts times factor; -k is failure k.
+func priceTokens(p *period, u *usage, factor float64, minute int64) float64 {
+	input := float64(u.input * factor)
+	read := float64(pos(u.cacheRead) * factor)
+	write := float64(pos(u.cacheWrite) * factor)
+	output := float64(u.output * factor)
+	audioIn := float64(pos(u.inputAudio) * factor)
+	imageIn := float64(pos(u.inputImage) * factor)
+	audioOut := float64(pos(u.outputAudio) * factor)
+	imageOut := float64(pos(u.outputImage) * factor)
+	pIn, pRead, pWrite, pOut := p.input, p.cachedInput, p.cacheWrite, p.output
+	pAudioIn, pImageIn, pAudioOut, pImageOut := p.inputAudio, p.inputImage, p.outputAudio, p.outputImage
+	// Time-of-day prices replace the base; tiers apply over both.
+	for _, t := range [2]*tier{windowAt(p, minute), tierFor(p, input)} {
+		if t != nil {
+			pIn, pOut = t.input.or(pIn), t.output.or(pOut)
+			pRead, pWrite = t.cachedInput.or(pRead), t.cacheWrite.or(pWrite)
+			pAudioIn, pImageIn = t.inputAudio.or(pAudioIn), t.inputImage.or(pImageIn)
+			pAudioOut, pImageOut = t.outputAudio.or(pAudioOut), t.outputImage.or(pImageOut)
+		}
+	}
+	pRead, pWrite = pRead.or(pIn), pWrite.or(pIn)
+	pImageIn, pImageOut = pImageIn.or(pIn), pImageOut.or(pOut)
+	textIn := float64(float64(float64(float64(input-read)-write)-audioIn) - imageIn)
+	if textIn < 0 {
+		textIn = 0 // cached parts may include audio/image tokens
+	}
+	textOut := float64(float64(output-audioOut) - imageOut)
+	if (textIn > 0 && !pIn.ok) || (read > 0 && !pRead.ok) || (write > 0 && !pWrite.ok) || (textOut > 0 && !pOut.ok) ||
+		(audioIn > 0 && !pAudioIn.ok) || (imageIn > 0 && !pImageIn.ok) || (audioOut > 0 && !pAudioOut.ok) ||
+		(imageOut > 0 && !pImageOut.ok) {
+		return -failUnsupportedUnit
+	}
+	sum := 0.0
+	if textIn > 0 {
+		sum = float64(textIn * pIn.v)
+	}
+	if read > 0 {
+		sum = float64(sum + float64(read*pRead.v))
+	}
+	if write > 0 {
+		sum = float64(sum + float64(write*pWrite.v))
+	}
+	if textOut > 0 {
+		sum = float64(sum + float64(textOut*pOut.v))
+	}
+	if audioIn > 0 {
+		sum = float64(sum + float64(audioIn*pAudioIn.v))
+	}
+	if imageIn > 0 {
+		sum = float64(sum + float64(imageIn*pImageIn.v))
+	}
+	if audioOut > 0 {
+		sum = float64(sum + float64(audioOut*pAudioOut.v))
+	}
+	if imageOut > 0 {
+		sum = float64(sum + float64(imageOut*pImageOut.v))
+	}
+	return float64(sum / 1e6)
+}
+
 // priceUsage: USD for u on p with token counts times factor; a negative result -k is failure k.
-func priceUsage(p *period, u *usage, factor float64, tokensOk bool) float64 {
+func priceUsage(p *period, u *usage, factor float64, tokensOk bool, minute int64) float64 {
 	usd := 0.0
+	// Image models with token prices and a per-image table: tokens when the span has them.
+	perImage := p.perImage
 	if p.tokenMetered {
-		if !tokensOk {
+		if tokensOk {
+			tokens := priceTokens(p, u, factor, minute)
+			if tokens < 0 {
+				return tokens
+			}
+			usd = float64(usd + tokens)
+			perImage = nil
+		} else if perImage == nil {
 			return -failMissingUsage
 		}
-		input := float64(u.input * factor)
-		read := float64(pos(u.cacheRead) * factor)
-		write := float64(pos(u.cacheWrite) * factor)
-		output := float64(u.output * factor)
-		pIn, pRead, pWrite, pOut := p.input, p.cachedInput, p.cacheWrite, p.output
-		if t := tierFor(p, input); t != nil {
-			pIn, pOut = t.input.or(p.input), t.output.or(p.output)
-			pRead, pWrite = t.cachedInput.or(p.cachedInput), t.cacheWrite.or(p.cacheWrite)
-		}
-		pRead, pWrite = pRead.or(pIn), pWrite.or(pIn)
-		uncached := float64(float64(input-read) - write)
-		if (uncached > 0 && !pIn.ok) || (read > 0 && !pRead.ok) || (write > 0 && !pWrite.ok) || (output > 0 && !pOut.ok) {
-			return -failUnsupportedUnit
-		}
-		sum := 0.0
-		if uncached > 0 {
-			sum = float64(uncached * pIn.v)
-		}
-		if read > 0 {
-			sum = float64(sum + float64(read*pRead.v))
-		}
-		if write > 0 {
-			sum = float64(sum + float64(write*pWrite.v))
-		}
-		if output > 0 {
-			sum = float64(sum + float64(output*pOut.v))
-		}
-		usd = float64(usd + float64(sum/1e6))
 	}
 	switch p.perRequestKind {
 	case perRequestUnpriced:
@@ -97,19 +181,19 @@ func priceUsage(p *period, u *usage, factor float64, tokensOk bool) float64 {
 	case perRequestPriced:
 		usd = float64(usd + p.perRequest)
 	}
-	if p.perImage != nil || p.perAudioMinute.ok {
+	if perImage != nil || p.perAudioMinute.ok {
 		u.readExtras()
 	}
-	if p.perImage != nil {
+	if perImage != nil {
 		if u.images < 0 {
 			if u.images == missing {
 				return -failMissingUsage
 			}
 			return -failInvalidUsage
 		}
-		each, ok := imagePrice(p.perImage, u)
+		each, ok := imagePrice(perImage, u)
 		if !ok {
-			return -failNoPrice
+			return -failImageSize
 		}
 		usd = float64(usd + float64(each*u.images))
 	}

@@ -1,6 +1,7 @@
 package tokentaxprocessor
 
 import (
+	"math"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -32,6 +33,13 @@ const (
 	slotCacheWrite
 	_
 	_
+	slotInputAudio // 2 each: tokentax.usage.*, OpenInference's
+	_
+	slotOutputAudio
+	_
+	slotInputImage
+	slotOutputImage
+	slotProviderCost
 	slotImages
 	slotChoiceCount
 	slotAudioSeconds
@@ -87,6 +95,20 @@ func slotOf(k string) int {
 		return slotCacheWrite + 1
 	case "llm.token_count.prompt_details.cache_write":
 		return slotCacheWrite + 2
+	case "tokentax.usage.input_audio_tokens":
+		return slotInputAudio
+	case "llm.token_count.prompt_details.audio":
+		return slotInputAudio + 1
+	case "tokentax.usage.output_audio_tokens":
+		return slotOutputAudio
+	case "llm.token_count.completion_details.audio":
+		return slotOutputAudio + 1
+	case "tokentax.usage.input_image_tokens":
+		return slotInputImage
+	case "tokentax.usage.output_image_tokens":
+		return slotOutputImage
+	case "tokentax.usage.provider_cost_usd":
+		return slotProviderCost
 	case "tokentax.usage.images":
 		return slotImages
 	case "gen_ai.request.choice.count":
@@ -107,7 +129,7 @@ func slotOf(k string) int {
 
 // spanFacts holds the recorded values of one span; reused between spans of one batch.
 type spanFacts struct {
-	present uint32
+	present uint64
 	values  [slotCount]pcommon.Value
 }
 
@@ -122,15 +144,15 @@ func (f *spanFacts) read(attrs pcommon.Map) {
 		if k[0] == 't' && k[9] == 'c' { // tokentax.context.*, .conversation.*, .cost.*: never read
 			continue
 		}
-		if s := slotOf(k); s >= 0 && f.present&(1<<s) == 0 {
-			f.present |= 1 << s
+		if s := slotOf(k); s >= 0 && f.present&(uint64(1)<<s) == 0 {
+			f.present |= uint64(1) << s
 			f.values[s] = v
 		}
 	}
 }
 
 func (f *spanFacts) get(slot int) (pcommon.Value, bool) {
-	if f.present&(1<<slot) == 0 {
+	if f.present&(uint64(1)<<slot) == 0 {
 		return pcommon.Value{}, false
 	}
 	return f.values[slot], true
@@ -139,7 +161,7 @@ func (f *spanFacts) get(slot int) (pcommon.Value, bool) {
 // priceable: the in-process gate (CostEnricher.enrich): a model name, not priced upstream, not a
 // duplicate of a call tokentax recorded on another span.
 func (f *spanFacts) priceable() bool {
-	if f.present&(1<<slotPricingVersion) != 0 {
+	if f.present&(uint64(1)<<slotPricingVersion) != 0 {
 		return false
 	}
 	if v, ok := f.get(slotDuplicate); ok && v.Type() == pcommon.ValueTypeBool && v.Bool() {
@@ -181,8 +203,10 @@ func count(v pcommon.Value) float64 {
 	return invalid
 }
 
-func (f *spanFacts) firstCount(slot int) float64 {
-	for i := slot; i < slot+3; i++ {
+func (f *spanFacts) firstCount(slot int) float64 { return f.firstCountOf(slot, 3) }
+
+func (f *spanFacts) firstCountOf(slot, n int) float64 {
+	for i := slot; i < slot+n; i++ {
 		if v, ok := f.get(i); ok && v.Type() != pcommon.ValueTypeEmpty {
 			return count(v)
 		}
@@ -193,13 +217,15 @@ func (f *spanFacts) firstCount(slot int) float64 {
 // usage is what the engine prices; extras (images, audio) are read only when a price needs them.
 type usage struct {
 	input, output, cacheRead, cacheWrite float64
-	operation                            string
-	hasOperation                         bool
-	extrasRead                           bool
-	images, audioMinutes                 float64
-	imageQuality, imageSize              string
-	hasQuality, hasSize                  bool
-	facts                                *spanFacts
+	// audio / image parts of input and output; the provider's reported cost (USD)
+	inputAudio, inputImage, outputAudio, outputImage, providerCost float64
+	operation                                                      string
+	hasOperation                                                   bool
+	extrasRead                                                     bool
+	images, audioMinutes                                           float64
+	imageQuality, imageSize                                        string
+	hasQuality, hasSize                                            bool
+	facts                                                          *spanFacts
 }
 
 func (u *usage) read(f *spanFacts) {
@@ -209,10 +235,41 @@ func (u *usage) read(f *spanFacts) {
 	u.output = f.firstCount(slotOutput)
 	u.cacheRead = f.firstCount(slotCacheRead)
 	u.cacheWrite = f.firstCount(slotCacheWrite)
+	u.inputAudio = f.firstCountOf(slotInputAudio, 2)
+	u.inputImage = f.countAt(slotInputImage)
+	u.outputAudio = f.firstCountOf(slotOutputAudio, 2)
+	u.outputImage = f.countAt(slotOutputImage)
+	u.providerCost = missing
+	if v, ok := f.get(slotProviderCost); ok {
+		u.providerCost = usdAmount(v)
+	}
 	// Embeddings have no output; spans commonly leave the attribute out.
 	if u.output == missing && u.hasOperation && u.operation == "embeddings" {
 		u.output = 0
 	}
+	// The Images API's output is images: without a modality split, output tokens are image tokens.
+	if u.hasOperation && u.operation == "image_generation" && u.outputImage == missing && u.outputAudio == missing {
+		if u.output >= 0 {
+			u.outputImage = u.output
+		}
+	}
+}
+
+// usdAmount: a finite number >= 0 (ints too), else invalid.
+func usdAmount(v pcommon.Value) float64 {
+	switch v.Type() {
+	case pcommon.ValueTypeEmpty:
+		return missing
+	case pcommon.ValueTypeInt:
+		if i := v.Int(); i >= 0 {
+			return float64(i)
+		}
+	case pcommon.ValueTypeDouble:
+		if d := v.Double(); d >= 0 && !math.IsInf(d, 1) {
+			return d
+		}
+	}
+	return invalid
 }
 
 // operation: gen_ai.operation.name, else OpenLLMetry's llm.request.type mapped to it.
@@ -275,13 +332,18 @@ const (
 )
 
 func (u *usage) tokenState() int {
-	if u.input == invalid || u.output == invalid || u.cacheRead == invalid || u.cacheWrite == invalid {
+	if u.input == invalid || u.output == invalid || u.cacheRead == invalid || u.cacheWrite == invalid ||
+		u.inputAudio == invalid || u.inputImage == invalid || u.outputAudio == invalid || u.outputImage == invalid {
 		return tokensInvalid
 	}
 	if u.input == missing || u.output == missing {
 		return tokensMissing
 	}
 	if pos(u.cacheRead)+pos(u.cacheWrite) > u.input {
+		return tokensInvalid
+	}
+	// Modality counts are parts of input / output.
+	if pos(u.inputAudio)+pos(u.inputImage) > u.input || pos(u.outputAudio)+pos(u.outputImage) > u.output {
 		return tokensInvalid
 	}
 	return tokensOK

@@ -21,6 +21,11 @@ import {
   ATTR_USAGE_AUDIO_SECONDS,
   ATTR_USAGE_ESTIMATED,
   ATTR_USAGE_IMAGES,
+  ATTR_USAGE_INPUT_AUDIO_TOKENS,
+  ATTR_USAGE_INPUT_IMAGE_TOKENS,
+  ATTR_USAGE_OUTPUT_AUDIO_TOKENS,
+  ATTR_USAGE_OUTPUT_IMAGE_TOKENS,
+  ATTR_USAGE_PROVIDER_COST_USD,
 } from '../semconv';
 import { outputContent } from './content';
 import type { ResponseSummary } from './operations';
@@ -86,6 +91,11 @@ export function completeCall(input: CompletionInput): Outcome {
     cacheRead: api.cacheRead,
     cacheWrite: api.cacheWrite,
     reasoning: api.reasoning,
+    inputAudio: api.inputAudio,
+    inputImage: api.inputImage,
+    outputAudio: api.outputAudio,
+    outputImage: api.outputImage,
+    providerCostUsd: api.costUsd,
     audioSeconds: api.seconds,
     images: summary.images,
     estimated,
@@ -117,6 +127,11 @@ export function writeUsage(usage: CallUsage, out: Attributes, legacy: boolean): 
   if (usage.cacheRead !== undefined) out[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheRead;
   if (usage.cacheWrite !== undefined) out[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWrite;
   if (usage.reasoning !== undefined) out[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
+  if (usage.inputAudio !== undefined) out[ATTR_USAGE_INPUT_AUDIO_TOKENS] = usage.inputAudio;
+  if (usage.inputImage !== undefined) out[ATTR_USAGE_INPUT_IMAGE_TOKENS] = usage.inputImage;
+  if (usage.outputAudio !== undefined) out[ATTR_USAGE_OUTPUT_AUDIO_TOKENS] = usage.outputAudio;
+  if (usage.outputImage !== undefined) out[ATTR_USAGE_OUTPUT_IMAGE_TOKENS] = usage.outputImage;
+  if (usage.providerCostUsd !== undefined) out[ATTR_USAGE_PROVIDER_COST_USD] = usage.providerCostUsd;
   if (usage.audioSeconds !== undefined) out[ATTR_USAGE_AUDIO_SECONDS] = usage.audioSeconds;
   if (usage.images !== undefined) out[ATTR_USAGE_IMAGES] = usage.images;
   if (input !== undefined || output !== undefined) out[ATTR_USAGE_ESTIMATED] = usage.estimated;

@@ -11,6 +11,7 @@ import type { CallUsage, PriceSpan, Scenario } from '../contracts';
 import {
   ATTR_COST_CHEAPEST,
   ATTR_COST_SAVINGS_USD,
+  ATTR_COST_SOURCE,
   ATTR_COST_UNPRICED,
   ATTR_COST_USD,
   ATTR_DUPLICATE,
@@ -19,6 +20,7 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_PRICING_VERSION,
   CHEAPEST_ACTUAL,
+  COST_SOURCE,
   INFEASIBLE,
   UNPRICED,
   scenarioCostAttr,
@@ -27,7 +29,7 @@ import {
 } from '../semconv';
 import type { Pricing } from './data';
 import { createStandInResolver } from './equivalence';
-import { PriceFailure, fitsWindow, periodAt, priceFailed, priceUsage } from './math';
+import { PriceFailure, fitsWindow, minuteOfDay, periodAt, priceFailed, priceUsage } from './math';
 import { PROVIDER_NAMES, firstString, newUsage, readCallUsage, readUsage, tokenState } from './usage';
 import type { ModelEntry } from './types';
 
@@ -48,6 +50,8 @@ function unpricedReason(failure: PriceFailure): string {
       return UNPRICED.invalidUsage;
     case PriceFailure.UnsupportedUnit:
       return UNPRICED.unsupportedUnit;
+    case PriceFailure.ImageSizeUnpriced:
+      return UNPRICED.imageSizeUnpriced;
     default:
       return UNPRICED.noPrice;
   }
@@ -60,9 +64,21 @@ function infeasibleReason(failure: PriceFailure): string {
       return INFEASIBLE.missingUsage;
     case PriceFailure.UnsupportedUnit:
       return INFEASIBLE.unsupportedOperation;
+    case PriceFailure.ImageSizeUnpriced:
+      return INFEASIBLE.imageSizeUnpriced;
     default:
       return INFEASIBLE.noPrice;
   }
+}
+
+/** A span that cannot be priced from the data: the provider's reported cost when it gave one, else why not. */
+function stop(out: Attributes, reason: string, reported: number | undefined): Attributes {
+  if (reported === undefined) out[ATTR_COST_UNPRICED] = reason;
+  else {
+    out[ATTR_COST_USD] = reported;
+    out[ATTR_COST_SOURCE] = COST_SOURCE.providerReported;
+  }
+  return out;
 }
 
 /** Builds the PriceSpan function for loaded pricing data and its scenarios. */
@@ -102,29 +118,27 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     if (given) readCallUsage(a, given, u);
     else readUsage(a, u);
     const tokens = tokenState(u);
-    if (tokens === 'invalid') {
-      out[ATTR_COST_UNPRICED] = UNPRICED.invalidUsage;
-      return out;
-    }
+    // What the provider says it billed is the actual cost, whatever our data knows of the model.
+    const reported = u.providerCost >= 0 ? u.providerCost : undefined;
+    if (tokens === 'invalid') return stop(out, UNPRICED.invalidUsage, reported);
     const providerName = firstString(a, PROVIDER_NAMES);
     let provider: string | undefined;
     if (providerName !== undefined) {
       provider = index.provider(providerName);
-      if (provider === undefined) {
-        out[ATTR_COST_UNPRICED] = UNPRICED.unknownProvider;
-        return out;
-      }
+      if (provider === undefined) return stop(out, UNPRICED.unknownProvider, reported);
     }
     const entry = findModel(a, provider);
-    if (!entry) {
-      out[ATTR_COST_UNPRICED] = UNPRICED.unknownModel;
-      return out;
-    }
+    if (!entry) return stop(out, UNPRICED.unknownModel, reported);
     const tokensOk = tokens === 'ok';
     if (!(timeMs > -Infinity && timeMs < Infinity)) timeMs = Infinity; // no usable time: latest price
     const period = periodAt(entry, timeMs);
-    const actual = period ? priceUsage(period, u, 1, tokensOk) : priceFailed(PriceFailure.NoPrice);
-    if (!actual.ok) {
+    const minute = minuteOfDay(timeMs); // time-of-day prices
+    let actual = period ? priceUsage(period, u, 1, tokensOk, minute) : priceFailed(PriceFailure.NoPrice);
+    if (reported !== undefined) {
+      actual = { ok: true, usd: reported };
+      out[ATTR_COST_USD] = reported;
+      out[ATTR_COST_SOURCE] = COST_SOURCE.providerReported;
+    } else if (!actual.ok) {
       out[ATTR_COST_UNPRICED] = unpricedReason(actual.failure);
       // Without a usable usage there is nothing to compare; a flat call without a configured
       // price still gets its scenarios (they show what it would cost elsewhere).
@@ -134,6 +148,7 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
       return out;
     } else {
       out[ATTR_COST_USD] = actual.usd;
+      out[ATTR_COST_SOURCE] = COST_SOURCE.computed;
     }
 
     const chosen = standIns(entry, u.operation);
@@ -157,7 +172,7 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
         out[n.infeasible] = INFEASIBLE.contextWindow;
         continue;
       }
-      const priced = priceUsage(p, u, factor, tokensOk);
+      const priced = priceUsage(p, u, factor, tokensOk, minute);
       if (!priced.ok || !Number.isFinite(priced.usd)) {
         out[n.infeasible] = priced.ok ? INFEASIBLE.noPrice : infeasibleReason(priced.failure);
         continue;

@@ -156,6 +156,11 @@ function toEntry(provider: string, m: ModelData, families: Record<string, number
   };
 }
 
+/** "HH:MM" -> minutes of the day (the data is validated on load). */
+function minutes(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
 function toPeriod(p: PricePeriodData): PricePeriod {
   return {
     fromMs: p.effective_from ? Date.parse(`${p.effective_from}T00:00:00Z`) : -Infinity,
@@ -163,12 +168,17 @@ function toPeriod(p: PricePeriodData): PricePeriod {
     cachedInputMtok: p.cached_input_mtok,
     cacheWriteMtok: p.cache_write_mtok,
     outputMtok: p.output_mtok,
+    inputAudioMtok: p.input_audio_mtok,
+    outputAudioMtok: p.output_audio_mtok,
+    inputImageMtok: p.input_image_mtok,
+    outputImageMtok: p.output_image_mtok,
     perRequest: p.per_request,
     perImage: p.per_image,
     perAudioMinute: p.per_audio_minute,
     minAudioMinutes: (p.min_audio_seconds ?? 0) / 60,
     minUsd: p.min_usd ?? 0,
     tiers: p.tiers?.slice().sort((a, b) => a.min_input_tokens - b.min_input_tokens),
+    windows: p.utc_windows?.map((w) => ({ fromMin: minutes(w.from), toMin: minutes(w.to), prices: w })),
     tokenMetered:
       p.input_mtok !== undefined ||
       p.output_mtok !== undefined ||

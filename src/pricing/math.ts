@@ -4,17 +4,25 @@
  *
  *   period   = the model's last price period with effective_from <= span time
  *   tier     = the period's last tier with min_input_tokens <= input (whole request; else base)
- *   uncached = input - cache_read - cache_write
- *   usd = ( uncached    * input_mtok
+ *   text_in  = max(0, input - cache_read - cache_write - audio_in - image_in)
+ *   text_out = output - audio_out - image_out
+ *   usd = ( text_in     * input_mtok
  *         + cache_read  * (cached_input_mtok ?? input_mtok)     // cache price only where offered
  *         + cache_write * (cache_write_mtok  ?? input_mtok)
- *         + output      * output_mtok ) / 1e6                   // output includes reasoning
+ *         + text_out    * output_mtok                           // output includes reasoning
+ *         + audio_in * input_audio_mtok + image_in * (input_image_mtok ?? input_mtok)
+ *         + audio_out * output_audio_mtok + image_out * (output_image_mtok ?? output_mtok) ) / 1e6
  *       + per_request + per_image * images + per_audio_minute * max(minutes, min_audio_seconds / 60)
  *   usd = max(usd, min_usd)                                     // minimums, when the data has them
  *
+ * Prices by time of day: the period's window holding the call's UTC start minute replaces its base
+ * prices (tiers still apply over it). Audio tokens without an audio price are never priced as text
+ * (unsupported unit). A period with
+ * token prices and per-image prices prices by tokens when the span has them, else per image.
+ *
  * Counts may be scaled by a tokenizer factor first (scenarios); nothing is rounded.
  */
-import type { ModelEntry, PricePeriod, Tier } from './types';
+import type { ModelEntry, PricePeriod, Tier, TimeWindow } from './types';
 import { MISSING, readExtras } from './usage';
 import type { SpanUsage } from './usage';
 
@@ -28,6 +36,8 @@ export const PriceFailure = {
   MissingUsage: 3,
   /** That quantity is present but unusable. */
   InvalidUsage: 4,
+  /** Per-image prices, but none for the requested quality/size. */
+  ImageSizeUnpriced: 5,
 } as const;
 export type PriceFailure = (typeof PriceFailure)[keyof typeof PriceFailure];
 
@@ -40,6 +50,7 @@ const FAILED: Readonly<Record<PriceFailure, PriceResult>> = {
   [PriceFailure.UnsupportedUnit]: { ok: false, failure: PriceFailure.UnsupportedUnit },
   [PriceFailure.MissingUsage]: { ok: false, failure: PriceFailure.MissingUsage },
   [PriceFailure.InvalidUsage]: { ok: false, failure: PriceFailure.InvalidUsage },
+  [PriceFailure.ImageSizeUnpriced]: { ok: false, failure: PriceFailure.ImageSizeUnpriced },
 };
 
 /** The failed result for `failure`. */
@@ -61,6 +72,25 @@ function tierFor(period: PricePeriod, input: number): Tier | undefined {
   return found;
 }
 
+/** Minute of the UTC day of a time (ms), or -1 when the time is unknown. */
+export function minuteOfDay(timeMs: number): number {
+  if (!(timeMs > -Infinity && timeMs < Infinity)) return -1;
+  const m = Math.floor(timeMs / 60_000) % 1440;
+  return m < 0 ? m + 1440 : m;
+}
+
+function windowAt(period: PricePeriod, minute: number): TimeWindow | undefined {
+  const windows = period.windows;
+  if (!windows || minute < 0) return undefined;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i];
+    const inside =
+      w.fromMin <= w.toMin ? minute >= w.fromMin && minute < w.toMin : minute >= w.fromMin || minute < w.toMin;
+    if (inside) return w.prices;
+  }
+  return undefined;
+}
+
 function imagePrice(perImage: number | Record<string, number>, u: SpanUsage): number | undefined {
   if (typeof perImage === 'number') return perImage;
   if (u.imageQuality !== undefined) {
@@ -71,49 +101,90 @@ function imagePrice(perImage: number | Record<string, number>, u: SpanUsage): nu
     const byQuality = perImage[u.imageQuality];
     if (byQuality !== undefined) return byQuality;
   }
-  return perImage.default;
+  return perImage.default; // only a user's configuration sets one: the shipped tables name every row
+}
+
+const pos = (n: number): number => (n > 0 ? n : 0);
+
+/** The token part of the price (USD), or the failure. Counts are multiplied by `factor`. */
+function priceTokens(period: PricePeriod, u: SpanUsage, factor: number, minute: number): PriceResult {
+  const input = u.input * factor;
+  const read = pos(u.cacheRead) * factor;
+  const write = pos(u.cacheWrite) * factor;
+  const output = u.output * factor;
+  const audioIn = pos(u.inputAudio) * factor;
+  const imageIn = pos(u.inputImage) * factor;
+  const audioOut = pos(u.outputAudio) * factor;
+  const imageOut = pos(u.outputImage) * factor;
+  const tier = tierFor(period, input);
+  const w = windowAt(period, minute); // time-of-day prices replace the base; tiers apply over both
+  const pIn = tier?.input_mtok ?? w?.input_mtok ?? period.inputMtok;
+  const pRead = tier?.cached_input_mtok ?? w?.cached_input_mtok ?? period.cachedInputMtok ?? pIn;
+  const pWrite = tier?.cache_write_mtok ?? w?.cache_write_mtok ?? period.cacheWriteMtok ?? pIn;
+  const pOut = tier?.output_mtok ?? w?.output_mtok ?? period.outputMtok;
+  const pAudioIn = tier?.input_audio_mtok ?? w?.input_audio_mtok ?? period.inputAudioMtok;
+  const pImageIn = tier?.input_image_mtok ?? w?.input_image_mtok ?? period.inputImageMtok ?? pIn;
+  const pAudioOut = tier?.output_audio_mtok ?? w?.output_audio_mtok ?? period.outputAudioMtok;
+  const pImageOut = tier?.output_image_mtok ?? w?.output_image_mtok ?? period.outputImageMtok ?? pOut;
+  let textIn = input - read - write - audioIn - imageIn;
+  if (textIn < 0) textIn = 0; // cached parts may include audio/image tokens
+  const textOut = output - audioOut - imageOut;
+  if (
+    (textIn > 0 && pIn === undefined) ||
+    (read > 0 && pRead === undefined) ||
+    (write > 0 && pWrite === undefined) ||
+    (textOut > 0 && pOut === undefined) ||
+    (audioIn > 0 && pAudioIn === undefined) ||
+    (imageIn > 0 && pImageIn === undefined) ||
+    (audioOut > 0 && pAudioOut === undefined) ||
+    (imageOut > 0 && pImageOut === undefined)
+  ) {
+    return FAILED[PriceFailure.UnsupportedUnit];
+  }
+  // One term at a time in this order: the Go processor sums the same way (bit-identical results).
+  let sum = 0;
+  if (textIn > 0) sum = textIn * pIn!;
+  if (read > 0) sum = sum + read * pRead!;
+  if (write > 0) sum = sum + write * pWrite!;
+  if (textOut > 0) sum = sum + textOut * pOut!;
+  if (audioIn > 0) sum = sum + audioIn * pAudioIn!;
+  if (imageIn > 0) sum = sum + imageIn * pImageIn!;
+  if (audioOut > 0) sum = sum + audioOut * pAudioOut!;
+  if (imageOut > 0) sum = sum + imageOut * pImageOut!;
+  return { ok: true, usd: sum / 1e6 };
 }
 
 /**
  * USD for the usage `u` on `period`, token counts multiplied by `factor` (1 for the actual call;
  * ratio(scenario tokenizer) / ratio(actual tokenizer) for a scenario), or the failure.
  */
-export function priceUsage(period: PricePeriod, u: SpanUsage, factor: number, tokensOk: boolean): PriceResult {
+export function priceUsage(
+  period: PricePeriod,
+  u: SpanUsage,
+  factor: number,
+  tokensOk: boolean,
+  minute: number = -1,
+): PriceResult {
   let usd = 0;
+  // Image models with token prices and a per-image table: tokens when the span has them.
+  let perImage = period.perImage;
   if (period.tokenMetered) {
-    if (!tokensOk) return FAILED[PriceFailure.MissingUsage];
-    const input = u.input * factor;
-    const read = (u.cacheRead > 0 ? u.cacheRead : 0) * factor;
-    const write = (u.cacheWrite > 0 ? u.cacheWrite : 0) * factor;
-    const output = u.output * factor;
-    const tier = tierFor(period, input);
-    const pIn = tier?.input_mtok ?? period.inputMtok;
-    const pRead = tier?.cached_input_mtok ?? period.cachedInputMtok ?? pIn;
-    const pWrite = tier?.cache_write_mtok ?? period.cacheWriteMtok ?? pIn;
-    const pOut = tier?.output_mtok ?? period.outputMtok;
-    const uncached = input - read - write;
-    if (
-      (uncached > 0 && pIn === undefined) ||
-      (read > 0 && pRead === undefined) ||
-      (write > 0 && pWrite === undefined) ||
-      (output > 0 && pOut === undefined)
-    ) {
-      return FAILED[PriceFailure.UnsupportedUnit];
+    if (tokensOk) {
+      const tokens = priceTokens(period, u, factor, minute);
+      if (!tokens.ok) return tokens;
+      usd += tokens.usd;
+      perImage = undefined;
+    } else if (perImage === undefined) {
+      return FAILED[PriceFailure.MissingUsage];
     }
-    usd +=
-      ((uncached > 0 ? uncached * pIn! : 0) +
-        (read > 0 ? read * pRead! : 0) +
-        (write > 0 ? write * pWrite! : 0) +
-        (output > 0 ? output * pOut! : 0)) /
-      1e6;
   }
   if (period.perRequest === null) return FAILED[PriceFailure.NoPrice];
   if (period.perRequest !== undefined) usd += period.perRequest;
-  if (period.perImage !== undefined || period.perAudioMinute !== undefined) readExtras(u);
-  if (period.perImage !== undefined) {
+  if (perImage !== undefined || period.perAudioMinute !== undefined) readExtras(u);
+  if (perImage !== undefined) {
     if (u.images < 0) return FAILED[u.images === MISSING ? PriceFailure.MissingUsage : PriceFailure.InvalidUsage];
-    const each = imagePrice(period.perImage, u);
-    if (each === undefined) return FAILED[PriceFailure.NoPrice];
+    const each = imagePrice(perImage, u);
+    if (each === undefined) return FAILED[PriceFailure.ImageSizeUnpriced];
     usd += each * u.images;
   }
   if (period.perAudioMinute !== undefined) {

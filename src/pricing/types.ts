@@ -11,6 +11,17 @@ export interface Tier {
   cached_input_mtok?: number;
   cache_write_mtok?: number;
   output_mtok?: number;
+  input_audio_mtok?: number;
+  output_audio_mtok?: number;
+  input_image_mtok?: number;
+  output_image_mtok?: number;
+}
+
+/** Token prices within a daily UTC window ("HH:MM"; from inclusive, to exclusive, wrapping past
+ *  midnight when to < from): they replace the period's base prices for calls started in it. */
+export interface TimeWindow extends Omit<Tier, 'min_input_tokens'> {
+  from: string;
+  to: string;
 }
 
 /** One dated price of one model. Token prices are USD per 1M tokens. */
@@ -21,9 +32,16 @@ export interface PricePeriodData {
   cached_input_mtok?: number;
   cache_write_mtok?: number;
   output_mtok?: number;
+  /** USD per 1M audio / image tokens (parts of input or output). Audio without its price is not priced;
+   *  image tokens without one are priced as text (what OpenAI bills for vision input). */
+  input_audio_mtok?: number;
+  output_audio_mtok?: number;
+  input_image_mtok?: number;
+  output_image_mtok?: number;
   /** USD per request; null = flat per-request model whose price is not published (user config). */
   per_request?: number | null;
-  /** USD per image, or per "quality/size" | "quality" | "default" key. */
+  /** USD per image, or per "quality/size" | "quality" key. With token prices too, used only for spans
+   *  without token counts; a quality/size with no row -> unpriced image_size_unpriced. */
   per_image?: number | Record<string, number>;
   per_audio_minute?: number;
   /** Audio shorter than this is billed as this long (e.g. Groq: 10 s). */
@@ -31,6 +49,8 @@ export interface PricePeriodData {
   /** Minimum charge per request, USD: the request costs max(computed, min_usd). */
   min_usd?: number;
   tiers?: Tier[];
+  /** Prices by time of day (DeepSeek's peak / off-peak hours). */
+  utc_windows?: TimeWindow[];
   source: string;
   retrieved: string;
   via?: string;
@@ -89,6 +109,10 @@ export interface PricePeriod {
   cachedInputMtok: number | undefined;
   cacheWriteMtok: number | undefined;
   outputMtok: number | undefined;
+  inputAudioMtok: number | undefined;
+  outputAudioMtok: number | undefined;
+  inputImageMtok: number | undefined;
+  outputImageMtok: number | undefined;
   /** undefined = no per-request part; null = flat but unpriced. */
   perRequest: number | null | undefined;
   perImage: number | Record<string, number> | undefined;
@@ -96,6 +120,8 @@ export interface PricePeriod {
   minAudioMinutes: number;
   minUsd: number;
   tiers: Tier[] | undefined;
+  /** Time-of-day prices, window bounds as minutes of the UTC day. */
+  windows: Array<{ fromMin: number; toMin: number; prices: TimeWindow }> | undefined;
   /** Has any per-1M-token price. */
   tokenMetered: boolean;
 }

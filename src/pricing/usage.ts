@@ -33,10 +33,17 @@ import {
   ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE,
   ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION,
   ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_AUDIO,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_AUDIO,
   ATTR_REQUEST_IMAGE_QUALITY,
   ATTR_REQUEST_IMAGE_SIZE,
   ATTR_USAGE_AUDIO_SECONDS,
   ATTR_USAGE_IMAGES,
+  ATTR_USAGE_INPUT_AUDIO_TOKENS,
+  ATTR_USAGE_INPUT_IMAGE_TOKENS,
+  ATTR_USAGE_OUTPUT_AUDIO_TOKENS,
+  ATTR_USAGE_OUTPUT_IMAGE_TOKENS,
+  ATTR_USAGE_PROVIDER_COST_USD,
   OPERATION,
 } from '../semconv';
 
@@ -60,6 +67,11 @@ export const CACHE_WRITE_NAMES = [
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OPENLLMETRY,
   ATTR_OPENINFERENCE_TOKEN_COUNT_CACHE_WRITE,
 ] as const;
+export const INPUT_AUDIO_NAMES = [ATTR_USAGE_INPUT_AUDIO_TOKENS, ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_AUDIO] as const;
+export const OUTPUT_AUDIO_NAMES = [
+  ATTR_USAGE_OUTPUT_AUDIO_TOKENS,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_AUDIO,
+] as const;
 export const PROVIDER_NAMES = [
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_SYSTEM,
@@ -82,6 +94,13 @@ export interface SpanUsage {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /** Audio / image parts of input and output (counts, MISSING or INVALID). */
+  inputAudio: number;
+  inputImage: number;
+  outputAudio: number;
+  outputImage: number;
+  /** USD the provider reported billing for the call, MISSING or INVALID. */
+  providerCost: number;
   /** Images generated, or MISSING / INVALID. */
   images: number;
   /** Minutes of audio, or MISSING / INVALID. */
@@ -102,6 +121,11 @@ export function newUsage(): SpanUsage {
     output: MISSING,
     cacheRead: MISSING,
     cacheWrite: MISSING,
+    inputAudio: MISSING,
+    inputImage: MISSING,
+    outputAudio: MISSING,
+    outputImage: MISSING,
+    providerCost: MISSING,
     images: MISSING,
     audioMinutes: MISSING,
     imageQuality: undefined,
@@ -111,6 +135,19 @@ export function newUsage(): SpanUsage {
     given: undefined,
     extrasRead: false,
   };
+}
+
+/** A USD amount: a finite number >= 0 (ints too), MISSING or INVALID. */
+function usdAmount(v: AttributeValue | undefined): number {
+  if (v === undefined || v === null) return MISSING;
+  return typeof v === 'number' && v >= 0 && v < Infinity ? v : INVALID;
+}
+
+/** The Images API's output is images: without a modality split, an image_generation span's output
+ *  tokens are image tokens (priced at the image output rate where the model has one). */
+function defaultImageOutput(u: SpanUsage): void {
+  if (u.operation === OPERATION.imageGeneration && u.outputImage === MISSING && u.outputAudio === MISSING)
+    u.outputImage = u.output >= 0 ? u.output : MISSING;
 }
 
 function count(v: AttributeValue | undefined): number {
@@ -156,8 +193,14 @@ export function readUsage(a: Attributes, u: SpanUsage): void {
   u.output = firstCount(a, OUTPUT_NAMES);
   u.cacheRead = firstCount(a, CACHE_READ_NAMES);
   u.cacheWrite = firstCount(a, CACHE_WRITE_NAMES);
+  u.inputAudio = firstCount(a, INPUT_AUDIO_NAMES);
+  u.inputImage = count(a[ATTR_USAGE_INPUT_IMAGE_TOKENS]);
+  u.outputAudio = firstCount(a, OUTPUT_AUDIO_NAMES);
+  u.outputImage = count(a[ATTR_USAGE_OUTPUT_IMAGE_TOKENS]);
+  u.providerCost = usdAmount(a[ATTR_USAGE_PROVIDER_COST_USD]);
   // Embeddings have no output; spans commonly leave the attribute out.
   if (u.output === MISSING && u.operation === OPERATION.embeddings) u.output = 0;
+  defaultImageOutput(u);
 }
 
 /**
@@ -174,7 +217,13 @@ export function readCallUsage(a: Attributes, given: CallUsage, u: SpanUsage): vo
   u.output = count(given.output);
   u.cacheRead = count(given.cacheRead);
   u.cacheWrite = count(given.cacheWrite);
+  u.inputAudio = count(given.inputAudio);
+  u.inputImage = count(given.inputImage);
+  u.outputAudio = count(given.outputAudio);
+  u.outputImage = count(given.outputImage);
+  u.providerCost = usdAmount(given.providerCostUsd);
   if (u.output === MISSING && u.operation === OPERATION.embeddings) u.output = 0;
+  defaultImageOutput(u);
 }
 
 /** Typed usage of in-process spans, by span, from the instrumentation to the cost processor. */
@@ -214,11 +263,23 @@ export function readExtras(u: SpanUsage): void {
  * present but unusable, or cached parts larger than the input they are part of).
  */
 export function tokenState(u: SpanUsage): 'ok' | 'missing' | 'invalid' {
-  if (u.input === INVALID || u.output === INVALID || u.cacheRead === INVALID || u.cacheWrite === INVALID)
+  if (
+    u.input === INVALID ||
+    u.output === INVALID ||
+    u.cacheRead === INVALID ||
+    u.cacheWrite === INVALID ||
+    u.inputAudio === INVALID ||
+    u.inputImage === INVALID ||
+    u.outputAudio === INVALID ||
+    u.outputImage === INVALID
+  )
     return 'invalid';
   if (u.input === MISSING || u.output === MISSING) return 'missing';
   const read = u.cacheRead > 0 ? u.cacheRead : 0;
   const write = u.cacheWrite > 0 ? u.cacheWrite : 0;
   if (read + write > u.input) return 'invalid';
+  // Modality counts are parts of input / output.
+  if ((u.inputAudio > 0 ? u.inputAudio : 0) + (u.inputImage > 0 ? u.inputImage : 0) > u.input) return 'invalid';
+  if ((u.outputAudio > 0 ? u.outputAudio : 0) + (u.outputImage > 0 ? u.outputImage : 0) > u.output) return 'invalid';
   return 'ok';
 }

@@ -65,7 +65,17 @@ function checks(file: string) {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TOKEN_PRICES = ['input_mtok', 'cached_input_mtok', 'cache_write_mtok', 'output_mtok'] as const;
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const TOKEN_PRICES = [
+  'input_mtok',
+  'cached_input_mtok',
+  'cache_write_mtok',
+  'output_mtok',
+  'input_audio_mtok',
+  'output_audio_mtok',
+  'input_image_mtok',
+  'output_image_mtok',
+] as const;
 
 function validatePrices(raw: unknown, file: string): void {
   const c = checks(file);
@@ -104,6 +114,16 @@ function validatePeriod(c: ReturnType<typeof checks>, p: Record<string, unknown>
   if (p.per_request !== null) c.optional(c.num)(p.per_request, `${path}.per_request`);
   if (typeof p.per_image !== 'number') c.optional(c.recordOf(c.num))(p.per_image, `${path}.per_image`);
   else c.num(p.per_image, `${path}.per_image`);
+  if (p.utc_windows !== undefined) {
+    c.arr(p.utc_windows, `${path}.utc_windows`).forEach((w, i) => {
+      const win = c.obj(w, `${path}.utc_windows[${i}]`);
+      for (const k of ['from', 'to']) {
+        const v = win[k];
+        if (typeof v !== 'string' || !HHMM.test(v)) c.fail(`${path}.utc_windows[${i}].${k}`, 'a UTC time HH:MM', v);
+      }
+      for (const k of TOKEN_PRICES) c.optional(c.num)(win[k], `${path}.utc_windows[${i}].${k}`);
+    });
+  }
   if (p.tiers !== undefined) {
     c.arr(p.tiers, `${path}.tiers`).forEach((t, i) => {
       const tier = c.obj(t, `${path}.tiers[${i}]`);

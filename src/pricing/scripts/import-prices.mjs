@@ -12,7 +12,8 @@
  * part, so we take the data and keep our own small, documented math (src/pricing/README.md).
  *
  * The conversion is deliberately mechanical: `equals` matches become aliases, `starts_with` becomes
- * prefixes; regex/contains/ends_with matches and time-of-day prices are dropped (and counted below),
+ * prefixes; time-of-day prices become UTC windows of the latest period; regex/contains/ends_with
+ * matches are dropped (and counted below),
  * because the collector config generated from the same data must be able to reproduce every rule.
  */
 import { createRequire } from 'node:module';
@@ -30,7 +31,47 @@ const genaiVersion = JSON.parse(
 
 const overlay = JSON.parse(readFileSync(join(root, 'src/pricing/data/overlay.json'), 'utf8'));
 const today = new Date().toISOString().slice(0, 10);
-const dropped = { regexMatches: 0, timeOfDayPrices: 0, unpricedModels: 0, ignoredUnits: {} };
+const dropped = { regexMatches: 0, unpricedModels: 0, ignoredUnits: {} };
+
+// When each imported price was read: genai-prices' own per-model dates (prices_checked, else the last
+// edit of the model's entry), extracted from its repository into ../shared/data (see docs/pricing.md).
+// A date is used only while the price is still the one it was read for; otherwise the release date
+// of the installed genai-prices version (overlay.genai_prices_releases) bounds when it was read.
+const datesFile =
+  process.env.TOKENTAX_GENAI_PRICES_DATES ?? join(root, '..', 'shared', 'data', 'genai-prices-dates.json');
+const sourceDates = existsSync(datesFile) ? JSON.parse(readFileSync(datesFile, 'utf8')) : undefined;
+const previous = existsSync(join(root, 'src/pricing/data/prices.json'))
+  ? JSON.parse(readFileSync(join(root, 'src/pricing/data/prices.json'), 'utf8'))
+  : undefined;
+const releaseDate = overlay.genai_prices_releases?.[genaiVersion];
+if (!releaseDate) throw new Error(`overlay.genai_prices_releases has no date for genai-prices ${genaiVersion}`);
+
+/** genai-prices' "16:30:00Z" -> our "16:30" (UTC). */
+const hhmm = (t) => String(t).slice(0, 5);
+
+/** JSON with sorted keys and dates as YYYY-MM-DD, to compare a price entry across data versions. */
+function canonicalJson(v) {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T00:00:00(\.000)?Z$/.test(v)) return JSON.stringify(v.slice(0, 10));
+  return JSON.stringify(v);
+}
+
+/** {retrieved, retrieved_basis} for a genai-prices model, or undefined when no dated source says. */
+function readDate(genaiProvider, m) {
+  const byProvider = sourceDates?.providers[genaiProvider] ?? sourceDates?.providers[genaiProvider.replace('-', '_')];
+  const known = byProvider?.[m.id];
+  if (known && canonicalJson(known.prices) === canonicalJson(m.prices)) {
+    return known.checked
+      ? { retrieved: known.checked, retrieved_basis: 'prices_checked' }
+      : { retrieved: known.edited, retrieved_basis: 'source_edit' };
+  }
+  return undefined;
+}
 
 // genai-prices price keys -> our units. Everything else is ignored (and counted).
 const TOKEN_KEYS = {
@@ -38,6 +79,10 @@ const TOKEN_KEYS = {
   cache_read_mtok: 'cached_input_mtok',
   cache_write_mtok: 'cache_write_mtok',
   output_mtok: 'output_mtok',
+  input_audio_mtok: 'input_audio_mtok',
+  output_audio_mtok: 'output_audio_mtok',
+  input_image_mtok: 'input_image_mtok',
+  output_image_mtok: 'output_image_mtok',
 };
 
 function matchToAliases(match, aliases, prefixes) {
@@ -108,16 +153,14 @@ function annotate(providerId, model) {
   if (!model.tokenizer) model.tokenizer = 'o200k';
   const facts = model.canonical ? overlay.canonical_defaults?.[model.canonical] : undefined;
   if (facts?.window !== undefined && model.window === undefined) model.window = facts.window;
+  if (facts?.max_input !== undefined && model.max_input === undefined) model.max_input = facts.max_input;
 }
 
 function importProvider(id, meta) {
   const p = genai.findProvider({ providerId: meta.import });
   if (!p) throw new Error(`genai-prices has no provider ${meta.import}`);
-  const source = {
-    source: meta.pricing_url ?? p.pricing_urls?.[0],
-    retrieved: today,
-    via: `@pydantic/genai-prices@${genaiVersion}`,
-  };
+  const url = meta.pricing_url ?? p.pricing_urls?.[0];
+  const via = `@pydantic/genai-prices@${genaiVersion}`;
   const models = [];
   // A provider's list may hold models it resells elsewhere (Google's holds Vertex AI's Claude models).
   const excluded = meta.exclude ? new RegExp(meta.exclude, 'i') : undefined;
@@ -128,15 +171,27 @@ function importProvider(id, meta) {
     matchToAliases(m.match, aliases, prefixes);
     const periods = [];
     const list = Array.isArray(m.prices) ? m.prices : [{ prices: m.prices }];
+    const source = {
+      source: url,
+      ...(readDate(meta.import, m) ?? { retrieved: releaseDate, retrieved_basis: 'release' }),
+      via,
+    };
+    const windows = [];
     for (const c of list) {
-      if (c.constraint?.type === 'time_of_date') {
-        dropped.timeOfDayPrices++;
-        continue;
-      }
       const period = convertPrice(c.prices, source);
       if (!period) continue;
+      if (c.constraint?.type === 'time_of_date') {
+        const { source: _s, retrieved: _r, retrieved_basis: _b, via: _v, tiers: _t, ...prices } = period;
+        windows.push({ from: hhmm(c.constraint.start_time), to: hhmm(c.constraint.end_time), ...prices });
+        continue;
+      }
       if (c.constraint?.type === 'start_date') period.effective_from = c.constraint.start_date;
       periods.push(period);
+    }
+    // genai-prices' time-of-day prices carry no date: they belong with the latest period's prices.
+    if (windows.length && periods.length) {
+      const latest = periods.reduce((a, b) => ((b.effective_from ?? '') > (a.effective_from ?? '') ? b : a));
+      latest.utc_windows = windows;
     }
     if (periods.length === 0) {
       dropped.unpricedModels++;
@@ -181,6 +236,7 @@ function build() {
     if (existing >= 0) p.models[existing] = model;
     else p.models.push(model);
   }
+  if (!sourceDates) keepPreviousDates(providers);
   for (const [id, p] of Object.entries(providers)) {
     for (const m of p.models) annotate(id, m);
     p.models.sort((a, b) => a.id.localeCompare(b.id));
@@ -195,8 +251,28 @@ function build() {
   };
 }
 
+/** Without the dates file (a clone without ../shared), an unchanged price keeps the date it had. */
+function keepPreviousDates(providers) {
+  console.error(`no ${datesFile}: unchanged imported prices keep their dates from prices.json`);
+  const strip = ({ retrieved: _r, retrieved_basis: _b, ...rest }) => canonicalJson(rest);
+  for (const [pid, p] of Object.entries(providers)) {
+    const before = new Map((previous?.providers?.[pid]?.models ?? []).map((m) => [m.id, m]));
+    for (const m of p.models) {
+      const old = before.get(m.id)?.prices ?? [];
+      for (const period of m.prices) {
+        if (period.retrieved_basis !== 'release') continue;
+        const same = old.find((o) => strip(o) === strip(period));
+        if (same) Object.assign(period, { retrieved: same.retrieved, retrieved_basis: same.retrieved_basis });
+      }
+    }
+  }
+}
+
 function key(m) {
-  return JSON.stringify({ ...m, prices: m.prices.map(({ retrieved: _retrieved, ...rest }) => rest) });
+  return JSON.stringify({
+    ...m,
+    prices: m.prices.map(({ retrieved: _retrieved, retrieved_basis: _basis, ...rest }) => rest),
+  });
 }
 
 function diff(oldData, newData) {
@@ -230,7 +306,10 @@ function summary(m) {
           .filter((k) => p[k] !== undefined)
           .map((k) => `${k}=${p[k]}`);
         if (p.per_image) parts.push(`per_image=${JSON.stringify(p.per_image)}`);
+        for (const k of ['input_audio_mtok', 'output_audio_mtok', 'input_image_mtok', 'output_image_mtok'])
+          if (p[k] !== undefined) parts.push(`${k}=${p[k]}`);
         if (p.tiers) parts.push(`tiers=${JSON.stringify(p.tiers)}`);
+        if (p.utc_windows) parts.push(`utc_windows=${JSON.stringify(p.utc_windows)}`);
         return `${p.effective_from ? `[from ${p.effective_from}] ` : ''}${parts.join(' ')}`;
       })
       .join(' | ') +
