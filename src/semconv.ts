@@ -79,6 +79,9 @@ export const ATTR_CONTEXT_BLOAT_REASONS = 'tokentax.context.bloat_reasons';
 /** The server holds earlier turns (Responses API previous_response_id / conversation): the request
  *  we saw is not the whole context, so history/recycled figures are lower bounds. */
 export const ATTR_CONTEXT_SERVER_STATE = 'tokentax.context.server_state';
+/** Tokens of the largest single input of an embeddings batch: a model's window applies to each input,
+ *  not to the batch, so this (not tokentax.context.tokens) is what the cost engine checks it against. */
+export const ATTR_CONTEXT_LARGEST_INPUT_TOKENS = 'tokentax.context.largest_input_tokens';
 export const ATTR_USAGE_ESTIMATED = 'tokentax.usage.estimated';
 /** Seconds of audio in a transcription/translation (per-minute pricing), when the API reports it. */
 export const ATTR_USAGE_AUDIO_SECONDS = 'tokentax.usage.audio_seconds';

@@ -68,6 +68,30 @@ func infeasibleReason(failure float64) string {
 	return infeasibleNoPrice
 }
 
+// Tokens of an embeddings batch's largest input (src/semconv.ts ATTR_CONTEXT_LARGEST_INPUT_TOKENS).
+const attrContextLargestInput = "tokentax.context.largest_input_tokens"
+
+// windowInput: what a scenario model's window must hold: the input tokens, or for an embeddings batch
+// its largest input when the span gives it (the window applies to each input, not to the batch).
+func windowInput(attrs pcommon.Map, u *usage) float64 {
+	if !u.hasOperation || u.operation != "embeddings" {
+		return u.input
+	}
+	largest := -1.0
+	if v, ok := attrs.Get(attrContextLargestInput); ok {
+		switch v.Type() {
+		case pcommon.ValueTypeInt:
+			largest = float64(v.Int())
+		case pcommon.ValueTypeDouble:
+			largest = v.Double()
+		}
+	}
+	if largest >= 0 && largest < u.input {
+		return largest
+	}
+	return u.input
+}
+
 func (p *pricing) findModel(f *spanFacts, provider string) *modelEntry {
 	// The response model is the snapshot that actually ran; fall back to what was requested.
 	for i := slotModel; i < slotModel+3; i++ {
@@ -141,6 +165,7 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 	}
 
 	chosen := p.standInsAt(entry, u.operation, u.hasOperation)
+	fitInput := windowInput(attrs, u)
 	bestCost := math.Inf(1)
 	bestID := ""
 	for i := range p.names {
@@ -157,7 +182,7 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 			continue
 		}
 		factor := st.tokenRatio / entry.tokenRatio
-		if tokensOk && !fitsWindow(st, u, factor) {
+		if tokensOk && !fitsWindow(st, fitInput, u.output, factor) {
 			attrs.PutStr(n.infeasible, infeasibleContextWindow)
 			continue
 		}

@@ -216,13 +216,14 @@ func priceUsage(p *period, u *usage, factor float64, tokensOk bool, minute int64
 	return usd
 }
 
-// fitsWindow: the request fits the scenario model's window, on translated counts.
-func fitsWindow(e *modelEntry, u *usage, factor float64) bool {
-	input := float64(u.input * factor)
-	if e.maxInput.ok && input > e.maxInput.v {
+// fitsWindow: the request fits the scenario model's window, on translated counts. input is the
+// request's input tokens, or an embeddings batch's largest input (windowInput).
+func fitsWindow(e *modelEntry, input, output, factor float64) bool {
+	scaled := float64(input * factor)
+	if e.maxInput.ok && scaled > e.maxInput.v {
 		return false
 	}
-	if e.window.ok && float64(input+float64(pos(u.output)*factor)) > e.window.v {
+	if e.window.ok && float64(scaled+float64(pos(output)*factor)) > e.window.v {
 		return false
 	}
 	return true

@@ -17,6 +17,7 @@ import {
   ATTR_CONTEXT_BLOAT,
   ATTR_CONTEXT_BLOAT_REASONS,
   ATTR_CONTEXT_HISTORY_TOKENS,
+  ATTR_CONTEXT_LARGEST_INPUT_TOKENS,
   ATTR_CONTEXT_MESSAGES,
   ATTR_CONTEXT_NEW_TOKENS,
   ATTR_CONTEXT_RECYCLED_RATIO,
@@ -153,6 +154,9 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     if (!read.serverState || serverHistory !== undefined) attributes[ATTR_CONTEXT_HISTORY_TOKENS] = sums.history;
     attributes[ATTR_CONTEXT_NEW_TOKENS] = sums.new;
     attributes[ATTR_CONTEXT_TOOLS_TOKENS] = sums.tools;
+    // A window applies to each input of an embeddings batch, not to the batch: the largest must fit.
+    if (request.operation === OPERATION.embeddings && segTokens.length > 0)
+      attributes[ATTR_CONTEXT_LARGEST_INPUT_TOKENS] = segTokens.reduce((a, b) => (b > a ? b : a), 0);
     attributes[ATTR_USAGE_ESTIMATED] = !useApi;
 
     let recycled: number | undefined;

@@ -9,6 +9,7 @@
 import { diag, type Attributes } from '@opentelemetry/api';
 import type { CallUsage, PriceSpan, Scenario } from '../contracts';
 import {
+  ATTR_CONTEXT_LARGEST_INPUT_TOKENS,
   ATTR_COST_CHEAPEST,
   ATTR_COST_SAVINGS_USD,
   ATTR_COST_SOURCE,
@@ -22,6 +23,7 @@ import {
   CHEAPEST_ACTUAL,
   COST_SOURCE,
   INFEASIBLE,
+  OPERATION,
   UNPRICED,
   scenarioCostAttr,
   scenarioInfeasibleAttr,
@@ -79,6 +81,14 @@ function stop(out: Attributes, reason: string, reported: number | undefined): At
     out[ATTR_COST_SOURCE] = COST_SOURCE.providerReported;
   }
   return out;
+}
+
+/** What a scenario model's window must hold: the input tokens, or for an embeddings batch its largest
+ *  input when the span gives it (the window applies to each input, not to the batch). */
+function windowInput(a: Attributes, operation: string | undefined, input: number): number {
+  if (operation !== OPERATION.embeddings) return input;
+  const largest = a[ATTR_CONTEXT_LARGEST_INPUT_TOKENS];
+  return typeof largest === 'number' && largest >= 0 && largest < input ? largest : input;
 }
 
 /** Builds the PriceSpan function for loaded pricing data and its scenarios. */
@@ -152,6 +162,7 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     }
 
     const chosen = standIns(entry, u.operation);
+    const fitInput = windowInput(a, u.operation, u.input);
     let bestCost = Infinity;
     let bestId: string | undefined;
     for (let i = 0; i < names.length; i++) {
@@ -168,7 +179,7 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
         continue;
       }
       const factor = st.tokenRatio / entry.tokenRatio;
-      if (tokensOk && !fitsWindow(st, u, factor)) {
+      if (tokensOk && !fitsWindow(st, fitInput, u.output, factor)) {
         out[n.infeasible] = INFEASIBLE.contextWindow;
         continue;
       }

@@ -198,9 +198,9 @@ export function priceUsage(
 }
 
 /** Window check for a scenario, on translated counts. */
-export function fitsWindow(entry: ModelEntry, u: SpanUsage, factor: number): boolean {
-  const input = u.input * factor;
-  if (entry.maxInput !== undefined && input > entry.maxInput) return false;
-  if (entry.window !== undefined && input + (u.output > 0 ? u.output : 0) * factor > entry.window) return false;
+export function fitsWindow(entry: ModelEntry, input: number, output: number, factor: number): boolean {
+  const scaled = input * factor;
+  if (entry.maxInput !== undefined && scaled > entry.maxInput) return false;
+  if (entry.window !== undefined && scaled + (output > 0 ? output : 0) * factor > entry.window) return false;
   return true;
 }

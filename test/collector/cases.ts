@@ -127,7 +127,49 @@ export function buildCases(sources: PricingSources): Case[] {
   }
   malformed(add, usage);
   conventions(add);
+  embeddingsBatches(add);
   return cases;
+}
+
+/** Embeddings batches: the window applies to each input (tokentax.context.largest_input_tokens). */
+function embeddingsBatches(add: Add): void {
+  const models = ['text-embedding-3-small', 'text-embedding-3-large', 'text-embedding-ada-002'];
+  const largest: Array<[string, AttrValue | undefined]> = [
+    ['none', undefined],
+    ['512', 512],
+    ['8191 (the window)', 8191],
+    ['8192', 8192],
+    ['9000', 9000],
+    ['double 700.5', { double: 700.5 }],
+    ['string', '512'],
+    ['negative', -1],
+    ['above the total', 250_000],
+  ];
+  for (const model of models)
+    for (const total of [3000, 8192, 100_000, 200_000])
+      for (const [label, value] of largest)
+        add(`embeddings ${model} batch ${total} largest ${label}`, {
+          [S.ATTR_GEN_AI_OPERATION_NAME]: 'embeddings',
+          [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+          [S.ATTR_GEN_AI_REQUEST_MODEL]: model,
+          [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: total,
+          ...(value === undefined ? {} : { [S.ATTR_CONTEXT_LARGEST_INPUT_TOKENS]: value }),
+        });
+  add('OpenLLMetry embedding batch with largest input', {
+    [S.ATTR_LLM_REQUEST_TYPE]: 'embedding',
+    [S.ATTR_GEN_AI_SYSTEM]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'text-embedding-3-small',
+    [S.ATTR_GEN_AI_USAGE_PROMPT_TOKENS]: 120_000,
+    [S.ATTR_CONTEXT_LARGEST_INPUT_TOKENS]: 400,
+  });
+  add('chat ignores a largest input attribute', {
+    [S.ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: 'openai',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+    [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 200_000,
+    [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 100,
+    [S.ATTR_CONTEXT_LARGEST_INPUT_TOKENS]: 100,
+  });
 }
 
 function imageOrAudio(
