@@ -7,6 +7,7 @@
 import type { PricingSources } from '../../src/pricing';
 import * as S from '../../src/semconv';
 import { rng } from '../support/rng';
+import { pricingRuleCases } from './pricing-cases';
 
 export type AttrValue = string | number | boolean | string[] | number[] | { double: number };
 export interface Case {
@@ -128,6 +129,7 @@ export function buildCases(sources: PricingSources): Case[] {
   malformed(add, usage);
   conventions(add);
   embeddingsBatches(add);
+  pricingRuleCases(add, sources, int);
   return cases;
 }
 
