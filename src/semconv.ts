@@ -37,6 +37,19 @@ export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
 export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = 'gen_ai.embeddings.dimension.count';
+
+/** error.type values tokentax sets itself; every other failure carries the SDK error's class name
+ *  (RateLimitError, APIConnectionError, ...) or, for a failed Responses answer, the API's error code. */
+export const ERROR_TYPE = {
+  /** The application aborted the request (AbortSignal, stream.controller.abort()): the SDK's class for
+   *  it, also while a stream is read, where the SDK ends the stream quietly instead of throwing. */
+  aborted: 'APIUserAbortError',
+  /** The application stopped reading a stream before its end (break, return) or dropped it unread. */
+  cancelled: 'cancelled',
+  /** The conventions' fallback. */
+  other: '_OTHER',
+} as const;
 
 // --- Older GenAI names, written only when OTEL_SEMCONV_STABILITY_OPT_IN asks for them, and read
 // from other instrumentations' spans by the cost engine ---
@@ -214,6 +227,9 @@ export const SPAN_CONTRACT_ATTRIBUTES: readonly string[] = Object.freeze([
 
 // --- metrics ---
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+/** Token counts tokentax estimated with a tokenizer (no usage from the API), by gen_ai.token.type:
+ *  the conventions keep gen_ai.client.token.usage for the provider's own counts. */
+export const METRIC_USAGE_ESTIMATED_TOKENS = 'tokentax.usage.estimated_tokens';
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
 export const METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
 export const METRIC_CONTEXT_TOKENS = 'tokentax.context.tokens';

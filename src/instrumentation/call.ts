@@ -27,6 +27,7 @@ import {
   ATTR_GEN_AI_SYSTEM,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ERROR_TYPE,
 } from '../semconv';
 import { completeCall, type Outcome } from './completion';
 import type { Settings } from './config';
@@ -88,7 +89,7 @@ export class Call {
     if (env.settings.legacyAttributes) attributes[ATTR_GEN_AI_SYSTEM] = endpoint.provider;
     if (start.conversationId) attributes[ATTR_GEN_AI_CONVERSATION_ID] = start.conversationId;
     spec.requestAttributes(params, attributes);
-    if (env.settings.captureContent) inputContent(params, attributes);
+    if (env.settings.captureContent) inputContent(spec.name, params, attributes);
 
     const name = this.model ? `${spec.name} ${this.model}` : spec.name;
     // The same clock reading starts the span and the duration metric, so the two agree exactly.
@@ -131,13 +132,13 @@ export class Call {
   }
 
   /** Wraps a stream's iterator so chunks are observed as the application (or tee) pulls them. */
-  observeStream(stream: { iterator?: unknown }): boolean {
-    const { spec, params } = this.start;
-    const keepText = this.env.settings.captureContent || !spec.streamReportsUsage?.(params);
-    const accumulator = spec.accumulator?.(keepText);
+  observeStream(stream: { iterator?: unknown; controller?: unknown }): boolean {
+    const accumulator = this.start.spec.accumulator?.();
     const original = stream.iterator;
     if (!accumulator || typeof original !== 'function') return false;
-    const observe = (it: AsyncIterator<unknown>) => this.observeIterator(it, accumulator);
+    // The SDK ends a stream quietly when its request is aborted: the signal tells that from an end.
+    const signal = (stream.controller as { signal?: AbortSignal } | undefined)?.signal;
+    const observe = (it: AsyncIterator<unknown>) => this.observeIterator(it, accumulator, signal);
     abandonedStreams.register(stream, this);
     stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
       return observe((original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args));
@@ -145,11 +146,15 @@ export class Call {
     return true;
   }
 
-  private observeIterator(it: AsyncIterator<unknown>, acc: StreamAccumulator): AsyncIterableIterator<unknown> {
+  private observeIterator(
+    it: AsyncIterator<unknown>,
+    acc: StreamAccumulator,
+    signal: AbortSignal | undefined,
+  ): AsyncIterableIterator<unknown> {
     this.accumulator = acc;
     // Per chunk: one clock reading for the first, then only the accumulator's fold.
     const onResult = (r: IteratorResult<unknown>): IteratorResult<unknown> => {
-      if (r.done) this.finish(() => acc.summary(), {});
+      if (r.done) this.endStream(signal?.aborted ? ERROR_TYPE.aborted : undefined);
       else {
         this.firstChunkAt ??= performance.now();
         try {
@@ -167,7 +172,7 @@ export class Call {
     return {
       next: (...args: [] | [unknown]) => it.next(...args).then(onResult, onError),
       return: (value?: unknown) => {
-        this.finish(() => acc.summary(), {});
+        this.endStream(ERROR_TYPE.cancelled);
         return it.return ? it.return(value) : Promise.resolve({ done: true, value } as IteratorResult<unknown>);
       },
       throw: (error?: unknown) => {
@@ -180,10 +185,22 @@ export class Call {
     };
   }
 
+  /**
+   * The stream ended, or the application stopped it (`stoppedAs`: an abort, or leaving before the
+   * end). Stopped before the whole response arrived, the call failed: what was streamed so far is
+   * its output (then estimated) and the span says how it stopped.
+   */
+  private endStream(stoppedAs: string | undefined): void {
+    const acc = this.accumulator;
+    const summary = acc ? () => acc.summary() : {};
+    if (stoppedAs === undefined || acc?.complete()) this.finish(summary, {});
+    else this.finish(summary, { errorType: stoppedAs, statusMessage: STOPPED_MESSAGE });
+  }
+
   /** The request failed (HTTP error after retries, connection error, abort, parse error). */
   fail(error: unknown, partial?: ResponseSummary): void {
     if (this.ended) return;
-    const errorType = guard('reading the error', () => errorTypeOf(error)) ?? '_OTHER';
+    const errorType = guard('reading the error', () => errorTypeOf(error)) ?? ERROR_TYPE.other;
     // An API error message can echo the request (an invalid value, a prompt excerpt): it is content,
     // so by default the status says only the error type and HTTP status.
     const statusMessage = guard('reading the error', () =>
@@ -194,7 +211,7 @@ export class Call {
 
   /** A stream the application dropped without reading it to the end (garbage-collected). */
   endAbandoned(): void {
-    this.finish({}, {});
+    this.endStream(ERROR_TYPE.cancelled);
   }
 
   /** The response arrived but nobody parsed its body (asResponse()): end with what is known. */
@@ -237,21 +254,23 @@ export class Call {
         legacyAttributes: settings.legacyAttributes,
       });
     });
+    // A failure the response itself reports (a failed Responses answer) counts as one too.
+    const errorType = ending.errorType ?? outcome?.errorType;
     if (outcome) {
-      if (ending.errorType) outcome.attributes[ATTR_ERROR_TYPE] = ending.errorType;
+      if (errorType) outcome.attributes[ATTR_ERROR_TYPE] = errorType;
       if (ending.cutShort) outcome.attributes[ATTR_CALL_CUT_SHORT] = true;
       guard('recording the call', () => {
         this.span.setAttributes(outcome.attributes);
-        this.record(outcome, ending, endedAt);
+        this.record(outcome, errorType, endedAt);
         handOverUsage(this.span, outcome.usage);
       });
     }
-    if (ending.errorType) this.span.setStatus({ code: SpanStatusCode.ERROR, message: ending.statusMessage });
+    if (errorType) this.span.setStatus({ code: SpanStatusCode.ERROR, message: ending.statusMessage });
     // A span processor or exporter that throws in onEnd must not reach the application.
     guard('ending the span', () => this.span.end(endedAt));
   }
 
-  private record(outcome: Outcome, ending: Ending, endedAt: number): void {
+  private record(outcome: Outcome, errorType: string | undefined, endedAt: number): void {
     const { spec, endpoint } = this.start;
     const attributes: Attributes = {
       [ATTR_GEN_AI_PROVIDER_NAME]: endpoint.provider,
@@ -260,12 +279,13 @@ export class Call {
       [ATTR_GEN_AI_OPERATION_NAME]: spec.name,
     };
     if (this.model) attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.model;
-    if (ending.errorType) attributes[ATTR_ERROR_TYPE] = ending.errorType;
+    if (errorType) attributes[ATTR_ERROR_TYPE] = errorType;
     else if (outcome.responseModel) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = outcome.responseModel;
     this.env.metrics.record(attributes, {
       durationS: (endedAt - this.startedAt) / 1000,
       timeToFirstChunkS: this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.startedAt) / 1000,
       usage: outcome.usage,
+      estimated: outcome.estimated,
       context: outcome.context,
       genAI: !this.start.foreignMetrics,
     });
@@ -300,5 +320,8 @@ export function errorTypeOf(error: unknown): string {
     const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
     if (typeof name === 'string' && name && name !== 'Object') return name;
   }
-  return '_OTHER';
+  return ERROR_TYPE.other;
 }
+
+/** The span status of a stream stopped before its end (error.type says how). */
+const STOPPED_MESSAGE = 'the stream was stopped before its end';

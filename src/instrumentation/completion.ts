@@ -7,6 +7,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { CallUsage, ContextMeasurement, ContextMeter } from '../contracts';
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
@@ -35,6 +36,10 @@ export type CompletedContext = ReturnType<ContextMeasurement['complete']>;
 
 export interface Outcome {
   usage: CallUsage;
+  /** Which of usage.input / usage.output came from the tokenizer (metrics keep them apart). */
+  estimated: { input: boolean; output: boolean };
+  /** The response reports a failure of its own (a failed Responses answer). */
+  errorType?: string;
   context?: CompletedContext;
   responseModel?: string;
   /** The span's attributes at its end (response, usage, context). */
@@ -61,30 +66,28 @@ export function completeCall(input: CompletionInput): Outcome {
   const { summary } = input;
   if (!summary) {
     const context = completeContext(input.measurement, undefined, out);
-    return { usage: { estimated: false }, context, attributes: out };
+    return { usage: { estimated: false }, estimated: { input: false, output: false }, context, attributes: out };
   }
   if (summary.id) out[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
   if (summary.model) out[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
   if (summary.finishReasons) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
   if (summary.conversationId && !input.conversationId) out[ATTR_GEN_AI_CONVERSATION_ID] = summary.conversationId;
   if (input.timeToFirstChunk !== undefined) out[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = input.timeToFirstChunk;
+  if (summary.serviceTier) out[ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER] = summary.serviceTier;
 
   const api = summary.usage ?? {};
   const context = completeContext(input.measurement, api.input, out, summary.id);
-  let estimated = false;
   let tokensIn = api.input;
-  if (tokensIn === undefined && context?.estimated && input.measurement) {
-    tokensIn = context.inputTokens;
-    estimated = true;
-  }
+  const estimatedIn = tokensIn === undefined && !!context?.estimated && !!input.measurement;
+  if (estimatedIn) tokensIn = context?.inputTokens;
   let tokensOut = api.output;
   const { meter } = input;
   if (tokensOut === undefined && summary.outputText !== undefined && meter) {
     tokensOut = guard('output token estimate', () =>
       meter.countText(input.model, summary.outputText ?? '', input.provider),
     );
-    estimated = tokensOut !== undefined;
   }
+  const estimated = { input: estimatedIn, output: api.output === undefined && tokensOut !== undefined };
   const usage: CallUsage = {
     input: tokensIn,
     output: tokensOut,
@@ -98,11 +101,11 @@ export function completeCall(input: CompletionInput): Outcome {
     providerCostUsd: api.costUsd,
     audioSeconds: api.seconds,
     images: summary.images,
-    estimated,
+    estimated: estimated.input || estimated.output,
   };
   writeUsage(usage, out, input.legacyAttributes);
   if (input.captureContent) outputContent(summary, out);
-  return { usage, context, responseModel: summary.model, attributes: out };
+  return { usage, estimated, errorType: summary.errorType, context, responseModel: summary.model, attributes: out };
 }
 
 /** Completes context measurement with the API's input tokens (if any), adding its attributes to `out`. */

@@ -8,6 +8,7 @@ import {
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  METRIC_USAGE_ESTIMATED_TOKENS,
   METRIC_CONTEXT_BLOATED,
   METRIC_CONTEXT_UTILIZATION,
   ATTR_GEN_AI_TOKEN_TYPE,
@@ -23,6 +24,8 @@ export interface CallRecord {
   durationS: number;
   timeToFirstChunkS: number | undefined;
   usage: CallUsage;
+  /** Which usage counts came from the tokenizer: they go to their own metric, never to gen_ai.client.token.usage. */
+  estimated: { input: boolean; output: boolean };
   context: CompletedContext | undefined;
   /** Record the gen_ai.client.* metrics (false when another instrumentation records them). */
   genAI: boolean;
@@ -31,6 +34,7 @@ export interface CallRecord {
 /** The instruments one instrumentation records per call. */
 export class CallMetrics {
   readonly tokenUsage: Histogram;
+  readonly estimatedTokens: Histogram;
   readonly duration: Histogram;
   readonly timeToFirstChunk: Histogram;
   readonly contextTokens: Histogram;
@@ -41,6 +45,11 @@ export class CallMetrics {
   constructor(meter: Meter) {
     this.tokenUsage = meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
       description: 'Number of input and output tokens used',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
+    });
+    this.estimatedTokens = meter.createHistogram(METRIC_USAGE_ESTIMATED_TOKENS, {
+      description: 'Input and output tokens counted with a tokenizer because the API reported no usage',
       unit: '{token}',
       advice: { explicitBucketBoundaries: TOKEN_USAGE_BUCKETS },
     });
@@ -74,15 +83,24 @@ export class CallMetrics {
     });
   }
 
+  private recordTokens(histogram: Histogram, count: number, type: string, attributes: Attributes): void {
+    histogram.record(count, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: type });
+  }
+
   /** Records one call at its end: plain OpenTelemetry records, `attributes` being the call's own set. */
   record(attributes: Attributes, call: CallRecord): void {
+    const { input, output } = call.usage;
+    // Estimates are tokentax's own metric, recorded even when a peer records the gen_ai.* ones.
+    if (input !== undefined && call.estimated.input)
+      this.recordTokens(this.estimatedTokens, input, TOKEN_TYPE_INPUT, attributes);
+    if (output !== undefined && call.estimated.output)
+      this.recordTokens(this.estimatedTokens, output, TOKEN_TYPE_OUTPUT, attributes);
     if (call.genAI) {
       this.duration.record(call.durationS, attributes);
-      const { input, output } = call.usage;
-      if (input !== undefined)
-        this.tokenUsage.record(input, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT });
-      if (output !== undefined)
-        this.tokenUsage.record(output, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT });
+      if (input !== undefined && !call.estimated.input)
+        this.recordTokens(this.tokenUsage, input, TOKEN_TYPE_INPUT, attributes);
+      if (output !== undefined && !call.estimated.output)
+        this.recordTokens(this.tokenUsage, output, TOKEN_TYPE_OUTPUT, attributes);
       if (call.timeToFirstChunkS !== undefined) this.timeToFirstChunk.record(call.timeToFirstChunkS, attributes);
     }
     const context = call.context;

@@ -322,7 +322,8 @@ describe('opt-in content capture', () => {
       expect(typeof v).toBe('string');
       expect((v as string).length).toBeLessThanOrEqual(64);
     }
-    expect(String(captured[0].attributes[ATTR_GEN_AI_INPUT_MESSAGES])).toContain(S.prompt); // it really is captured
+    // It really is captured (the structured shape's prefix leaves room for the prompt's start only).
+    expect(String(captured[0].attributes[ATTR_GEN_AI_INPUT_MESSAGES])).toContain(S.prompt.slice(0, 10));
 
     // Off at run time: the next calls carry no content.
     instrumentation.setConfig({ ...instrumentation.getConfig(), captureMessageContent: false });

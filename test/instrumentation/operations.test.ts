@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContextMeter } from '../../src/context';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
+import { SpanStatusCode } from '@opentelemetry/api';
 import {
+  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -19,6 +21,7 @@ import {
   ATTR_USAGE_AUDIO_SECONDS,
   ATTR_USAGE_ESTIMATED,
   ATTR_USAGE_IMAGES,
+  ERROR_TYPE,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
 } from '../../src/semconv';
@@ -310,6 +313,9 @@ describe('a stream the application drops without reading', () => {
       const spans = h.telemetry.spans();
       expect(spans).toHaveLength(1);
       expect(spans[0].ended).toBe(true);
+      // Never read to its end: not a success.
+      expect(spans[0].attributes[ATTR_ERROR_TYPE]).toBe(ERROR_TYPE.cancelled);
+      expect(spans[0].status.code).toBe(SpanStatusCode.ERROR);
     } finally {
       await h.close();
       await sim.close();

@@ -28,8 +28,9 @@ export function samplingAttributes(p: Record<string, unknown>, out: Attributes):
   else if (Array.isArray(p.stop))
     out[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = p.stop.filter((s): s is string => typeof s === 'string');
   out[ATTR_GEN_AI_REQUEST_STREAM] = p.stream === true;
+  // The conventions: set when the request names a tier other than 'auto'.
   const tier = str(p.service_tier);
-  if (tier) out[ATTR_GEN_AI_OPENAI_REQUEST_SERVICE_TIER] = tier;
+  if (tier && tier !== 'auto') out[ATTR_GEN_AI_OPENAI_REQUEST_SERVICE_TIER] = tier;
   const format = isObject(p.response_format)
     ? str(p.response_format.type)
     : isObject(p.text) && isObject(p.text.format)

@@ -1,7 +1,7 @@
 /** embeddings.create: input tokens only. */
-import { ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, OPERATION } from '../../semconv';
+import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, OPERATION } from '../../semconv';
 import { readUsage } from '../usage';
-import { isObject, str, type OperationSpec } from './types';
+import { isObject, num, str, type OperationSpec } from './types';
 
 export const embeddings: OperationSpec = {
   name: OPERATION.embeddings,
@@ -11,6 +11,8 @@ export const embeddings: OperationSpec = {
   requestAttributes(params, out) {
     const format = str(params.encoding_format);
     if (format) out[ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [format];
+    const dimensions = num(params.dimensions);
+    if (dimensions !== undefined) out[ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT] = dimensions;
   },
   readResponse(result) {
     if (!isObject(result)) return {};

@@ -1,5 +1,6 @@
 /** responses.create (plain and streaming) and the helpers built on it. */
-import { OPERATION } from '../../semconv';
+import { ERROR_TYPE, OPERATION } from '../../semconv';
+import { responsesOutputMessages, UNFINISHED } from '../messages';
 import { readUsage } from '../usage';
 import { samplingAttributes } from './common-request';
 import { isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
@@ -11,26 +12,35 @@ export const responses: OperationSpec = {
   measuresContext: true,
   requestAttributes: samplingAttributes,
   readResponse: (result) => summarise(result, true),
-  // Responses streams always end with the whole response, usage included.
-  streamReportsUsage: () => true,
-  accumulator: (keepText) => new ResponsesStreamAccumulator(keepText),
+  accumulator: () => new ResponsesStreamAccumulator(),
 };
+
+/** Statuses that end a response; `in_progress` and `queued` (a created event) say nothing finished. */
+const FINAL_STATUSES = new Set(['completed', 'incomplete', 'failed', 'cancelled']);
 
 function summarise(response: unknown, withText: boolean): ResponseSummary {
   if (!isObject(response)) return {};
   const texts: string[] = [];
   if (withText && Array.isArray(response.output)) for (const item of response.output) collectItemText(item, texts);
   const reason = isObject(response.incomplete_details) ? str(response.incomplete_details.reason) : undefined;
-  const status = reason ?? str(response.status);
+  const status = str(response.status);
+  const finish = reason ?? (status && FINAL_STATUSES.has(status) ? status : undefined);
   const conversation = isObject(response.conversation) ? str(response.conversation.id) : undefined;
+  const output = response.output;
   return {
     id: str(response.id),
     model: str(response.model),
-    finishReasons: status ? [status] : undefined,
+    finishReasons: finish ? [finish] : undefined,
     usage: readUsage(response.usage),
     outputText: withText ? texts.join('') : undefined,
-    outputMessages: withText && Array.isArray(response.output) ? response.output : undefined,
+    outputMessages: Array.isArray(output) ? () => responsesOutputMessages(output, status, reason) : undefined,
     conversationId: conversation,
+    serviceTier: str(response.service_tier),
+    // The API answered but the response failed (a server error mid-generation).
+    errorType:
+      status === 'failed'
+        ? ((isObject(response.error) ? str(response.error.code) : undefined) ?? ERROR_TYPE.other)
+        : undefined,
   };
 }
 
@@ -54,27 +64,36 @@ const TEXT_DELTAS = new Set([
 
 class ResponsesStreamAccumulator implements StreamAccumulator {
   private last: ResponseSummary = {};
+  private ended = false;
   private readonly texts: string[] = [];
-
-  constructor(private readonly keepText: boolean) {}
 
   add(event: unknown): void {
     if (!isObject(event)) return;
     const type = str(event.type);
     if (!type) return;
-    if (TERMINAL.has(type) || type === 'response.created') {
-      const summary = summarise(event.response, false);
-      this.last = { ...this.last, ...definedOnly(summary) };
-    } else if (this.keepText && TEXT_DELTAS.has(type)) {
+    if (TEXT_DELTAS.has(type)) {
       const delta = str(event.delta);
       if (delta) this.texts.push(delta);
+    } else if (TERMINAL.has(type) || type === 'response.created') {
+      const summary = summarise(event.response, false);
+      // Only a terminal event's output is the whole output.
+      if (TERMINAL.has(type)) this.ended = true;
+      else summary.outputMessages = undefined;
+      this.last = { ...this.last, ...definedOnly(summary) };
     }
   }
 
+  complete(): boolean {
+    return this.ended;
+  }
+
   summary(): ResponseSummary {
-    if (!this.keepText) return this.last;
     const outputText = this.texts.join('');
-    return { ...this.last, outputText, outputMessages: [{ role: 'assistant', content: outputText }] };
+    // Stopped before the terminal event: what was streamed, as one unfinished message.
+    const outputMessages =
+      this.last.outputMessages ??
+      (() => [{ role: 'assistant', parts: [{ type: 'text', content: outputText }], finish_reason: UNFINISHED }]);
+    return { ...this.last, outputText, outputMessages };
   }
 }
 

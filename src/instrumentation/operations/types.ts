@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { OperationName } from '../../semconv';
 import type { Usage } from '../usage';
+import type { OutputMessage } from '../messages';
 
 /** What a finished call returned, in the terms the span needs. */
 export interface ResponseSummary {
@@ -8,17 +9,23 @@ export interface ResponseSummary {
   model?: string;
   finishReasons?: string[];
   usage?: Usage;
-  /** Generated text: kept for token estimation (no usage) and opt-in content capture only. */
+  /** Generated text: kept for token estimation (no usage, or a stream stopped before its usage). */
   outputText?: string;
-  /** Output messages for opt-in content capture. */
-  outputMessages?: unknown[];
+  /** Output messages in the conventions' shape, built only when content capture is on. */
+  outputMessages?: () => OutputMessage[];
+  /** The API said the call failed though it answered (a Responses `failed` status): its error code. */
+  errorType?: string;
   images?: number;
   conversationId?: string;
+  /** The service tier that served the request (openai.response.service_tier). */
+  serviceTier?: string;
 }
 
-/** Folds stream chunks into a summary, without holding the chunks. */
+/** Folds stream chunks into a summary, without holding the chunks (it keeps the generated text). */
 export interface StreamAccumulator {
   add(chunk: unknown): void;
+  /** The whole response arrived (every choice finished, or a terminal event), usage aside. */
+  complete(): boolean;
   summary(): ResponseSummary;
 }
 
@@ -32,17 +39,10 @@ export interface OperationSpec {
   readonly measuresContext: boolean;
   requestAttributes(params: Record<string, unknown>, out: Attributes): void;
   readResponse(result: unknown): ResponseSummary;
-  /** keepText: also gather the generated text (usage may be missing, or content capture is on). */
-  accumulator?(keepText: boolean): StreamAccumulator;
-  /** Whether a stream of this request will end with the API's usage (then its text need not be kept). */
-  streamReportsUsage?(params: Record<string, unknown>): boolean;
+  accumulator?(): StreamAccumulator;
   /** The endpoint accepts stream_options.include_usage (the includeStreamUsage option may add it). */
   readonly streamUsageOption?: boolean;
 }
-
-/** Chat and legacy completions stream usage only when asked to (stream_options.include_usage). */
-export const includeUsageRequested = (params: Record<string, unknown>): boolean =>
-  isObject(params.stream_options) && params.stream_options.include_usage === true;
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
