@@ -121,6 +121,9 @@ export const ATTR_DUPLICATE = 'tokentax.duplicate';
  *  was ended then, with what was known. */
 export const ATTR_CALL_CUT_SHORT = 'tokentax.call.cut_short';
 export const ATTR_CONVERSATION_KEY = 'tokentax.conversation.key';
+/** The provider was inferred from the model name (the host is not one the data or the user's map
+ *  knows, and exactly one priced provider has that exact model id); gen_ai.provider.name stays _OTHER. */
+export const ATTR_PROVIDER_INFERRED = 'tokentax.provider.inferred';
 
 /** Size buckets for equality-only tag search (Jaeger), smallest first; upper bounds exclusive. */
 export const SIZE_BUCKETS: ReadonlyArray<{ readonly label: string; readonly below: number }> = [
@@ -138,6 +141,9 @@ export const ATTR_COST_UNPRICED = 'tokentax.cost.unpriced';
 export const ATTR_COST_CHEAPEST = 'tokentax.cost.cheapest';
 export const ATTR_COST_SAVINGS_USD = 'tokentax.cost.savings.usd';
 export const ATTR_PRICING_VERSION = 'tokentax.pricing.version';
+/** The provider (pricing-data id) the call was priced as: named by gen_ai.provider.name, found from
+ *  server.address, or inferred (then tokentax.provider.inferred=true). */
+export const ATTR_PRICING_PROVIDER = 'tokentax.pricing.provider';
 /** Where tokentax.cost.usd came from: COST_SOURCE.computed (prices x usage) or .providerReported. */
 export const ATTR_COST_SOURCE = 'tokentax.cost.source';
 export const COST_SOURCE = { computed: 'computed', providerReported: 'provider_reported' } as const;
@@ -157,6 +163,8 @@ export const UNPRICED = {
   unsupportedUnit: 'unsupported_unit',
   /** gen_ai.provider.name names a provider the pricing data does not know. */
   unknownProvider: 'unknown_provider',
+  /** Unrecognised host, and the model id is exactly that of models at several priced providers. */
+  ambiguousProvider: 'ambiguous_provider',
   /** The engine failed unexpectedly (reported once via diag); never a cost of 0. */
   internalError: 'internal_error',
   /** Per-image price with no row for the requested quality/size (and no token usage to price). */
@@ -223,6 +231,8 @@ export const SPAN_CONTRACT_ATTRIBUTES: readonly string[] = Object.freeze([
   ATTR_COST_CHEAPEST,
   ATTR_COST_SAVINGS_USD,
   ATTR_PRICING_VERSION,
+  ATTR_PRICING_PROVIDER,
+  ATTR_PROVIDER_INFERRED,
 ]);
 
 // --- metrics ---
@@ -275,4 +285,13 @@ export const PROVIDER = {
   fireworks: 'fireworks',
   openrouter: 'openrouter',
   oxlo: 'oxlo',
+  azureInference: 'azure.ai.inference',
+  deepseek: 'deepseek',
+  groq: 'groq',
+  mistral: 'mistral_ai',
+  xai: 'x_ai',
+  gemini: 'gcp.gemini',
+  /** A host neither the data nor the user's map knows, on spans and metric labels alike (bounded
+   *  cardinality; the host stays in server.address). */
+  other: '_OTHER',
 } as const;

@@ -30,6 +30,9 @@ type Config struct {
 	// RequestPrices: flat USD per request by provider then model (Oxlo publishes none).
 	RequestPrices map[string]map[string]float64 `mapstructure:"request_prices"`
 	Equivalence   EquivalenceConfig             `mapstructure:"equivalence"`
+	// ProviderHosts: host (or ".suffix") -> provider, for gateways and hosts the data does not know;
+	// read from server.address when gen_ai.provider.name names no priced provider.
+	ProviderHosts map[string]string `mapstructure:"provider_hosts"`
 }
 
 // PriceOverride is one user price (per 1M tokens, per request, per image, per audio minute).
@@ -69,7 +72,7 @@ type fileConfig struct {
 	RequestPrices map[string]map[string]float64 `json:"requestPrices" yaml:"requestPrices"`
 	Equivalence   EquivalenceConfig             `json:"equivalence" yaml:"equivalence"`
 	Bloat         any                           `json:"bloat" yaml:"bloat"`
-	ProviderHosts any                           `json:"providerHosts" yaml:"providerHosts"`
+	ProviderHosts map[string]string             `json:"providerHosts" yaml:"providerHosts"`
 }
 
 // Validate checks the configuration and builds the pricing from it, so that a bad key, a negative
@@ -85,6 +88,7 @@ type resolved struct {
 	prices        []PriceOverride
 	requestPrices map[string]map[string]float64
 	equivalence   EquivalenceConfig
+	providerHosts map[string]string // lower-cased host or ".suffix" -> provider name
 }
 
 func (c *Config) resolve() (*resolved, error) {
@@ -98,8 +102,14 @@ func (c *Config) resolve() (*resolved, error) {
 		if err := r.layer(f.Scenarios, f.Prices, f.RequestPrices, f.Equivalence, where); err != nil {
 			return nil, err
 		}
+		if err := r.addProviderHosts(f.ProviderHosts, where+": providerHosts"); err != nil {
+			return nil, err
+		}
 	}
 	if err := r.layer(c.Scenarios, c.Prices, c.RequestPrices, c.Equivalence, "tokentax"); err != nil {
+		return nil, err
+	}
+	if err := r.addProviderHosts(c.ProviderHosts, "tokentax: provider_hosts"); err != nil {
 		return nil, err
 	}
 	if _, err := buildPricing(embeddedSources, r); err != nil {

@@ -126,18 +126,20 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 		stop(attrs, unpricedInvalidUsage, u)
 		return
 	}
-	provider := ""
-	if name, ok := f.firstString(slotProvider, 4); ok {
-		if provider = p.index.provider(name); provider == "" {
-			stop(attrs, unpricedUnknownProvider, u)
-			return
-		}
+	who := p.providerOf(f)
+	if who.inferred {
+		attrs.PutBool(attrProviderInferred, true)
 	}
-	entry := p.findModel(f, provider)
+	if who.provider == "" {
+		stop(attrs, who.unpriced, u)
+		return
+	}
+	entry := p.findModel(f, who.provider)
 	if entry == nil {
 		stop(attrs, unpricedUnknownModel, u)
 		return
 	}
+	attrs.PutStr(attrPricingProvider, who.provider)
 	tokensOk := tokens == tokensOK
 	minute := minuteOfDay(startNanos) // time-of-day prices
 	actual := -float64(failNoPrice)

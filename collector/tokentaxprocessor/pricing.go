@@ -26,6 +26,7 @@ type pricing struct {
 	scenarios        []scenarioData
 	names            []scenarioNames
 	fixed            []*modelEntry // per scenario: its fixed model, when it names one
+	hosts            *hostMap
 }
 
 // buildPricing decodes the data, applies the user configuration (as src/pricing/data.ts loadPricing)
@@ -56,6 +57,9 @@ func buildPricing(src embeddedData, r *resolved) (*pricing, error) {
 		classes:          map[string][]string{},
 		operationClasses: s.equivalence.OperationClasses,
 		modelEquivalence: map[string]string{},
+	}
+	if p.hosts, err = newHostMap(providersJSON, r.providerHosts); err != nil {
+		return nil, fmt.Errorf("embedded pricing data: %w", err)
 	}
 	for k, v := range s.equivalence.Classes {
 		p.classes[k] = v

@@ -117,7 +117,7 @@ func TestLeavesOtherSpansUntouched(t *testing.T) {
 func TestUnpricedReasonsNeverZero(t *testing.T) {
 	out := run(t, &Config{},
 		map[string]any{"gen_ai.request.model": "no-such-model", "gen_ai.usage.input_tokens": 10, "gen_ai.usage.output_tokens": 1},
-		map[string]any{"gen_ai.provider.name": "acme", "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 10, "gen_ai.usage.output_tokens": 1},
+		map[string]any{"gen_ai.provider.name": "acme", "gen_ai.request.model": "gpt-4o-acme", "gen_ai.usage.input_tokens": 10, "gen_ai.usage.output_tokens": 1},
 		map[string]any{"gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": "10", "gen_ai.usage.output_tokens": 1},
 		map[string]any{"gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 10, "gen_ai.usage.output_tokens": 1,
 			"gen_ai.usage.cache_read.input_tokens": 11},

@@ -47,6 +47,7 @@ const (
 	slotImageSize
 	slotDuplicate
 	slotPricingVersion
+	slotServerAddress
 	slotCount
 )
 
@@ -123,6 +124,8 @@ func slotOf(k string) int {
 		return slotDuplicate
 	case "tokentax.pricing.version":
 		return slotPricingVersion
+	case "server.address":
+		return slotServerAddress
 	}
 	return -1
 }
@@ -138,7 +141,7 @@ type spanFacts struct {
 func (f *spanFacts) read(attrs pcommon.Map) {
 	f.present = 0
 	for k, v := range attrs.All() {
-		if len(k) < 10 || (k[0] != 'g' && k[0] != 'l' && k[0] != 't') {
+		if len(k) < 10 || (k[0] != 'g' && k[0] != 'l' && k[0] != 't' && k[0] != 's') {
 			continue
 		}
 		if k[0] == 't' && k[9] == 'c' { // tokentax.context.*, .conversation.*, .cost.*: never read

@@ -19,6 +19,7 @@ export const ENV = {
   bloatUtilization: 'TOKENTAX_BLOAT_UTILIZATION',
   bloatRecycledRatio: 'TOKENTAX_BLOAT_RECYCLED_RATIO',
   bloatRecycledMinTokens: 'TOKENTAX_BLOAT_RECYCLED_MIN_TOKENS',
+  providerHosts: 'TOKENTAX_PROVIDER_HOSTS',
   captureMessageContent: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
   semconvStabilityOptIn: 'OTEL_SEMCONV_STABILITY_OPT_IN',
   tracesExporter: 'OTEL_TRACES_EXPORTER',
@@ -73,11 +74,30 @@ export const warnOnce: Warn = (line) => {
   process.stderr.write(`${line}\n`);
 };
 
+/** "llm.internal=openai,.corp.example=together": host (or ".suffix") -> provider, every entry well formed. */
+export function parseProviderHosts(raw: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const entry of raw.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    const host = entry.slice(0, eq).trim().toLowerCase();
+    const provider = entry.slice(eq + 1).trim();
+    if (eq < 0 || !/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(host) || !/^[A-Za-z0-9_.-]+$/.test(provider))
+      return undefined;
+    out[host] = provider;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 type Parser<T> = (raw: string) => T | undefined;
 const BOOLEAN: [Parser<boolean>, string] = [parseBoolean, 'true/false, 1/0, yes/no or on/off'];
 const WHOLE: [Parser<number>, string] = [parseWholeNumber, 'a whole decimal number'];
 const POSITIVE: [Parser<number>, string] = [(r) => parseWholeNumber(r) || undefined, 'a whole decimal number > 0'];
 const RATIO: [Parser<number>, string] = [parseRatio, 'a decimal number from 0 to 1'];
+const HOSTS: [Parser<Record<string, string>>, string] = [
+  parseProviderHosts,
+  'comma-separated host=provider pairs, e.g. llm.internal=openai,.corp.example=together',
+];
 
 /** TOKENTAX_* and OTEL_* variables -> a partial configuration. Never throws. */
 export function configFromEnv(env: Env, warn: Warn = warnOnce): TokentaxConfig {
@@ -100,6 +120,7 @@ export function configFromEnv(env: Env, warn: Warn = warnOnce): TokentaxConfig {
   set('shutdownTimeoutMs', read(ENV.shutdownTimeoutMs, POSITIVE, DEFAULTS.shutdownTimeoutMs));
   if (env[ENV.semconvStabilityOptIn]?.trim())
     out.legacyAttributes = legacyFromStabilityOptIn(env[ENV.semconvStabilityOptIn]);
+  set('providerHosts', read(ENV.providerHosts, HOSTS, 'no extra hosts'));
   const spansFile = env[ENV.spansFile]?.trim();
   if (spansFile) out.spansFile = spansFile;
   const bloat = {

@@ -1,7 +1,12 @@
 /**
- * The provider of a call is whatever the client's base URL says: the OpenAI SDK also talks to
- * Together, Fireworks, OpenRouter, Oxlo and Azure through `baseURL`.
+ * The provider of a call is whatever the client's base URL says: the OpenAI SDK also talks to Together,
+ * Fireworks, OpenRouter, Oxlo, DeepSeek, Groq, Mistral, xAI, Gemini and Azure through `baseURL`. The
+ * host rules are data (src/pricing/data/providers.json); the user's map (providerHosts) comes first.
+ * A host neither knows is `_OTHER`: the host itself stays in server.address, and metric labels stay
+ * bounded. The cost engine may still price such a call by inference (tokentax.provider.inferred).
  */
+import { DATA_DIR } from '../pricing/data';
+import { createHostMap, readHostsFile, type HostMap, type HostsFile } from '../pricing/hosts';
 import { PROVIDER } from '../semconv';
 
 export interface Endpoint {
@@ -10,22 +15,21 @@ export interface Endpoint {
   port: number;
 }
 
-/** Known hosts: exact names, then suffixes (Azure resources live under per-customer sub-domains). */
-const EXACT_HOSTS: Record<string, string> = {
-  'api.openai.com': PROVIDER.openai,
-  'api.together.xyz': PROVIDER.together,
-  'api.together.ai': PROVIDER.together,
-  'api.fireworks.ai': PROVIDER.fireworks,
-  'openrouter.ai': PROVIDER.openrouter,
-  'api.oxlo.ai': PROVIDER.oxlo,
-};
-const HOST_SUFFIXES: Array<[string, string]> = [
-  ['.openai.azure.com', PROVIDER.azure],
-  ['.cognitiveservices.azure.com', PROVIDER.azure],
-];
-
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 const CACHE_LIMIT = 256;
+
+let shippedData: HostsFile | undefined;
+/** Read once, on the first client seen; a broken file names no provider rather than break the app. */
+function shipped(): HostsFile {
+  if (!shippedData) {
+    try {
+      shippedData = readHostsFile(DATA_DIR);
+    } catch {
+      shippedData = { version: '', hosts: [] };
+    }
+  }
+  return shippedData;
+}
 
 export type EndpointResolver = (baseURL: string | undefined) => Endpoint;
 
@@ -37,12 +41,14 @@ export type EndpointResolver = (baseURL: string | undefined) => Endpoint;
  */
 export function endpointResolver(userNames?: Readonly<Record<string, string>>): EndpointResolver {
   const cache = new Map<string, Endpoint>();
+  let hosts: HostMap | undefined;
   return (baseURL) => {
     const key = baseURL ?? DEFAULT_BASE_URL;
     let endpoint = cache.get(key);
     if (!endpoint) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
-      endpoint = Object.freeze(resolve(key, userNames));
+      hosts ??= createHostMap(shipped(), userNames);
+      endpoint = Object.freeze(resolve(key, hosts));
       cache.set(key, endpoint);
     }
     return endpoint;
@@ -52,38 +58,24 @@ export function endpointResolver(userNames?: Readonly<Record<string, string>>): 
 const defaultResolver = endpointResolver();
 
 export function endpointOf(baseURL: string | undefined, userNames?: Readonly<Record<string, string>>): Endpoint {
-  return userNames ? resolve(baseURL ?? DEFAULT_BASE_URL, userNames) : defaultResolver(baseURL);
+  return userNames
+    ? resolve(baseURL ?? DEFAULT_BASE_URL, createHostMap(shipped(), userNames))
+    : defaultResolver(baseURL);
 }
 
-function resolve(baseURL: string, userNames?: Readonly<Record<string, string>>): Endpoint {
+function resolve(baseURL: string, hosts: HostMap): Endpoint {
   let url: URL;
   try {
     url = new URL(baseURL);
   } catch {
-    return { provider: 'unknown', address: '', port: 0 };
+    return { provider: PROVIDER.other, address: '', port: 0 };
   }
   const host = url.hostname.toLowerCase();
   const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
-  return { provider: providerOfHost(host, userNames), address: host, port };
+  return { provider: hosts.match(host, url.pathname)?.provider ?? PROVIDER.other, address: host, port };
 }
 
-export function providerOfHost(host: string, userNames?: Readonly<Record<string, string>>): string {
-  if (userNames) {
-    const named = lookup(host, userNames);
-    if (named) return named;
-  }
-  return lookup(host, EXACT_HOSTS) ?? suffixMatch(host, HOST_SUFFIXES) ?? host;
-}
-
-function lookup(host: string, names: Readonly<Record<string, string>>): string | undefined {
-  if (Object.prototype.hasOwnProperty.call(names, host)) return names[host];
-  for (const [pattern, name] of Object.entries(names)) {
-    if (pattern.startsWith('.') && host.endsWith(pattern)) return name;
-  }
-  return undefined;
-}
-
-function suffixMatch(host: string, suffixes: Array<[string, string]>): string | undefined {
-  for (const [suffix, name] of suffixes) if (host.endsWith(suffix)) return name;
-  return undefined;
+/** The provider a host (and optionally a URL path) names, or `_OTHER`. */
+export function providerOfHost(host: string, userNames?: Readonly<Record<string, string>>, path?: string): string {
+  return createHostMap(shipped(), userNames).match(host, path)?.provider ?? PROVIDER.other;
 }

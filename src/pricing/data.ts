@@ -3,12 +3,13 @@
  * applies the user's configuration (extra prices, flat request prices, equivalence overrides) and
  * builds the lookup index once. Nothing is read at import time: callers load when first needed.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { diag } from '@opentelemetry/api';
 import { join } from 'node:path';
 import type { ResolvedConfig, PriceOverride } from '../config';
 import type { Scenario } from '../contracts';
 import { buildIndex, type ModelIndex } from './match';
+import { createHostMap, readHostsFile, type HostMap, type HostsFile } from './hosts';
 import { PricingDataError, validatePricingSources } from './validate-data';
 import type { EquivalenceFile, ModelData, PricePeriodData, PricesFile, TokenizerRatiosFile } from './types';
 
@@ -22,12 +23,16 @@ export interface Pricing {
   /** User/default model -> class name or canonical model id. */
   modelEquivalence: Record<string, string>;
   scenarios: Scenario[];
+  /** Host -> provider: the user's providerHosts over the shipped providers.json. */
+  hosts: HostMap;
 }
 
 export interface PricingSources {
   prices: PricesFile;
   ratios: TokenizerRatiosFile;
   equivalence: EquivalenceFile;
+  /** providers.json; default: the shipped one. */
+  hosts?: HostsFile;
 }
 
 /** The data files live in src/pricing/data, reached the same way from src/pricing and dist/pricing. */
@@ -57,6 +62,7 @@ export function readPricingSources(dataDir: string = DATA_DIR): PricingSources {
     ratios: read(files.ratios),
     equivalence: read(files.equivalence),
   };
+  if (existsSync(join(dataDir, 'providers.json'))) sources.hosts = readHostsFile(dataDir);
   // A corrupt file fails here naming the file and field, never later as a TypeError or a NaN cost.
   validatePricingSources(sources, files);
   return sources;
@@ -95,6 +101,7 @@ export function loadPricing(options: LoadPricingOptions = {}): Pricing {
     operationClasses: eq.operation_classes,
     modelEquivalence,
     scenarios,
+    hosts: createHostMap(sources.hosts ?? readHostsFile(DATA_DIR), config.providerHosts),
   };
 }
 

@@ -19,7 +19,9 @@ import {
   ATTR_OPENINFERENCE_MODEL_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_PRICING_PROVIDER,
   ATTR_PRICING_VERSION,
+  ATTR_PROVIDER_INFERRED,
   CHEAPEST_ACTUAL,
   COST_SOURCE,
   INFEASIBLE,
@@ -31,8 +33,9 @@ import {
 } from '../semconv';
 import type { Pricing } from './data';
 import { createStandInResolver } from './equivalence';
+import { createSpanProviderResolver } from './provider-of-span';
 import { PriceFailure, fitsWindow, minuteOfDay, periodAt, priceFailed, priceUsage } from './math';
-import { PROVIDER_NAMES, firstString, newUsage, readCallUsage, readUsage, tokenState } from './usage';
+import { newUsage, readCallUsage, readUsage, tokenState } from './usage';
 import type { ModelEntry } from './types';
 
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
@@ -102,6 +105,7 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     infeasible: scenarioInfeasibleAttr(s.id),
   }));
   const standIns = createStandInResolver(pricing, scenarios);
+  const providerOf = createSpanProviderResolver(index, pricing.hosts);
   const u = newUsage(); // scratch, reused: the engine is synchronous and never re-entered
   let reported = false;
 
@@ -131,14 +135,12 @@ export function createCostEngine(pricing: Pricing, scenarios: readonly Scenario[
     // What the provider says it billed is the actual cost, whatever our data knows of the model.
     const reported = u.providerCost >= 0 ? u.providerCost : undefined;
     if (tokens === 'invalid') return stop(out, UNPRICED.invalidUsage, reported);
-    const providerName = firstString(a, PROVIDER_NAMES);
-    let provider: string | undefined;
-    if (providerName !== undefined) {
-      provider = index.provider(providerName);
-      if (provider === undefined) return stop(out, UNPRICED.unknownProvider, reported);
-    }
+    const { provider, inferred, unpriced } = providerOf(a);
+    if (inferred) out[ATTR_PROVIDER_INFERRED] = true;
+    if (provider === undefined) return stop(out, unpriced ?? UNPRICED.unknownProvider, reported);
     const entry = findModel(a, provider);
     if (!entry) return stop(out, UNPRICED.unknownModel, reported);
+    out[ATTR_PRICING_PROVIDER] = provider;
     const tokensOk = tokens === 'ok';
     if (!(timeMs > -Infinity && timeMs < Infinity)) timeMs = Infinity; // no usable time: latest price
     const period = periodAt(entry, timeMs);

@@ -30,6 +30,9 @@ export interface ModelIndex {
   providers(): string[];
   /** Every model entry (tests, catalog listing). */
   entries(): ModelEntry[];
+  /** Providers with a model whose id or alias is exactly `model` (after the date rule), less those
+   *  that resell another one of them (fallback: Azure -> OpenAI): the candidates of provider inference. */
+  providersWithModel(model: string): readonly string[];
 }
 
 const MEMO_LIMIT = 10_000; // model names are few; a bound keeps hostile cardinality from growing memory
@@ -104,7 +107,33 @@ export function buildIndex(prices: PricesFile, families: Record<string, number>)
     return undefined;
   }
 
+  const fallsBackTo = (from: string, to: string, seen = new Set<string>()): boolean => {
+    if (seen.has(from)) return false;
+    seen.add(from);
+    return (byProvider.get(from)?.fallback ?? []).some((f) => f === to || fallsBackTo(f, to, seen));
+  };
+  const withModelMemo = new Map<string, readonly string[]>();
+  function providersWithModel(model: string): readonly string[] {
+    const lower = model.trim().toLowerCase();
+    const candidates = DATE_SUFFIX.test(lower) ? [lower, lower.replace(DATE_SUFFIX, '')] : [lower];
+    for (const name of candidates) {
+      const hits: string[] = [];
+      for (const [id, idx] of byProvider) if (idx.exact.has(name)) hits.push(id);
+      if (hits.length) return hits.filter((q) => !hits.some((p) => p !== q && fallsBackTo(q, p)));
+    }
+    return [];
+  }
+
   return {
+    providersWithModel(model: string): readonly string[] {
+      let hit = withModelMemo.get(model);
+      if (hit === undefined) {
+        hit = Object.freeze(providersWithModel(model));
+        if (withModelMemo.size >= MEMO_LIMIT) withModelMemo.clear();
+        withModelMemo.set(model, hit);
+      }
+      return hit;
+    },
     provider(name: string): string | undefined {
       let hit = providerMemo.get(name);
       if (hit === undefined) {

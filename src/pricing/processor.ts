@@ -30,9 +30,12 @@ import {
   ATTR_METRIC_MODEL,
   ATTR_METRIC_PROVIDER,
   ATTR_METRIC_SCENARIO,
+  ATTR_PRICING_PROVIDER,
   ATTR_PRICING_VERSION,
+  ATTR_PROVIDER_INFERRED,
   CHEAPEST_ACTUAL,
   METRIC_COST,
+  PROVIDER,
   scenarioCostAttr,
   scenarioModelAttr,
 } from '../semconv';
@@ -56,6 +59,7 @@ export class CostEnricher {
   /** Per scenario: its attribute names. */
   private scenarios: Array<{ id: string; provider: string; usd: string; model: string }> = [];
   private failed = false;
+  private userProviders: ReadonlySet<string> = new Set();
   private metricFailureReported = false;
   private counter: Counter | undefined;
   /** The global MeterProvider the counter came from: a provider registered later (the SDK starts
@@ -91,6 +95,7 @@ export class CostEnricher {
         usd: scenarioCostAttr(s.id),
         model: scenarioModelAttr(s.id),
       }));
+      this.userProviders = pricing.hosts.userProviders;
       this.engine = createCostEngine(pricing);
       return this.engine;
     } catch (err) {
@@ -98,6 +103,15 @@ export class CostEnricher {
       diag.error('tokentax: pricing data or configuration could not be loaded; spans are not priced', err);
       return undefined;
     }
+  }
+
+  /** The provider label of the actual cost: a priced provider, a name from the user's map, or _OTHER
+   *  (never a host, nor an inferred provider stated as fact: bounded and honest). */
+  private providerLabel(span: Attributes, cost: Attributes): string {
+    const priced = cost[ATTR_PRICING_PROVIDER];
+    if (typeof priced === 'string' && cost[ATTR_PROVIDER_INFERRED] !== true) return priced;
+    const named = firstString(span, PROVIDER_NAMES);
+    return named !== undefined && this.userProviders.has(named.trim().toLowerCase()) ? named : PROVIDER.other;
   }
 
   private record(span: Attributes, cost: Attributes): void {
@@ -117,7 +131,7 @@ export class CostEnricher {
         });
         this.counter = counter;
       }
-      const provider = firstString(span, PROVIDER_NAMES) ?? 'unknown';
+      const provider = this.providerLabel(span, cost);
       const actual = cost[ATTR_COST_USD];
       if (typeof actual === 'number')
         counter.add(actual, costAttributes(CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));

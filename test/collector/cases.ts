@@ -128,6 +128,7 @@ export function buildCases(sources: PricingSources): Case[] {
   }
   malformed(add, usage);
   conventions(add);
+  providers(add, sources, usage, int);
   embeddingsBatches(add);
   pricingRuleCases(add, sources, int);
   return cases;
@@ -325,5 +326,70 @@ function conventions(add: Add): void {
     [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o-mini',
     [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 2000,
     [S.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 100,
+  });
+}
+
+/** Provider resolution: hosts in server.address (or as the provider name), and inference on unknown hosts. */
+function providers(
+  add: Add,
+  sources: PricingSources,
+  usage: () => Record<string, AttrValue>,
+  int: (max: number) => number,
+): void {
+  for (const r of sources.hosts?.hosts ?? []) {
+    const host = r.host ?? `res${r.suffix}`;
+    const model = sources.prices.providers[r.provider]?.models[0]?.id ?? 'gpt-4o';
+    add(`host ${host} in server.address`, {
+      [S.ATTR_SERVER_ADDRESS]: host,
+      [S.ATTR_GEN_AI_REQUEST_MODEL]: model,
+      ...usage(),
+    });
+    add(`host ${host} with _OTHER`, {
+      [S.ATTR_GEN_AI_PROVIDER_NAME]: S.PROVIDER.other,
+      [S.ATTR_SERVER_ADDRESS]: host.toUpperCase(),
+      [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+      ...usage(),
+    });
+    add(`host ${host} as the provider name`, {
+      [S.ATTR_GEN_AI_PROVIDER_NAME]: host,
+      [S.ATTR_GEN_AI_REQUEST_MODEL]: model,
+      ...usage(),
+    });
+  }
+  // Every shipped model on a host nobody named: inferred, ambiguous or unknown.
+  const hosts = ['127.0.0.1', 'localhost', 'litellm.internal', 'api.deepseek.com.evil.example'];
+  for (const [provider, p] of Object.entries(sources.prices.providers)) {
+    for (const m of p.models) {
+      const names = [m.id, ...m.aliases];
+      const name = names[int(names.length)];
+      const host = hosts[int(hosts.length)];
+      add(`inference ${provider}/${name} at ${host}`, {
+        ...(int(2) ? { [S.ATTR_GEN_AI_PROVIDER_NAME]: S.PROVIDER.other } : {}),
+        [S.ATTR_SERVER_ADDRESS]: host,
+        [S.ATTR_GEN_AI_REQUEST_MODEL]: `${name}${int(4) === 0 ? '-2025-03-01' : ''}`,
+        ...(int(3) === 0 ? { [S.ATTR_GEN_AI_RESPONSE_MODEL]: `${name}-custom` } : {}),
+        ...usage(),
+      });
+    }
+  }
+  add('only server.address, unknown model', {
+    [S.ATTR_SERVER_ADDRESS]: '10.0.0.7',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'house-model',
+    ...usage(),
+  });
+  add('_OTHER without a host, known model', {
+    [S.ATTR_GEN_AI_PROVIDER_NAME]: S.PROVIDER.other,
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'deepseek-reasoner',
+    ...usage(),
+  });
+  add('OpenLLMetry system as a host', {
+    [S.ATTR_GEN_AI_SYSTEM]: 'api.groq.com',
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'llama-3.3-70b-versatile',
+    ...usage(),
+  });
+  add('server.address not a string', {
+    [S.ATTR_SERVER_ADDRESS]: 443,
+    [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o',
+    ...usage(),
   });
 }

@@ -98,6 +98,13 @@ const userConfig = {
     models: { 'gpt-4o-mini': 'small_chat', 'gpt-4.1': 'deepseek-v3.2' },
     classes: { small_chat: ['mistral-7b', 'qwen-3-32b'] },
   },
+  providerHosts: {
+    'llm.corp.example': 'together',
+    '.gw.example': 'openai',
+    'vllm.local': 'vllm',
+    '127.0.0.1': 'deepseek',
+    'API.Groq.com': 'fireworks',
+  },
 };
 
 function userCases(): Case[] {
@@ -128,6 +135,24 @@ function userCases(): Case[] {
       attributes: { [S.ATTR_GEN_AI_REQUEST_MODEL]: m, ...base, [S.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 100_000 },
     },
   ]);
+  const hosts: Array<[string, string]> = [
+    ['llm.corp.example', 'meta-llama/Llama-3.3-70B-Instruct-Turbo'],
+    ['a.b.gw.example', 'gpt-4o'],
+    ['vllm.local', 'gpt-4o'],
+    ['127.0.0.1', 'deepseek-chat'],
+    ['api.groq.com', 'accounts/fireworks/models/qwen3-32b'],
+  ];
+  for (const [host, model] of hosts)
+    extra.push({
+      label: `user host ${host}`,
+      startMs: Date.parse('2026-11-20T00:00:00Z'),
+      attributes: { [S.ATTR_SERVER_ADDRESS]: host, [S.ATTR_GEN_AI_REQUEST_MODEL]: model, ...base },
+    });
+  extra.push({
+    label: 'user provider name on the span',
+    startMs: Date.parse('2026-11-20T00:00:00Z'),
+    attributes: { [S.ATTR_GEN_AI_PROVIDER_NAME]: 'vllm', [S.ATTR_GEN_AI_REQUEST_MODEL]: 'gpt-4o', ...base },
+  });
   // A deterministic third of the shipped cases, so every mechanism also runs under the user config.
   return [...extra, ...cases.filter((_, i) => i % 3 === 0)];
 }
@@ -222,15 +247,20 @@ function runDifferential(title: string, configOptions: LoadConfigOptions | undef
       expect(got.size).toBe(spanCases.length);
       const failures: string[] = [];
       let pricedByEngine = 0;
+      const resolutions = new Set<unknown>();
       spanCases.forEach((c, i) => {
         const want = expected(c, engine);
         if (want[S.ATTR_COST_USD] !== undefined) pricedByEngine++;
+        resolutions.add(want[S.ATTR_PROVIDER_INFERRED] === true ? 'inferred' : want[S.ATTR_COST_UNPRICED]);
         const diffs = differences(want, added(c.attributes, got.get(i) ?? {}));
         if (diffs.length) failures.push(`#${i} ${c.label}: ${diffs.join('; ')}`);
       });
       expect(failures.slice(0, 25), `${failures.length} of ${spanCases.length} spans differ`).toEqual([]);
       // The comparison is not vacuous: most spans carry a cost.
       expect(pricedByEngine).toBeGreaterThan(spanCases.length / 2);
+      // Provider resolution is compared too: inferred, ambiguous and unknown providers all occur.
+      for (const r of ['inferred', S.UNPRICED.ambiguousProvider, S.UNPRICED.unknownProvider])
+        expect(resolutions, String(r)).toContain(r);
     });
 
     it('the span-derived cost metric adds up to the span costs, per scenario', async () => {

@@ -12,8 +12,8 @@ describe('provider from the client base URL', () => {
     ['https://api.fireworks.ai/inference/v1', 'fireworks', 'api.fireworks.ai', 443],
     ['https://openrouter.ai/api/v1', 'openrouter', 'openrouter.ai', 443],
     ['https://api.oxlo.ai/v1', 'oxlo', 'api.oxlo.ai', 443],
-    ['http://llm.internal:8000/v1', 'llm.internal', 'llm.internal', 8000],
-    ['http://localhost/v1', 'localhost', 'localhost', 80],
+    ['http://llm.internal:8000/v1', '_OTHER', 'llm.internal', 8000],
+    ['http://localhost/v1', '_OTHER', 'localhost', 80],
     [undefined, 'openai', 'api.openai.com', 443],
   ])('%s -> %s', (baseURL, provider, address, port) => {
     expect(endpointOf(baseURL)).toEqual({ provider, address, port });
@@ -26,7 +26,7 @@ describe('provider from the client base URL', () => {
   });
 
   it('a malformed base URL does not throw', () => {
-    expect(endpointOf('not a url').provider).toBe('unknown');
+    expect(endpointOf('not a url').provider).toBe('_OTHER');
   });
 });
 

@@ -340,7 +340,7 @@ describe('unpriced, never zero', () => {
   it.each([
     ['unknown model', chat('nope', 10, 10), UNPRICED.unknownModel],
     ['no model at all', { 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 1 }, UNPRICED.unknownModel],
-    ['unknown provider', chat('big', 10, 10, {}, 'somehost.example'), UNPRICED.unknownProvider],
+    ['unknown provider', chat('nope', 10, 10, {}, 'somehost.example'), UNPRICED.unknownProvider],
     ['missing usage', { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'big' }, UNPRICED.missingUsage],
     [
       'missing output',
