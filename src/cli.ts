@@ -176,8 +176,10 @@ async function prices(args: string[]): Promise<void> {
     throw new UsageError(`--stale-after needs a whole number of days, not '${staleText}'`);
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded when the command runs */
   const { loadConfig } = require('./config') as typeof import('./config');
-  const { mergeUserPrices, readPricingSources } = require('./pricing/data') as typeof import('./pricing/data');
-  const { pricingCoverage, resolveProvider } = require('./pricing/coverage') as typeof import('./pricing/coverage');
+  const { DATA_DIR, mergeUserPrices, readPricingSources } =
+    require('./pricing/data') as typeof import('./pricing/data');
+  const { pricingCoverage, readHostRules, resolveProvider } =
+    require('./pricing/coverage') as typeof import('./pricing/coverage');
   const { renderCoverageText } = require('./pricing/coverage-text') as typeof import('./pricing/coverage-text');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const config = loadConfig({ file: str(values.config) });
@@ -187,7 +189,13 @@ async function prices(args: string[]): Promise<void> {
     throw new CommandError(
       `no provider '${provider}' in the pricing data; known: ${Object.keys(data.providers).sort().join(', ')}`,
     );
-  const coverage = pricingCoverage(data, { provider, staleAfterDays, configFile: config.file });
+  const coverage = pricingCoverage(data, {
+    provider,
+    staleAfterDays,
+    configFile: config.file,
+    hostRules: readHostRules(DATA_DIR),
+    userHosts: config.providerHosts,
+  });
   if (values.json) process.stdout.write(`${JSON.stringify(coverage, null, 2)}\n`);
   else process.stdout.write(renderCoverageText(coverage, provider !== undefined));
 }

@@ -44,7 +44,9 @@ function providerSources(p: ProviderCoverage): string {
 }
 
 function summary(c: PricingCoverage): string {
-  const rows = [['provider', 'models', 'priced', 'yours', 'retrieved', 'age', 'source']];
+  const rows = [
+    ['provider', 'models', 'priced', 'yours', 'retrieved', 'last checked', `older than ${c.staleAfterDays}d`, 'source'],
+  ];
   for (const p of c.providers) {
     rows.push([
       p.provider,
@@ -52,12 +54,13 @@ function summary(c: PricingCoverage): string {
       String(p.priced),
       String(p.userSupplied),
       dateRange(p.retrieved),
-      p.stale ? `${days(p.ageDays)} STALE` : days(p.ageDays),
+      p.ageDays === undefined ? '-' : `${days(p.ageDays)} ago${p.stale ? ' STALE' : ''}`,
+      String(p.staleRows),
       providerSources(p),
     ]);
   }
   const footer = "One provider's models, prices and sources: tokentax prices --provider NAME";
-  return `${[...header(c), '', table(rows, new Set([1, 2, 3]))].join('\n')}\n\n${footer}\n`;
+  return `${[...header(c), '', table(rows, new Set([1, 2, 3, 6]))].join('\n')}\n\n${footer}\n`;
 }
 
 const money = (n: number | undefined): string => (n === undefined ? '-' : String(n));
@@ -79,7 +82,10 @@ function providerDetail(c: PricingCoverage, p: ProviderCoverage): string {
   const lines = header(c);
   lines.push('');
   lines.push(
-    `${p.provider}${p.name ? ` (${p.name})` : ''}: ${p.priced} of ${p.models} models priced, retrieved ${dateRange(p.retrieved)}${p.stale ? ' (STALE)' : ''}`,
+    `${p.provider}${p.name ? ` (${p.name})` : ''}: ${p.priced} of ${p.models} models priced, retrieved ${dateRange(p.retrieved)}${p.stale ? ' (STALE)' : ''}${p.staleRows > 0 ? `; ${p.staleRows} last checked more than ${c.staleAfterDays} days ago` : ''}`,
+  );
+  lines.push(
+    `Base URL hosts: ${p.hosts.length > 0 ? p.hosts.join(', ') : 'none known (map yours with providerHosts)'}`,
   );
   if (p.fallback) lines.push(`Models not listed are priced as on ${p.fallback.join(', ')}.`);
   const sourceIndex = new Map(p.sources.map((s, i) => [s, i + 1]));

@@ -3,6 +3,8 @@
  * and retrieval date, and how old the data is. A pure function of the price file (with the user's
  * prices merged in) and today's date; the renderers are in coverage-text.ts and the CLI.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PricePeriodData, PricesFile } from './types';
 
 /** Data older than this many days (by version or by a provider's oldest retrieval) is flagged stale. */
@@ -10,6 +12,14 @@ export const DEFAULT_STALE_AFTER_DAYS = 90;
 
 const DAY_MS = 86_400_000;
 const USER_SOURCE = 'user config';
+
+/** A rule of data/providers.json: base URLs on this host (or domain suffix, and path) are this provider. */
+export interface HostRule {
+  host?: string;
+  suffix?: string;
+  path?: string;
+  provider: string;
+}
 
 export interface ModelCoverage {
   id: string;
@@ -37,15 +47,21 @@ export interface ProviderCoverage {
   name?: string;
   /** Providers whose models this one also serves at their prices. */
   fallback?: string[];
+  /** Base URL hosts recognised as this provider ("*.x" = any sub-domain; "(yours)" = providerHosts). */
+  hosts: string[];
   models: number;
   priced: number;
   userSupplied: number;
+  /** Sources of the rows in force (priced or not: where a missing price was looked for). */
   sources: string[];
   /** Distinct retrieval dates of the rows in force, oldest first. */
   retrieved: string[];
-  /** Days since the oldest of them; undefined when nothing is priced. */
+  /** Days since the newest of them (when the provider's prices were last checked); undefined without rows. */
   ageDays?: number;
+  /** Not checked within staleAfterDays. */
   stale: boolean;
+  /** Rows in force last checked more than staleAfterDays ago (a provider may keep old, unchanged rows). */
+  staleRows: number;
   modelList: ModelCoverage[];
 }
 
@@ -67,6 +83,31 @@ export interface CoverageOptions {
   /** Only this provider (its id or an alias); the caller checks it exists with resolveProvider. */
   provider?: string;
   configFile?: string;
+  hostRules?: HostRule[];
+  /** The user's providerHosts (host -> provider id or alias). */
+  userHosts?: Record<string, string>;
+}
+
+/** The host rules of <dataDir>/providers.json; none when the file is absent or unreadable. */
+export function readHostRules(dataDir: string): HostRule[] {
+  try {
+    const rules = (JSON.parse(readFileSync(join(dataDir, 'providers.json'), 'utf8')) as { hosts?: unknown }).hosts;
+    return Array.isArray(rules) ? (rules as HostRule[]).filter((r) => typeof r?.provider === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function hostsOf(provider: string, prices: PricesFile, options: CoverageOptions): string[] {
+  const out: string[] = [];
+  for (const r of options.hostRules ?? []) {
+    if (r.provider !== provider) continue;
+    const name = r.host ?? (r.suffix ? `*${r.suffix.startsWith('.') ? '' : '.'}${r.suffix}` : undefined);
+    if (name) out.push(`${name}${r.path ?? ''}`);
+  }
+  for (const [host, p] of Object.entries(options.userHosts ?? {}))
+    if (resolveProvider(prices, p) === provider) out.push(`${host} (yours)`);
+  return out;
 }
 
 /** A provider id from an id or a provider alias (case-insensitive), or undefined. */
@@ -136,15 +177,18 @@ export function pricingCoverage(prices: PricesFile, options: CoverageOptions = {
     // The user's rows are dated today: they say nothing about how old the shipped data is.
     const shipped = withRow.filter((m) => !m.userSupplied);
     const retrieved = [...new Set(shipped.map((m) => m.retrieved!))].sort();
-    const ageDays = retrieved.length > 0 ? daysBetween(retrieved[0], today) : undefined;
+    const ageDays = retrieved.length > 0 ? daysBetween(retrieved[retrieved.length - 1], today) : undefined;
+    const staleRows = shipped.filter((m) => (daysBetween(m.retrieved!, today) ?? 0) > staleAfterDays).length;
     const p: ProviderCoverage = {
       provider,
+      hosts: hostsOf(provider, prices, options),
       models: modelList.length,
       priced: priced.length,
       userSupplied: priced.filter((m) => m.userSupplied).length,
       sources: [...new Set(withRow.map((m) => m.source!))].sort(),
       retrieved,
       stale: ageDays !== undefined && ageDays > staleAfterDays,
+      staleRows,
       modelList,
     };
     if (data.name) p.name = data.name;

@@ -89,16 +89,32 @@ describe('pricingCoverage', () => {
     expect(later).toMatchObject({ inputMtok: 1, laterRows: 0 });
   });
 
-  it('counts the age in days from the version date and from each provider oldest retrieval', () => {
+  it('counts the age in days from the version date, and per provider since its last check', () => {
     const c = pricingCoverage(FILE, { today: at('2026-02-09'), staleAfterDays: 30 });
     expect(c.ageDays).toBe(30);
     expect(c.stale).toBe(false); // stale only past the limit
     expect(pricingCoverage(FILE, { today: at('2026-02-10'), staleAfterDays: 30 }).stale).toBe(true);
     const acme = provider(c, 'acme');
     expect(acme.retrieved).toEqual(['2025-12-01', '2026-01-05']);
-    expect(acme.ageDays).toBe(70); // 2025-12-01 -> 2026-02-09
+    expect(acme.ageDays).toBe(35); // last checked 2026-01-05
     expect(acme.stale).toBe(true);
+    expect(acme.staleRows).toBe(2); // 35 and 70 days > 30
+    const lenient = provider(pricingCoverage(FILE, { today: at('2026-02-09'), staleAfterDays: 40 }), 'acme');
+    expect([lenient.stale, lenient.staleRows]).toEqual([false, 1]); // only the 70-day-old image row
     expect(acme.sources).toEqual(['https://acme.test/images', 'https://acme.test/pricing']);
+  });
+
+  it('lists the base URL hosts of each provider, the user mapped ones marked', () => {
+    const c = pricingCoverage(FILE, {
+      hostRules: [
+        { host: 'api.acme.test', provider: 'acme' },
+        { suffix: '.acme-cloud.test', path: '/v2', provider: 'acme' },
+        { host: 'flat.test', provider: 'flat' },
+      ],
+      userHosts: { 'llm.corp.internal': 'acme_ai' },
+    });
+    expect(provider(c, 'acme').hosts).toEqual(['api.acme.test', '*.acme-cloud.test/v2', 'llm.corp.internal (yours)']);
+    expect(provider(c, 'mirror').hosts).toEqual([]);
   });
 
   it('says why a model is unpriced, and counts priced models per provider and in total', () => {
@@ -192,12 +208,16 @@ describe('tokentax prices (the built CLI)', () => {
   it('shows prices from --config as the user config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokentax-prices-'));
     const cfg = join(dir, 'cfg.yaml');
-    writeFileSync(cfg, 'requestPrices:\n  oxlo:\n    llama-3.3-70b: 0.002\n');
+    writeFileSync(
+      cfg,
+      'requestPrices:\n  oxlo:\n    llama-3.3-70b: 0.002\nproviderHosts:\n  llm.corp.internal: oxlo\n',
+    );
     const r = await run(['prices', '--provider', 'oxlo', '--config', cfg]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^llama-3\.3-70b\s.*per_request\s.*your config$/m);
     expect(r.stdout).toContain(`user config ${cfg}`);
     expect(r.stdout).toContain(`1 from your config ${cfg}`);
+    expect(r.stdout).toMatch(/^Base URL hosts: .*llm\.corp\.internal \(yours\)$/m);
   });
 
   it('answers bad input with one line and a non-zero exit', async () => {
