@@ -52,7 +52,11 @@ export interface PricePeriodData {
   /** Prices by time of day (DeepSeek's peak / off-peak hours). */
   utc_windows?: TimeWindow[];
   source: string;
+  /** When the price was read at its source (YYYY-MM-DD). */
   retrieved: string;
+  /** For imported prices, what that date is: genai-prices' prices_checked, the last edit of its entry
+   *  (source_edit), or the release date of the genai-prices version (release). Absent: read by hand. */
+  retrieved_basis?: 'prices_checked' | 'source_edit' | 'release';
   via?: string;
   note?: string;
 }
