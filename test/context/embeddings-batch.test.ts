@@ -10,8 +10,10 @@ import type { ContextRequest } from '../../src/contracts';
 import { startSimulator, type Simulator } from '../../src/demo/simulator';
 import { createCostEngine, createModelCatalog, loadPricing } from '../../src/pricing';
 import * as S from '../../src/semconv';
+import { createTokentax } from '../../src/tokentax';
 import { instrument, spansEventually, type Instrumented } from '../support/harness';
-import { MAJORS } from '../support/openai-majors';
+import { loadMajor, MAJORS } from '../support/openai-majors';
+import { createTelemetry } from '../support/otel';
 
 const req = (input: unknown, operation: string = S.OPERATION.embeddings): ContextRequest => ({
   operation,
@@ -89,5 +91,36 @@ describe(`a batch over the real openai client (${latest.major})`, () => {
     expect(createCostEngine(pricing)(whole, Date.now())[S.scenarioInfeasibleAttr('openai')]).toBe(
       S.INFEASIBLE.contextWindow,
     );
+  });
+});
+
+describe('in process: the cost processor prices the batch on every scenario that holds each input', () => {
+  it('a batch whose total exceeds the window is priced on the OpenAI scenario', async () => {
+    const sim = await startSimulator();
+    const tokentax = createTokentax({ config: { providerHosts: { '127.0.0.1': 'openai' } } });
+    const telemetry = createTelemetry(tokentax.spanProcessors);
+    tokentax.instrumentation.setTracerProvider(telemetry.tracerProvider);
+    tokentax.instrumentation.setMeterProvider(telemetry.meterProvider);
+    const mod = loadMajor('openai');
+    tokentax.instrumentation.manuallyInstrument(mod);
+    try {
+      const client = new mod.OpenAI({ apiKey: 'sk-x', baseURL: sim.baseURL, maxRetries: 0 });
+      const inputs = Array.from({ length: 48 }, (_, i) => words(500, `d${i}y`));
+      await client.embeddings.create({ model: 'text-embedding-3-small', input: inputs });
+      const [span] = await spansEventually(telemetry, 1);
+      const a = span.attributes;
+      expect(a[S.ATTR_GEN_AI_USAGE_INPUT_TOKENS] as number).toBeGreaterThan(8192);
+      expect(a[S.ATTR_CONTEXT_LARGEST_INPUT_TOKENS] as number).toBeLessThan(8192);
+      expect(a[S.ATTR_COST_USD] as number).toBeGreaterThan(0);
+      expect(a[S.scenarioInfeasibleAttr('openai')]).toBeUndefined();
+      expect(a[S.scenarioCostAttr('openai')]).toBe(a[S.ATTR_COST_USD]);
+      for (const id of ['together', 'fireworks', 'openrouter', 'oxlo'])
+        // no stand-in there, but never the window
+        expect(a[S.scenarioInfeasibleAttr(id)], id).not.toBe(S.INFEASIBLE.contextWindow);
+    } finally {
+      tokentax.instrumentation.disable();
+      await telemetry.shutdown();
+      await sim.close();
+    }
   });
 });
