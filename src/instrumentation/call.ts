@@ -71,6 +71,7 @@ export class Call {
   private measureParams?: Record<string, unknown>;
   private firstChunkAt?: number;
   private accumulator?: StreamAccumulator;
+  private streamSignal?: AbortSignal;
   private ended = false;
 
   constructor(
@@ -138,6 +139,7 @@ export class Call {
     if (!accumulator || typeof original !== 'function') return false;
     // The SDK ends a stream quietly when its request is aborted: the signal tells that from an end.
     const signal = (stream.controller as { signal?: AbortSignal } | undefined)?.signal;
+    this.streamSignal = signal;
     const observe = (it: AsyncIterator<unknown>) => this.observeIterator(it, accumulator, signal);
     abandonedStreams.register(stream, this);
     stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
@@ -211,7 +213,7 @@ export class Call {
 
   /** A stream the application dropped without reading it to the end (garbage-collected). */
   endAbandoned(): void {
-    this.endStream(ERROR_TYPE.cancelled);
+    this.endStream(this.streamSignal?.aborted ? ERROR_TYPE.aborted : ERROR_TYPE.cancelled);
   }
 
   /** The response arrived but nobody parsed its body (asResponse()): end with what is known. */

@@ -304,18 +304,24 @@ describe('a stream the application drops without reading', () => {
       await (async () => {
         const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
         expect(stream).toBeDefined(); // dropped here, never iterated
+        const aborted = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
+        aborted.controller.abort(); // aborted, then dropped unread
       })();
       expect(h.telemetry.spans()).toHaveLength(0);
-      for (let i = 0; i < 20 && h.telemetry.spans().length === 0; i++) {
+      for (let i = 0; i < 20 && h.telemetry.spans().length < 2; i++) {
         gc();
         await new Promise((r) => setTimeout(r, 20));
       }
       const spans = h.telemetry.spans();
-      expect(spans).toHaveLength(1);
-      expect(spans[0].ended).toBe(true);
+      expect(spans).toHaveLength(2);
+      const byModel = new Map(spans.map((s) => [s.attributes['gen_ai.request.model'], s]));
       // Never read to its end: not a success.
-      expect(spans[0].attributes[ATTR_ERROR_TYPE]).toBe(ERROR_TYPE.cancelled);
-      expect(spans[0].status.code).toBe(SpanStatusCode.ERROR);
+      expect(byModel.get('gpt-4o-mini')?.attributes[ATTR_ERROR_TYPE]).toBe(ERROR_TYPE.cancelled);
+      expect(byModel.get('gpt-4o')?.attributes[ATTR_ERROR_TYPE]).toBe(ERROR_TYPE.aborted);
+      for (const span of spans) {
+        expect(span.ended).toBe(true);
+        expect(span.status.code).toBe(SpanStatusCode.ERROR);
+      }
     } finally {
       await h.close();
       await sim.close();
