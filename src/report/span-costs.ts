@@ -14,12 +14,21 @@ import {
   ATTR_COST_UNPRICED,
   ATTR_COST_USD,
   INFEASIBLE,
+  UNPRICED,
   scenarioCostAttr,
   scenarioInfeasibleAttr,
   scenarioModelAttr,
 } from '../semconv';
 
 export const ACTUAL = 'actual';
+
+/** Recorded reasons the report's own data and configuration may answer differently. */
+const REPRICED: ReadonlySet<string> = new Set([
+  INFEASIBLE.noPrice,
+  UNPRICED.unknownModel,
+  UNPRICED.unknownProvider,
+  UNPRICED.ambiguousProvider,
+]);
 
 export interface FlatPrice {
   flat: boolean;
@@ -67,9 +76,10 @@ export class SpanCoster {
       const n = this.names[i];
       let usd = a[n.usd];
       let why = a[n.infeasible];
-      // A recorded "no price" may have one now (a flat price given to the report's configuration).
+      // A recorded "no price" may have one now (a flat price given to the report's configuration), and
+      // a call from a host nobody named may be priced now (the configuration's providerHosts, inference).
       let src: Attributes = a;
-      if (typeof usd !== 'number' && (why === undefined || why === INFEASIBLE.noPrice)) {
+      if (typeof usd !== 'number' && (why === undefined || REPRICED.has(why as string))) {
         src = engine();
         usd = src[n.usd];
         why = src[n.infeasible];
