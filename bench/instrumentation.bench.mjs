@@ -9,22 +9,28 @@
 // - CPU per call, everything included: the calls and then a flush of the variant's tracer provider
 //   (work done off the path: context measurement, cost, metric records, span export).
 // One-time work is outside the measured rounds: each variant runs every payload first (warm-up: JIT,
-// pricing data, lazy loads). BENCH_DIST=<an earlier build's dist/> adds that build as one more arm.
+// pricing data, lazy loads). The floor arm only starts a span, runs the call in its context and ends
+// the span: the least any instrumentation that parents the call's HTTP spans adds on the path.
+// BENCH_DIST=<an earlier build's dist/> adds that build as one more arm.
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { scenarios } from './support/payloads.mjs';
 import { bootstrapRatio, median } from './support/stats.mjs';
 import {
   contribModule,
   flushVariant,
   freshOpenAI,
-  meterProvider,
   openllmetryModule,
+  shutdownVariants,
+  spanFloorModule,
   tokentaxModule,
   version,
 } from './support/variants.mjs';
 
+setFlagsFromString('--expose-gc');
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const SCALE = Number(process.env.BENCH_CALL_SCALE ?? 3); // calls per round = the payload's calls x SCALE
@@ -48,6 +54,7 @@ function variants(baseURL) {
     tokentax: tokentaxModule(TOKENTAX),
     contrib: contribModule(),
     openllmetry: openllmetryModule(),
+    floor: spanFloorModule(),
     ...(PREVIOUS ? { 'tokentax (BENCH_DIST)': tokentaxModule(TOKENTAX, PREVIOUS) } : {}),
   };
   return Object.fromEntries(
@@ -58,9 +65,16 @@ function variants(baseURL) {
   );
 }
 
-/** One round of a variant: the median on-path latency of a call (µs) and CPU per call (µs), flush included. */
+const gc = globalThis.gc ?? runInNewContext('gc');
+
+/**
+ * One round of a variant: the median on-path latency of a call (µs) and CPU per call (µs). The window
+ * opens after a full GC (so no arm pays for another's garbage) and closes after the variant's flush:
+ * tokentax's deferred queue drained, spans and metrics exported by both SDKs.
+ */
 async function round(scenario, variant) {
   const onPath = [];
+  gc();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < scenario.calls; i++) {
     const t = performance.now();
@@ -141,7 +155,14 @@ async function main() {
       console.log(`${r.scenario.padEnd(25)} | latency ${share('latency')} | CPU ${share('cpu')}`);
     }
   }
-  await meterProvider.shutdown();
+  const floor = results.map((r) => {
+    const ratio = bootstrapRatio(r.added.latency.floor, r.added.latency.contrib);
+    return `${r.scenario}: ${fmt(ratio)}`;
+  });
+  console.log(
+    `\nfloor (a span started, the call run in its context, the span ended) / contrib, on-path latency; above ${GOALS.latency.toFixed(2)} the latency goal cannot be met with the OpenTelemetry SDK:\n  ${floor.join('\n  ')}`,
+  );
+  await shutdownVariants(Object.values(clients).map((c) => c.mod));
 }
 
 main().catch((e) => {

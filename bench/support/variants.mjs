@@ -18,21 +18,44 @@ export const version = require(join(root, 'node_modules', PKG, 'package.json')).
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const discard = { export: (_items, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-export const meterProvider = new MeterProvider({
-  readers: [
-    new PeriodicExportingMetricReader({
-      exporter: { ...discard, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE },
-      exportIntervalMillis: 3_600_000,
-    }),
-  ],
-});
+/** A meter provider whose reader exports (to nowhere) only when flushed: one per variant. */
+const newMeterProvider = () =>
+  new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: { ...discard, selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE },
+        exportIntervalMillis: 3_600_000,
+      }),
+    ],
+  });
 const tracerProvider = (extra = []) =>
   new BasicTracerProvider({ spanProcessors: [...extra, new BatchSpanProcessor(discard)] });
 
-/** Each patched module's tracer provider, so a bench can flush (complete and export) what it holds. */
+/** Each patched module's tracer and meter providers, so a bench can flush (complete and export) what they hold. */
 const providers = new WeakMap();
-/** Completes and exports every span the variant's instrumentation holds (off-path work included). */
-export const flushVariant = (mod) => providers.get(mod)?.forceFlush() ?? Promise.resolve();
+/** The providers of a new variant of `mod`. */
+function providersFor(mod, spanProcessors = []) {
+  const p = { tracer: tracerProvider(spanProcessors), meter: newMeterProvider() };
+  providers.set(mod, p);
+  return p;
+}
+/**
+ * Completes and exports every span and metric the variant's instrumentation holds: tokentax's
+ * deferred queue is drained by its first span processor on flush, then both SDKs export.
+ */
+export async function flushVariant(mod) {
+  const p = providers.get(mod);
+  if (!p) return;
+  await p.tracer.forceFlush();
+  await p.meter.forceFlush();
+}
+/** Shuts every variant's providers down (at the end of a bench). */
+export async function shutdownVariants(mods) {
+  for (const mod of mods) {
+    const p = providers.get(mod);
+    if (p) await Promise.all([p.tracer.shutdown(), p.meter.shutdown()]);
+  }
+}
 
 /** A fresh copy of the SDK module, so each variant patches its own classes. */
 export function freshOpenAI() {
@@ -48,10 +71,9 @@ function instrumentWithTokentax(options, processors = [], dist) {
   const mod = freshOpenAI();
   const create = dist ? require(join(dist, 'tokentax.js')).createTokentax : createTokentax;
   const t = create({ enabled: false, ...options });
-  const provider = tracerProvider([...t.spanProcessors, ...processors]);
-  providers.set(mod, provider);
-  t.instrumentation.setTracerProvider(provider);
-  t.instrumentation.setMeterProvider(meterProvider);
+  const p = providersFor(mod, [...t.spanProcessors, ...processors]);
+  t.instrumentation.setTracerProvider(p.tracer);
+  t.instrumentation.setMeterProvider(p.meter);
   t.instrumentation.manuallyInstrument(mod);
   t.instrumentation.enable();
   return { mod, instrumentation: t.instrumentation };
@@ -65,10 +87,9 @@ export function contribModule() {
   const mod = freshOpenAI();
   const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
   const i = new OpenAIInstrumentation({ enabled: false });
-  const provider = tracerProvider();
-  providers.set(mod, provider);
-  i.setTracerProvider(provider);
-  i.setMeterProvider(meterProvider);
+  const p = providersFor(mod);
+  i.setTracerProvider(p.tracer);
+  i.setMeterProvider(p.meter);
   i.getModuleDefinitions()[0].patch(mod, version);
   i.enable();
   return mod;
@@ -78,10 +99,9 @@ export function openllmetryModule() {
   const mod = freshOpenAI();
   const { OpenAIInstrumentation } = require('@traceloop/instrumentation-openai');
   const i = new OpenAIInstrumentation({ enabled: false, traceContent: false });
-  const provider = tracerProvider();
-  providers.set(mod, provider);
-  i.setTracerProvider(provider);
-  i.setMeterProvider(meterProvider);
+  const p = providersFor(mod);
+  i.setTracerProvider(p.tracer);
+  i.setMeterProvider(p.meter);
   i.manuallyInstrument(mod.OpenAI);
   i.enable();
   return mod;
@@ -101,8 +121,9 @@ export function sdkFloorModule(output, { metrics: withMetrics = true } = {}) {
   const mod = freshOpenAI();
   const { trace, SpanKind } = require('@opentelemetry/api');
   const { CallMetrics } = require(join(root, 'dist', 'instrumentation', 'metrics.js'));
-  const tracer = tracerProvider().getTracer('sdk-floor');
-  const metrics = new CallMetrics(meterProvider.getMeter('sdk-floor'));
+  const p = providersFor(mod);
+  const tracer = p.tracer.getTracer('sdk-floor');
+  const metrics = new CallMetrics(p.meter.getMeter('sdk-floor'));
   const proto = mod.OpenAI.Chat.Completions.prototype;
   const original = proto.create;
   proto.create = function floorCreate(params, options) {
@@ -126,6 +147,28 @@ export function sdkFloorModule(output, { metrics: withMetrics = true } = {}) {
       },
       () => span.end(),
     );
+    return result;
+  };
+  return mod;
+}
+
+/**
+ * The least an instrumentation that parents the call's HTTP spans can do through the SDK: start a
+ * span, run the SDK call in its context, and end the span once the call's promise has settled (for a
+ * stream, when the stream is handed back), just after the application resumes, as tokentax does. No
+ * attributes, no metrics.
+ */
+export function spanFloorModule() {
+  const mod = freshOpenAI();
+  const { trace, SpanKind } = require('@opentelemetry/api');
+  const tracer = providersFor(mod).tracer.getTracer('span-floor');
+  const proto = mod.OpenAI.Chat.Completions.prototype;
+  const original = proto.create;
+  proto.create = function spanFloorCreate(params, options) {
+    const span = tracer.startSpan('chat', { kind: SpanKind.CLIENT });
+    const result = context.with(trace.setSpan(context.active(), span), () => original.call(this, params, options));
+    const end = () => setImmediate(() => span.end());
+    result.then(end, end);
     return result;
   };
   return mod;
