@@ -1,9 +1,12 @@
-// Steady-state memory: the same workload in two child processes, one uninstrumented and one with
-// everything tokentax adds by default (createTokentax: context measurement, the tokenizer, in-process
-// cost, metrics, a batch exporter), and the difference of their resident set sizes (RSS) after GC.
+// Steady-state memory: the same workload in child processes, one uninstrumented, one with everything
+// tokentax adds by default (createTokentax: context measurement, the tokenizer, in-process cost,
+// metrics, a batch exporter) and one with the contrib instrumentation and the same SDK set-up, and
+// the differences of their resident set sizes (RSS): the median while calls flow (second half of the
+// run), after GC at the end, and after an idle period.
 // Workload: MEMORY_CALLS openai calls (default 100,000), each its own conversation, plain and streamed,
 // a third without usage (so the tokenizer counts), plus 100 long conversations that grow turn by turn
-// (to ~30k tokens), against a local server in a third process. Goal: on - off <= 100 MB.
+// (to ~30k tokens), against a local server in another process; openai 6 (contrib supports < 7).
+// Goal: tokentax - uninstrumented <= 100 MB. MEMORY_ARMS picks arms (default off,on,contrib).
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -18,6 +21,7 @@ const CONCURRENCY = 16;
 const GOAL_MB = 100;
 const IDLE_MS = Number(process.env.MEMORY_IDLE_MS ?? 10_000);
 const MB = 2 ** 20;
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
 
 async function child(mode) {
   const require = createRequire(join(here, '..', 'package.json'));
@@ -37,20 +41,27 @@ async function child(mode) {
     PeriodicExportingMetricReader,
     AggregationTemporality,
   } = require('@opentelemetry/sdk-metrics');
-  const OpenAIModule = require('openai');
+  const OpenAIModule = require('openai-v6');
   let tracerProvider;
   let meterProvider;
-  if (mode === 'on') {
-    // BENCH_DIST: another build of tokentax to measure (e.g. an earlier commit's dist/).
-    const { createTokentax } = require(join(process.env.BENCH_DIST ?? join(here, '..', 'dist'), 'tokentax.js'));
+  if (mode !== 'off') {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const discard = { export: (_s, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-    // MEMORY_OPTIONS: createTokentax options as JSON, to see what each part holds.
-    const options = JSON.parse(process.env.MEMORY_OPTIONS ?? '{}');
-    const tokentax = createTokentax({ providerNames: { '127.0.0.1': 'openai' }, ...options });
-    tracerProvider = new BasicTracerProvider({
-      spanProcessors: [...tokentax.spanProcessors, new BatchSpanProcessor(discard)],
-    });
+    let instrumentation;
+    let processors = [];
+    if (mode === 'on') {
+      // BENCH_DIST: another build of tokentax to measure (e.g. an earlier commit's dist/).
+      const { createTokentax } = require(join(process.env.BENCH_DIST ?? join(here, '..', 'dist'), 'tokentax.js'));
+      // MEMORY_OPTIONS: createTokentax options as JSON, to see what each part holds.
+      const options = JSON.parse(process.env.MEMORY_OPTIONS ?? '{}');
+      const tokentax = createTokentax({ providerNames: { '127.0.0.1': 'openai' }, ...options });
+      instrumentation = tokentax.instrumentation;
+      processors = tokentax.spanProcessors;
+    } else {
+      const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
+      instrumentation = new OpenAIInstrumentation({ enabled: false });
+    }
+    tracerProvider = new BasicTracerProvider({ spanProcessors: [...processors, new BatchSpanProcessor(discard)] });
     meterProvider = new MeterProvider({
       readers: [
         new PeriodicExportingMetricReader({
@@ -59,10 +70,11 @@ async function child(mode) {
         }),
       ],
     });
-    tokentax.instrumentation.setTracerProvider(tracerProvider);
-    tokentax.instrumentation.setMeterProvider(meterProvider);
-    tokentax.instrumentation.manuallyInstrument(OpenAIModule);
-    tokentax.instrumentation.enable();
+    instrumentation.setTracerProvider(tracerProvider);
+    instrumentation.setMeterProvider(meterProvider);
+    if (mode === 'on') instrumentation.manuallyInstrument(OpenAIModule);
+    else instrumentation.getModuleDefinitions()[0].patch(OpenAIModule, '6.0.0');
+    instrumentation.enable();
   }
   const server = fork(join(here, 'support', 'load-server.mjs'), { stdio: 'inherit' });
   const { port } = await new Promise((resolve) => server.once('message', resolve));
@@ -103,12 +115,17 @@ async function child(mode) {
   }
   let next = 0;
   let peak = 0;
+  const flowing = []; // [rss, heapTotal, heapUsed] every 1,000 calls in the run's second half
   const run = async (until) =>
     Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < until) {
           await call(next++);
-          if (next % 1000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+          if (next % 1000 === 0) {
+            const u = process.memoryUsage();
+            peak = Math.max(peak, u.rss);
+            if (next > until / 2) flowing.push([u.rss, u.heapTotal, u.heapUsed]);
+          }
         }
       }),
     );
@@ -121,7 +138,11 @@ async function child(mode) {
   await settle();
   const idleRss = process.memoryUsage().rss;
   const longTokens = long.reduce((n, msgs) => n + msgs.reduce((k, x) => k + x.content.length / 4, 0), 0) / LONG;
+  const flow = (k) => median(flowing.map((u) => u[k])) / MB;
   process.send({
+    flowRss: flow(0),
+    flowHeapTotal: flow(1),
+    flowHeap: flow(2),
     rss: m.rss / MB,
     heap: m.heapUsed / MB,
     heapTotal: m.heapTotal / MB,
@@ -138,35 +159,44 @@ async function child(mode) {
 }
 
 async function parent() {
+  const arms = (process.env.MEMORY_ARMS ?? 'off,on,contrib').split(',');
   const results = {};
-  for (const mode of ['off', 'on']) {
+  for (const mode of arms) {
     const c = fork(fileURLToPath(import.meta.url), [`--child=${mode}`], { execArgv: ['--expose-gc'] });
     results[mode] = await new Promise((resolve, reject) => {
       c.once('message', resolve);
       c.once('exit', (code) => code && reject(new Error(`${mode} child exited ${code}`)));
     });
   }
+  const any = Object.values(results)[0];
+  console.log(
+    `${CALLS.toLocaleString('en')} calls (each its own conversation; ${any.longTurns} turns of ${LONG} long ones, ~${Math.round(any.longTokens)} tokens each at the end), concurrency ${CONCURRENCY}, MB`,
+  );
+  const columns = [
+    ['RSS in flow', 'flowRss'],
+    ['heap total in flow', 'flowHeapTotal'],
+    ['heap used in flow', 'flowHeap'],
+    ['RSS after GC', 'rss'],
+    ['heap total', 'heapTotal'],
+    ['heap used', 'heap'],
+    ['external', 'external'],
+    ['peak RSS', 'peak'],
+    [`RSS after ${IDLE_MS / 1000} s idle`, 'idleRss'],
+  ];
+  const names = { off: 'uninstrumented', on: 'tokentax', contrib: 'contrib' };
+  console.log(`${''.padEnd(26)} | ${columns.map(([h]) => h).join(' | ')}`);
+  const row = (name, value) =>
+    console.log(`${name.padEnd(26)} | ${columns.map(([h, k]) => value(k).toFixed(0).padStart(h.length)).join(' | ')}`);
+  for (const mode of arms) row(names[mode] ?? mode, (k) => results[mode][k]);
   const { off, on } = results;
-  console.log(
-    `${CALLS.toLocaleString('en')} calls (each its own conversation; ${on.longTurns} turns of ${LONG} long ones, ~${Math.round(on.longTokens)} tokens each at the end), concurrency ${CONCURRENCY}`,
-  );
-  console.log(
-    '                    | RSS after GC (MB) | heap used (MB) | heap total | external | peak RSS in the run (MB)',
-  );
-  for (const [name, r] of [
-    ['uninstrumented', off],
-    ['tokentax', on],
-  ])
+  for (const mode of arms.filter((m) => m !== 'off' && off))
+    row(`${names[mode] ?? mode} - uninstrumented`, (k) => results[mode][k] - off[k]);
+  if (off && on) {
+    const diff = on.flowRss - off.flowRss;
     console.log(
-      `${name.padEnd(19)} | ${r.rss.toFixed(0).padStart(17)} | ${r.heap.toFixed(0).padStart(14)} | ${r.heapTotal.toFixed(0).padStart(10)} | ${r.external.toFixed(0).padStart(8)} | ${r.peak.toFixed(0).padStart(10)}`,
+      `tokentax - uninstrumented, RSS while calls flow: ${diff.toFixed(0)} MB (goal <= ${GOAL_MB} MB: ${diff <= GOAL_MB ? 'met' : 'NOT met'}); after GC at the end: ${(on.rss - off.rss).toFixed(0)} MB`,
     );
-  const diff = on.rss - off.rss;
-  console.log(
-    `tokentax - uninstrumented: RSS ${diff.toFixed(0)} MB (goal <= ${GOAL_MB} MB: ${diff <= GOAL_MB ? 'met' : 'NOT met'}), heap ${(on.heap - off.heap).toFixed(0)} MB, peak RSS ${(on.peak - off.peak).toFixed(0)} MB`,
-  );
-  console.log(
-    `after ${IDLE_MS / 1000} s idle: RSS ${off.idleRss.toFixed(0)} MB uninstrumented, ${on.idleRss.toFixed(0)} MB with tokentax (${(on.idleRss - off.idleRss).toFixed(0)} MB)`,
-  );
+  }
 }
 
 const mode = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length);
