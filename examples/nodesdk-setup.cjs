@@ -14,8 +14,9 @@ const { JsonlFileExporter, describeSpanDestination } = require('tokentax/export'
 
 async function main() {
   const simulated = !(process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY);
-  // Reads $TOKENTAX_CONFIG if set (scenarios, flat prices, ...). The simulator plays api.openai.com.
-  const tokentax = createTokentax({ providerNames: simulated ? { '127.0.0.1': 'openai' } : {} });
+  // Reads $TOKENTAX_CONFIG if set (scenarios, flat prices, ...). The simulator on 127.0.0.1 answers with
+  // OpenAI's model names, so its calls are priced as OpenAI's (tokentax.provider.inferred=true).
+  const tokentax = createTokentax();
   const spansFile = process.env.TOKENTAX_SPANS_FILE;
   // A short export timeout: with no collector listening, the exit flush gives up after 2 s.
   const exporter = spansFile
