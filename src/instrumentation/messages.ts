@@ -39,7 +39,7 @@ function argumentsOf(raw: unknown): unknown {
   }
 }
 
-export function toolCallPart(id: unknown, name: unknown, args: unknown): Part {
+function toolCallPart(id: unknown, name: unknown, args: unknown): Part {
   return { type: 'tool_call', id: str(id) ?? null, name: str(name) ?? '', arguments: argumentsOf(args) };
 }
 

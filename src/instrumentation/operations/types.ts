@@ -47,15 +47,3 @@ export interface OperationSpec {
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-/** Collects finish reasons by choice index, so the span lists them in choice order. */
-export class FinishReasons {
-  private readonly byIndex: string[] = [];
-  set(index: unknown, reason: unknown): void {
-    if (typeof reason === 'string') this.byIndex[typeof index === 'number' ? index : this.byIndex.length] = reason;
-  }
-  list(): string[] | undefined {
-    const out = this.byIndex.filter((r) => r !== undefined);
-    return out.length ? out : undefined;
-  }
-}
