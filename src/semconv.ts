@@ -95,6 +95,9 @@ export const ATTR_CONTEXT_SERVER_STATE = 'tokentax.context.server_state';
 /** Tokens of the largest single input of an embeddings batch: a model's window applies to each input,
  *  not to the batch, so this (not tokentax.context.tokens) is what the cost engine checks it against. */
 export const ATTR_CONTEXT_LARGEST_INPUT_TOKENS = 'tokentax.context.largest_input_tokens';
+/** The split (system/history/new/tools, recycled) was estimated with the tokenizer family's ratio to
+ *  o200k (a family whose tokenizer tokentax does not ship), not counted with the model's own. */
+export const ATTR_CONTEXT_SPLIT_ESTIMATED = 'tokentax.context.split_estimated';
 export const ATTR_USAGE_ESTIMATED = 'tokentax.usage.estimated';
 /** Seconds of audio in a transcription/translation (per-minute pricing), when the API reports it. */
 export const ATTR_USAGE_AUDIO_SECONDS = 'tokentax.usage.audio_seconds';

@@ -1,14 +1,13 @@
 /**
- * createContextMeter: measures each request's context before it is sent (cheap: segment hashes,
+ * createContextMeter: measures each request's context off the application's path (segment hashes,
  * cached per message object), and completes the figures once the API's usage is (or is not) known.
  *
- * With the API's input tokens, the total is the API's and the split (system/history/new/tools,
- * recycled) is apportioned by characters/4 plus the fixed overheads: it costs nothing extra on the
- * request path, while counting exactly would need the tokenizer (a 0.3-0.7 s, ~65 MB load, then about
- * 0.1-0.4 µs per token) on every call. On the agent loop in test/context the apportioned recycled
- * tokens were within 0.2% of the exact count (the test allows 2%). Without usage, every segment is
- * counted with the tokenizer of the model's family, memoised by content hash so an agent loop only
- * counts what is new.
+ * Every segment's text is counted with the model family's tokenizer (exact for OpenAI families; o200k
+ * times the family's ratio otherwise, then marked tokentax.context.split_estimated), memoised by content
+ * hash so an agent loop counts only what is new. Large texts are counted in slices between turns of
+ * the event loop (./counting); completing a measurement first finishes its own count. With the API's
+ * input tokens the total is the API's, and the difference from the counted total goes to the
+ * formatting overheads (./split).
  */
 import { diag, type Attributes } from '@opentelemetry/api';
 import { DEFAULT_BLOAT, type BloatThresholds } from '../config';
@@ -24,6 +23,7 @@ import {
   ATTR_CONTEXT_RECYCLED_TOKENS,
   ATTR_CONTEXT_SERVER_STATE,
   ATTR_CONTEXT_SIZE_BUCKET,
+  ATTR_CONTEXT_SPLIT_ESTIMATED,
   ATTR_CONTEXT_SYSTEM_TOKENS,
   ATTR_CONTEXT_TOKENS,
   ATTR_CONTEXT_TOOLS_TOKENS,
@@ -34,14 +34,15 @@ import {
   ATTR_USAGE_ESTIMATED,
   OPERATION,
 } from '../semconv';
-import { apportion } from './apportion';
 import { bloatReasons, sizeBucket } from './bloat';
 import { ConversationTracker, type Observation } from './conversations';
+import { finishJob, runCounting } from './counting';
 import { Lru } from './lru';
 import { CHARS_PER_TOKEN } from './overheads';
 import { readRequest } from './read-request';
-import type { Category, ReadRequest, Segment } from './segments';
-import { countTokens, countingRule, type CountingRule } from './tokenizer';
+import type { Category, ReadRequest } from './segments';
+import { fitToTotal } from './split';
+import { countingSteps, countTokens, countingRule, runToEnd, type CountingRule } from './tokenizer';
 
 export interface ContextMeterOptions {
   /** Model data: context window and tokenizer family per model (from the pricing layer). */
@@ -76,7 +77,19 @@ function categoriesOf(read: ReadRequest): Category[] {
   });
 }
 
-const charEstimate = (s: Segment): number => Math.ceil(s.text.length / CHARS_PER_TOKEN) + s.fixedTokens;
+const validTotal = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+
+/** What a measurement knows once its request is read (the counts fill in as the count runs). */
+interface Measured {
+  request: ContextRequest;
+  read: ReadRequest;
+  info: ModelInfo | undefined;
+  rule: CountingRule;
+  seen: Observation | undefined;
+  base: Attributes;
+  /** Tokens of each segment's text in the rule's encoding (before the ratio); undefined until counted. */
+  counts: Array<number | undefined>;
+}
 
 export function createContextMeter(options: ContextMeterOptions = {}): ContextMeterHandle {
   const thresholds: BloatThresholds = { ...DEFAULT_BLOAT, ...(options.bloat ?? {}) };
@@ -103,72 +116,80 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
   const ruleFor = (model: string, info: ModelInfo | undefined): CountingRule =>
     countingRule(info?.tokenizer, model, ratios);
 
-  const countSegment = (s: Segment, rule: CountingRule): number => {
-    if (s.text.length === 0) return s.fixedTokens;
-    const key = `${rule.encoding}:${s.textHash}`;
-    let n = memo.get(key);
-    if (n === undefined) {
-      n = countTokens(rule.encoding, s.text);
-      memo.set(key, n);
+  /** Counts every segment not counted yet, in slices (a generator a scheduler steps through). */
+  function* countSegments(m: Measured): Generator<unknown, void, void> {
+    const { segments } = m.read;
+    for (let i = 0; i < segments.length; i++) {
+      if (m.counts[i] !== undefined) continue;
+      const s = segments[i];
+      if (s.text.length === 0) {
+        m.counts[i] = 0;
+        continue;
+      }
+      const key = `${m.rule.encoding}:${s.textHash}`;
+      let n = memo.get(key);
+      if (n === undefined) {
+        n = yield* countingSteps(m.rule.encoding, s.text);
+        memo.set(key, n);
+      }
+      m.counts[i] = n;
     }
-    return Math.round(n * rule.ratio) + s.fixedTokens;
-  };
+  }
 
-  function finish(
-    request: ContextRequest,
-    read: ReadRequest,
-    seen: Observation | undefined,
-    base: Attributes,
-    apiInputTokens: number | undefined,
-  ): CompletedContext {
-    const info = modelInfo(request.model, request.provider);
-    const useApi = typeof apiInputTokens === 'number' && Number.isFinite(apiInputTokens) && apiInputTokens >= 0;
-    const n = read.segments.length;
-    let segTokens: number[];
-    let tokens: number;
+  function finish(m: Measured, apiInputTokens: number | undefined): CompletedContext {
+    const { read, seen, rule } = m;
+    const useApi = validTotal(apiInputTokens);
+    const fixed = read.segments.map((s) => s.fixedTokens);
+    const counted = read.segments.map((s, i) => Math.round((m.counts[i] ?? 0) * rule.ratio) + s.fixedTokens);
+    const visible = counted.reduce((a, b) => a + b, 0) + read.requestOverhead;
+    let parts = counted;
+    let requestPart = read.requestOverhead;
+    let tokens = visible;
+    // With server-held history (Responses previous_response_id), what the API counts beyond the
+    // visible request is that history; without usage it stays unknown.
     let serverHistory: number | undefined;
-    if (useApi && !read.serverState) {
-      const parts = apportion(apiInputTokens, [...read.segments.map(charEstimate), read.requestOverhead]);
-      segTokens = parts.slice(0, n);
+    if (useApi) {
       tokens = apiInputTokens;
-    } else {
-      const rule = ruleFor(request.model, info);
-      // With server-held history and usage given, the visible part is estimated cheaply and the rest
-      // of the API's total is the history the server added; without usage it stays unknown.
-      segTokens = read.segments.map((s) => (useApi ? charEstimate(s) : countSegment(s, rule)));
-      const visible = segTokens.reduce((a, b) => a + b, 0) + read.requestOverhead;
-      tokens = useApi ? apiInputTokens : visible;
-      if (useApi) serverHistory = Math.max(0, apiInputTokens - visible);
+      if (read.serverState) serverHistory = Math.max(0, apiInputTokens - visible);
+      if (!read.serverState || apiInputTokens < visible) {
+        const fit = fitToTotal(counted, fixed, read.requestOverhead, apiInputTokens, rule.exact);
+        parts = fit.segments;
+        requestPart = fit.request;
+      }
     }
-    const sums: Record<Category, number> = { system: 0, history: serverHistory ?? 0, new: 0, tools: 0 };
+    const sums: Record<Category, number> = { system: 0, history: serverHistory ?? 0, new: requestPart, tools: 0 };
     const cats = categoriesOf(read);
-    segTokens.forEach((t, i) => (sums[cats[i]] += t));
-    // What no segment holds (reply priming, or its apportioned share) is part of this turn.
-    sums.new += Math.max(0, tokens - segTokens.reduce((a, b) => a + b, 0) - (serverHistory ?? 0));
+    parts.forEach((t, i) => (sums[cats[i]] += t));
 
     // Object.assign, not {...base}: V8 gives each spread copy its own hidden class, and the stores
     // that follow then cost ~25 µs per span instead of ~0.5 µs (measured).
-    const attributes: Attributes = Object.assign({}, base);
+    const attributes: Attributes = Object.assign({}, m.base);
     attributes[ATTR_CONTEXT_TOKENS] = tokens;
     attributes[ATTR_CONTEXT_SYSTEM_TOKENS] = sums.system;
     if (!read.serverState || serverHistory !== undefined) attributes[ATTR_CONTEXT_HISTORY_TOKENS] = sums.history;
     attributes[ATTR_CONTEXT_NEW_TOKENS] = sums.new;
     attributes[ATTR_CONTEXT_TOOLS_TOKENS] = sums.tools;
     // A window applies to each input of an embeddings batch, not to the batch: the largest must fit.
-    if (request.operation === OPERATION.embeddings && segTokens.length > 0)
-      attributes[ATTR_CONTEXT_LARGEST_INPUT_TOKENS] = segTokens.reduce((a, b) => (b > a ? b : a), 0);
+    if (m.request.operation === OPERATION.embeddings && parts.length > 0)
+      attributes[ATTR_CONTEXT_LARGEST_INPUT_TOKENS] = parts.reduce((a, b) => (b > a ? b : a), 0);
     attributes[ATTR_USAGE_ESTIMATED] = !useApi;
+    if (!rule.exact) attributes[ATTR_CONTEXT_SPLIT_ESTIMATED] = true;
 
     let recycled: number | undefined;
     let ratio: number | undefined;
     if (seen && (!read.serverState || serverHistory !== undefined)) {
       recycled = serverHistory ?? 0;
-      for (let i = 0; i < seen.sharedSegments; i++) recycled += segTokens[i];
-      ratio = tokens > 0 ? Math.min(1, recycled / tokens) : 0;
+      for (let i = 0; i < seen.sharedSegments; i++) recycled += parts[i];
+      // Never more than the previous request held, nor than this one holds.
+      if (seen.previousInputTokens !== undefined) recycled = Math.min(recycled, seen.previousInputTokens);
+      recycled = Math.min(recycled, tokens);
+      ratio = tokens > 0 ? recycled / tokens : 0;
       attributes[ATTR_CONTEXT_RECYCLED_TOKENS] = recycled;
       attributes[ATTR_CONTEXT_RECYCLED_RATIO] = ratio;
     }
+    seen?.settle(tokens);
     let utilization: number | undefined;
+    const info = m.info;
     if (info?.window && info.window > 0) {
       utilization = tokens / info.window;
       attributes[ATTR_CONTEXT_WINDOW] = info.window;
@@ -190,49 +211,54 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
   }
 
   function passThrough(apiInputTokens: number | undefined): CompletedContext {
-    const useApi = typeof apiInputTokens === 'number' && Number.isFinite(apiInputTokens) && apiInputTokens >= 0;
+    const useApi = validTotal(apiInputTokens);
     return { attributes: {}, inputTokens: useApi ? apiInputTokens : 0, estimated: !useApi };
   }
 
   function fallback(apiInputTokens: number | undefined): CompletedContext {
-    const useApi = typeof apiInputTokens === 'number' && Number.isFinite(apiInputTokens) && apiInputTokens >= 0;
-    if (!useApi) return { attributes: {}, inputTokens: 0, estimated: true };
+    if (!validTotal(apiInputTokens)) return { attributes: {}, inputTokens: 0, estimated: true };
     const attributes: Attributes = { [ATTR_CONTEXT_TOKENS]: apiInputTokens, [ATTR_USAGE_ESTIMATED]: false };
     return { attributes, inputTokens: apiInputTokens, estimated: false, contextTokens: apiInputTokens };
   }
 
   function measure(request: ContextRequest): ContextMeasurement {
-    let read: ReadRequest;
-    let seen: Observation | undefined;
-    const base: Attributes = {};
+    let m: Measured;
+    let counting: Generator<unknown, void, void> | undefined;
     try {
-      const parsed = readRequest(request);
+      const read = readRequest(request);
       // Operations without a text context (images, audio): nothing to measure beyond the API's figure.
-      if (!parsed) return { attributes: {}, complete: (api) => passThrough(api) };
-      read = parsed;
+      if (!read) return { attributes: {}, complete: (api) => passThrough(api) };
+      const base: Attributes = {};
       base[ATTR_CONTEXT_MESSAGES] = read.messageCount;
       if (read.serverState) base[ATTR_CONTEXT_SERVER_STATE] = true;
       const tracked =
         read.conversational || (request.operation === OPERATION.textCompletion && !!request.conversationId);
-      const key = tracked ? tracker.keyFor(read, request.conversationId) : undefined;
-      if (key) {
-        const fingerprinted = !request.conversationId && !read.conversationId && !read.previousResponseId;
-        seen = tracker.observe(key.key, read, { fingerprinted, chainStart: key.chainStart });
+      const seen = tracked ? tracker.observe(read, request.conversationId) : undefined;
+      if (seen) {
         base[ATTR_CONVERSATION_KEY] = seen.key;
         if (seen.turn !== undefined) base[ATTR_CONTEXT_TURN] = seen.turn;
       }
+      const info = modelInfo(request.model, request.provider);
+      const rule = ruleFor(request.model, info);
+      m = { request, read, info, rule, seen, base, counts: read.segments.map(() => undefined) };
+      counting = countSegments(m);
+      if (runCounting(counting)) counting = undefined;
     } catch (err) {
       report('measure', err);
       return { attributes: {}, complete: (api) => fallback(api) };
     }
     let done: CompletedContext | undefined;
     return {
-      attributes: base,
+      attributes: m.base,
       complete(apiInputTokens, response) {
         if (done) return done;
         try {
-          if (seen && response?.responseId) tracker.linkResponse(response.responseId, seen.key);
-          done = finish(request, read, seen, base, apiInputTokens);
+          if (m.seen && response?.responseId) tracker.linkResponse(response.responseId, m.seen.key);
+          // Finishes what is left of this request's count now (normally nothing: completion waits).
+          if (counting) finishJob(counting);
+          else runToEnd(countSegments(m));
+          counting = undefined;
+          done = finish(m, apiInputTokens);
         } catch (err) {
           report('complete', err);
           done = fallback(apiInputTokens);

@@ -20,5 +20,5 @@ export const REPLY_PRIMING = 3;
 export const TOOL_CALL_OVERHEAD = 14;
 export const TOOLS_OVERHEAD = 4;
 export const IMAGE_TOKENS = 85;
-/** Characters per token used to apportion the API's total across segments (o200k on English). */
+/** Characters per token (o200k on English): only a last resort when the tokenizer fails. */
 export const CHARS_PER_TOKEN = 4;

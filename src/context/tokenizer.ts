@@ -20,6 +20,8 @@ export interface CountingRule {
   encoding: EncodingName;
   /** Tokens of the model's own tokenizer per token of `encoding` (1 for OpenAI models). */
   ratio: number;
+  /** The model's own tokenizer: counts are exact, not a ratio estimate. */
+  exact: boolean;
 }
 
 /** js-tiktoken's rank files: pat_str, special_tokens, and bpe_ranks lines "name offset tok64 tok64 ...". */
@@ -75,10 +77,19 @@ function rankFile(name: EncodingName): RankFile {
   return mod.default ?? mod;
 }
 
-function load(name: EncodingName): LoadedEncoding {
+/** Tokens added to the rank table between two yields of loadingSteps (a few ms of work). */
+const LOAD_STEP_TOKENS = 4096;
+
+/**
+ * Builds an encoding in steps (yielding every LOAD_STEP_TOKENS tokens), so a scheduler can build it
+ * without holding the event loop (each yield is 0: nothing counted yet); the table is published only
+ * once complete.
+ */
+export function* loadingSteps(name: EncodingName): Generator<0, LoadedEncoding, void> {
   let enc = loaded.get(name);
   if (enc) return enc;
   const file = rankFile(name);
+  yield 0;
   const ranks = new Map<string, number>();
   const text = file.bpe_ranks;
   const bytes: number[] = [];
@@ -97,13 +108,27 @@ function load(name: EncodingName): LoadedEncoding {
         if (end < 0 || end > nl) end = nl;
         ranks.set(decodeToken(text, start, end, bytes), rank++);
         start = end + 1;
+        if (rank % LOAD_STEP_TOKENS === 0) yield 0;
       }
     }
     pos = nl + 1;
   }
-  enc = { ranks, pieces: new RegExp(file.pat_str, 'gu'), pieceCounts: new Map() };
+  // Another caller may have built it meanwhile (a synchronous count): keep the first.
+  enc = loaded.get(name) ?? { ranks, pieces: new RegExp(file.pat_str, 'gu'), pieceCounts: new Map() };
   loaded.set(name, enc);
   return enc;
+}
+
+/** Runs a generator of steps to its end, synchronously. */
+export function runToEnd<T>(steps: Generator<unknown, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+function load(name: EncodingName): LoadedEncoding {
+  return loaded.get(name) ?? runToEnd(loadingSteps(name));
 }
 
 /** UTF-8 bytes of `piece` as a byte string (ASCII is already its own byte string). */
@@ -172,24 +197,54 @@ function detached(piece: string): string {
   return piece.length < 13 ? piece : (JSON.parse(JSON.stringify(piece)) as string);
 }
 
-/** Exact token count of `text` as plain text in `name`; never throws on special-token text. */
-export function countTokens(name: EncodingName, text: string): number {
+/** Characters of pieces (or bytes of an over-long piece) counted between two yields of countingSteps. */
+export const SLICE_CHARS = 1024;
+
+/**
+ * Counts `text` in slices: yields after every SLICE_CHARS characters of pieces, with the index up to
+ * which the text is counted. Slices end between the tokenizer's own regex pieces (byte-pair merges
+ * never cross a piece), so the sum over slices is exactly the count of the whole text. An over-long
+ * piece yields between its chunks (the index then stays at the piece's start).
+ */
+export function* countingSteps(name: EncodingName, text: string): Generator<number, number, void> {
   if (text.length === 0) return 0;
-  const enc = load(name);
+  const enc = loaded.get(name) ?? (yield* loadingSteps(name));
   const cache = enc.pieceCounts;
-  if (cache.size > PIECE_CACHE_MAX) cache.clear();
   let total = 0;
+  let work = 0;
   enc.pieces.lastIndex = 0;
   for (const match of text.matchAll(enc.pieces)) {
     const piece = match[0];
+    if (cache.size > PIECE_CACHE_MAX) cache.clear();
     let n = cache.get(piece);
     if (n === undefined) {
-      n = countPiece(utf8Bytes(piece), enc.ranks);
+      const bytes = utf8Bytes(piece);
+      if (bytes.length > MAX_PIECE_BYTES && !enc.ranks.has(bytes)) {
+        n = 0;
+        for (let i = 0; i < bytes.length; i += MAX_PIECE_BYTES) {
+          n += countPiece(bytes.slice(i, i + MAX_PIECE_BYTES), enc.ranks);
+          work += MAX_PIECE_BYTES;
+          if (work >= SLICE_CHARS && i + MAX_PIECE_BYTES < bytes.length) {
+            work = 0;
+            yield match.index;
+          }
+        }
+      } else n = countPiece(bytes, enc.ranks);
       if (piece.length <= 64) cache.set(detached(piece), n);
     }
     total += n;
+    work += piece.length;
+    if (work >= SLICE_CHARS) {
+      work = 0;
+      yield match.index + piece.length;
+    }
   }
   return total;
+}
+
+/** Exact token count of `text` as plain text in `name`; never throws on special-token text. */
+export function countTokens(name: EncodingName, text: string): number {
+  return runToEnd(countingSteps(name, text));
 }
 
 /** The type of js-tiktoken's Tiktoken class, as far as the reference count needs it. */
@@ -224,6 +279,9 @@ export function encodingForModelName(model: string | undefined): EncodingName {
   return CL100K_MODELS.test(bare) ? 'cl100k_base' : 'o200k_base';
 }
 
+// Model names of OpenAI's own families (counted exactly when the catalog does not know the model).
+const OPENAI_MODELS = /^(gpt-|o\d|chatgpt-|codex-|computer-use-|text-embedding-|davinci-|babbage-|text-davinci)/;
+
 /**
  * The counting rule for a tokenizer family from the model data: OpenAI families map to their encoding;
  * any other family is counted in o200k_base times its ratio (data: tokenizer-ratios, default 1).
@@ -233,12 +291,16 @@ export function countingRule(
   model: string,
   ratios: Readonly<Record<string, number>>,
 ): CountingRule {
-  if (family === 'o200k' || family === 'o200k_base') return { encoding: 'o200k_base', ratio: 1 };
-  if (family === 'cl100k' || family === 'cl100k_base') return { encoding: 'cl100k_base', ratio: 1 };
-  if (family === undefined) return { encoding: encodingForModelName(model), ratio: 1 };
+  if (family === 'o200k' || family === 'o200k_base') return { encoding: 'o200k_base', ratio: 1, exact: true };
+  if (family === 'cl100k' || family === 'cl100k_base') return { encoding: 'cl100k_base', ratio: 1, exact: true };
+  if (family === undefined) {
+    const bare = typeof model === 'string' ? model.slice(model.lastIndexOf('/') + 1).toLowerCase() : '';
+    return { encoding: encodingForModelName(model), ratio: 1, exact: OPENAI_MODELS.test(bare) };
+  }
   const ratio = ratios[family];
   return {
     encoding: 'o200k_base',
     ratio: typeof ratio === 'number' && ratio > 0 && Number.isFinite(ratio) ? ratio : 1,
+    exact: false,
   };
 }

@@ -8,9 +8,14 @@
  * Bounded: when `MAX_QUEUED_TASKS` tasks wait (a loop of calls that never yields to I/O, so the timer
  * cannot fire), the call that would add one more drains the queue inline first; this is counted and
  * logged once. Anything that must see every span (flush, shutdown, disable, tests) drains first.
+ *
+ * Token counting of large requests runs in slices between turns of the event loop (context/counting):
+ * while a count is pending the drain pauses, so every span completes in order with its figures, and
+ * resumes once it is done; a forced drain (full queue, flush, shutdown) finishes the count first.
  */
 import { diag } from '@opentelemetry/api';
 import { setTimeout as realSetTimeout } from 'node:timers';
+import { countingPending, finishCounting, whenCountingDone } from '../context/counting';
 import { reportOnce } from './safe';
 
 /** How long finished calls may wait to be completed; their spans keep their real end times. */
@@ -41,28 +46,46 @@ export function defer(task: () => void): void {
     // A timer, not setImmediate: an immediate would run before the application's next request has
     // gone out and delay it. node:timers' own function: an application's fake timers must not hold
     // spans back.
-    realSetTimeout(drainPendingCalls, DRAIN_DELAY_MS);
+    realSetTimeout(drainUnforced, DRAIN_DELAY_MS);
   }
+}
+
+function drainUnforced(): void {
+  drain(false);
 }
 
 /** Runs every pending task now, in order (tasks queued meanwhile included). Never throws. */
 export function drainPendingCalls(): void {
+  drain(true);
+}
+
+/** `force`: finish pending token counts inline rather than pause until they are done. */
+function drain(force: boolean): void {
   scheduled = false;
   // A task that ends a span can reach a processor that flushes: the outer loop is already draining.
   if (draining) return;
   draining = true;
+  let next = 0;
   try {
     // Index loop, not shift(): O(1) per task; a task may queue more, which this loop also runs.
-    for (let i = 0; i < queue.length; i++) {
+    for (; next < queue.length; next++) {
+      if (countingPending()) {
+        if (!force) break;
+        finishCounting();
+      }
       try {
-        queue[i]();
+        queue[next]();
       } catch (error) {
         reportOnce('finishing a call', error);
       }
     }
   } finally {
-    queue.length = 0;
+    queue.splice(0, next);
     draining = false;
+  }
+  if (queue.length > 0 && !scheduled) {
+    scheduled = true;
+    whenCountingDone(drainUnforced);
   }
 }
 

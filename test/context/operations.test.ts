@@ -190,11 +190,16 @@ describe('Responses API', () => {
     expect(second.attributes[ATTR_CONTEXT_SERVER_STATE]).toBe(true);
     expect(second.attributes[ATTR_CONTEXT_TURN]).toBe(2);
     expect(second.attributes[ATTR_CONVERSATION_KEY]).toBe(first.attributes[ATTR_CONVERSATION_KEY]);
-    const visible = Math.ceil('Shorter.'.length / 4) + MESSAGE_OVERHEAD + REPLY_PRIMING;
+    const visible = o200k('Shorter.') + MESSAGE_OVERHEAD + REPLY_PRIMING;
     const a = second.complete(700, { responseId: 'resp_2' }).attributes;
     expect(a[ATTR_CONTEXT_TOKENS]).toBe(700);
     expect(a[ATTR_CONTEXT_HISTORY_TOKENS]).toBe(700 - visible);
-    expect(a[ATTR_CONTEXT_RECYCLED_TOKENS]).toBe(700 - visible);
+    // The server re-feeds the previous input (recycled, at most what that request held) and its answer.
+    expect(a[ATTR_CONTEXT_RECYCLED_TOKENS]).toBe(40);
+    const other = createContextMeter({ catalog: testCatalog });
+    other.measure(chat({ model: 'gpt-test', input: 'Tell me a story.' })).complete(900, { responseId: 'resp_9' });
+    const next = other.measure(chat({ model: 'gpt-test', input: 'More.', previous_response_id: 'resp_9' }));
+    expect(next.complete(30, {}).attributes[ATTR_CONTEXT_RECYCLED_TOKENS]).toBeLessThanOrEqual(30);
 
     // Without usage the history is unknown: no history or recycled figures, tokens only what we saw.
     const third = meter.measure(chat({ model: 'gpt-test', input: 'Again.', previous_response_id: 'resp_2' }));
