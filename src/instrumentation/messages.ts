@@ -107,6 +107,8 @@ export function chatInputMessages(messages: unknown): InputMessage[] {
     if (role === 'tool' || role === 'function') {
       parts.push({ type: 'tool_call_response', id: str(m.tool_call_id) ?? null, response: joinedText(m.content) });
     } else {
+      const reasoning = m.reasoning_content ?? m.reasoning;
+      if (typeof reasoning === 'string' && reasoning) parts.push({ type: 'reasoning', content: reasoning });
       contentParts(m.content, parts);
       if (typeof m.refusal === 'string') parts.push(text(m.refusal));
       if (Array.isArray(m.tool_calls))

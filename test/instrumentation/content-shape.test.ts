@@ -273,6 +273,53 @@ describe.each(MAJORS)('captured content on openai $major', ({ pkg }) => {
     ]);
   });
 
+  it('reasoning text a provider returns (reasoning_content) is a reasoning part (the example "reasoning")', async () => {
+    const THOUGHT = 'Alright, the user wants a joke about OpenTelemetry… maybe a pun on "trace".';
+    const chunk = (delta: unknown, finish: string | null) => ({
+      id: 'chatcmpl-r',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'deepseek-reasoner',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+    reply = (body, res) =>
+      body.stream
+        ? sendSSE(res, [
+            chunk({ role: 'assistant', reasoning_content: THOUGHT.slice(0, 20) }, null),
+            chunk({ reasoning_content: THOUGHT.slice(20) }, null),
+            chunk({ content: JOKE }, null),
+            chunk({}, 'stop'),
+          ])
+        : sendJSON(
+            res,
+            200,
+            completion([
+              {
+                index: 0,
+                message: { role: 'assistant', content: JOKE, reasoning_content: THOUGHT },
+                finish_reason: 'stop',
+              },
+            ]),
+          );
+    const expected = [
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'reasoning', content: THOUGHT },
+          { type: 'text', content: JOKE },
+        ],
+        finish_reason: 'stop',
+      },
+    ];
+    const messages = [{ role: 'user', content: 'Tell me a joke about OpenTelemetry' }];
+    await client.chat.completions.create({ model: 'deepseek-reasoner', messages });
+    expect(validMessages((await onlySpan())[ATTR_GEN_AI_OUTPUT_MESSAGES], true)).toEqual(expected);
+    h.telemetry.reset();
+    for await (const _ of await client.chat.completions.create({ model: 'deepseek-reasoner', messages, stream: true }))
+      void _;
+    expect(validMessages((await onlySpan())[ATTR_GEN_AI_OUTPUT_MESSAGES], true)).toEqual(expected);
+  });
+
   it('a stream stopped early: what was streamed, with the finish reason "error"', async () => {
     const chunk = (content: string) => ({
       id: 'chatcmpl-s',

@@ -36,8 +36,11 @@ const chatChunk = (choice: Record<string, unknown>, extra: Record<string, unknow
   ...extra,
 });
 
-function chatEvents(includeUsage: boolean): unknown[] {
+function chatEvents(includeUsage: boolean, reasoning = false): unknown[] {
   const events: unknown[] = [chatChunk({ delta: { role: 'assistant', content: '' }, finish_reason: null })];
+  // Reasoning text some providers stream before the answer (DeepSeek's reasoning_content): billed as output.
+  if (reasoning)
+    for (const w of WORDS) events.push(chatChunk({ delta: { reasoning_content: w }, finish_reason: null }));
   for (const w of WORDS) events.push(chatChunk({ delta: { content: w }, finish_reason: null }));
   events.push(chatChunk({ delta: {}, finish_reason: 'stop' }));
   if (includeUsage)
@@ -95,7 +98,8 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
     await server.start();
     server.handle(async (req, body, res) => {
       if (req.url?.includes('/responses')) return streamSlowly(res, responseEvents(), true);
-      await streamSlowly(res, chatEvents(body.stream_options?.include_usage === true), false);
+      const events = chatEvents(body.stream_options?.include_usage === true, body.reasoning_effort === 'high');
+      await streamSlowly(res, events, false);
     });
     mod = loadMajor(pkg);
     telemetry = createTelemetry([new TokentaxCostProcessor()]);
@@ -234,6 +238,26 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
       return read;
     });
     expectStopped(await onlySpan(), ERROR_TYPE.aborted, textOf(chunks), 'chatcmpl-stop');
+  });
+
+  it('streamed reasoning text counts as output when the stream is left early', async () => {
+    const chunks = await compare(async () => {
+      const read: any[] = [];
+      const stream = await client.chat.completions.create({
+        model: MODEL,
+        messages,
+        stream: true,
+        reasoning_effort: 'high',
+      });
+      for await (const c of stream) {
+        read.push(c);
+        if (read.length === 4) break; // the role chunk and three reasoning pieces
+      }
+      return read;
+    });
+    const streamed = chunks.map((c: any) => c.choices[0].delta.reasoning_content ?? '').join('');
+    expect(streamed).toBe(WORDS.slice(0, 3).join(''));
+    expectStopped(await onlySpan(), ERROR_TYPE.cancelled, streamed, 'chatcmpl-stop');
   });
 
   it('left after the finish reason, before the usage chunk: not a failure; output estimated', async () => {

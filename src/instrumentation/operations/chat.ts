@@ -32,9 +32,14 @@ export const chatCompletions: OperationSpec = {
   accumulator: () => new ChatStreamAccumulator(),
 };
 
+/** Reasoning text some providers return beside the answer (DeepSeek, OpenRouter, Groq): billed as output. */
+const reasoningOf = (message: Record<string, unknown>): unknown => message.reasoning_content ?? message.reasoning;
+
 function collectMessageText(message: Record<string, unknown>, out: string[]): void {
   const content = str(message.content) ?? str(message.refusal);
   if (content) out.push(content);
+  const reasoning = str(reasoningOf(message));
+  if (reasoning) out.push(reasoning);
   if (Array.isArray(message.tool_calls)) {
     for (const call of message.tool_calls) {
       if (isObject(call) && isObject(call.function)) {
@@ -54,6 +59,7 @@ interface StreamedToolCall {
 interface StreamedChoice {
   content: string[];
   refusal: string[];
+  reasoning: string[];
   tools: StreamedToolCall[];
   finish?: string;
 }
@@ -76,12 +82,14 @@ class ChatStreamAccumulator implements StreamAccumulator {
     for (const choice of chunk.choices) {
       if (!isObject(choice)) continue;
       const index = typeof choice.index === 'number' ? choice.index : 0;
-      const c = (this.choices[index] ??= { content: [], refusal: [], tools: [] });
+      const c = (this.choices[index] ??= { content: [], refusal: [], reasoning: [], tools: [] });
       if (typeof choice.finish_reason === 'string') c.finish = choice.finish_reason;
       const delta = choice.delta;
       if (!isObject(delta)) continue;
       if (typeof delta.content === 'string') c.content.push(delta.content);
       if (typeof delta.refusal === 'string') c.refusal.push(delta.refusal);
+      const reasoning = reasoningOf(delta);
+      if (typeof reasoning === 'string') c.reasoning.push(reasoning);
       if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) addToolDelta(c, call);
     }
   }
@@ -101,7 +109,7 @@ class ChatStreamAccumulator implements StreamAccumulator {
     const reasons = choices.map((c) => c.finish).filter((r): r is string => r !== undefined);
     const texts: string[] = [];
     for (const c of choices) {
-      texts.push(...c.content, ...c.refusal);
+      texts.push(...c.content, ...c.refusal, ...c.reasoning);
       for (const t of c.tools) texts.push(t.name ?? '', ...t.args);
     }
     return {
@@ -132,6 +140,7 @@ function addToolDelta(choice: StreamedChoice, call: unknown): void {
 function assembled(c: StreamedChoice): Record<string, unknown> {
   const message: Record<string, unknown> = { role: 'assistant', content: c.content.join('') };
   if (c.refusal.length) message.refusal = c.refusal.join('');
+  if (c.reasoning.length) message.reasoning_content = c.reasoning.join('');
   const tools = c.tools.filter((t) => t !== undefined);
   if (tools.length)
     message.tool_calls = tools.map((t) => ({ id: t.id, function: { name: t.name, arguments: t.args.join('') } }));
