@@ -47,6 +47,11 @@ func TestConfigFromCollectorYAML(t *testing.T) {
 	if e := p.index.lookup("openai", "house-llm-v2"); e == nil || e.periods[0].input.v != 1.5 {
 		t.Errorf("user price not applied: %+v", e)
 	}
+	for host, want := range map[string]string{"llm.internal": "groq", "a.corp.example": "deepseek"} {
+		if got, byUser, _ := p.hosts.match(host); got != want || !byUser {
+			t.Errorf("provider_hosts: %s -> %q (user %v), want %q", host, got, byUser, want)
+		}
+	}
 }
 
 func TestUnknownKeysAreRejected(t *testing.T) {
