@@ -273,13 +273,21 @@ function runDifferential(title: string, configOptions: LoadConfigOptions | undef
           add(id, attrs[S.scenarioCostAttr(id)]);
       }
       let totals = new Map<string, number>();
+      let text = '';
       for (let i = 0; i < 100; i++) {
-        totals = costTotals((await fetch(`http://127.0.0.1:${promPort}/metrics`).then((r) => r.text())) ?? '');
+        text = (await fetch(`http://127.0.0.1:${promPort}/metrics`).then((r) => r.text())) ?? '';
+        totals = costTotals(text);
         const actual = totals.get(S.CHEAPEST_ACTUAL) ?? 0;
         if (Math.abs(actual - want.get(S.CHEAPEST_ACTUAL)!) <= 1e-9 * want.get(S.CHEAPEST_ACTUAL)!) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(want.get(S.CHEAPEST_ACTUAL)).toBeGreaterThan(0);
+      // The provider label is bounded: a priced provider or _OTHER, never a host from server.address.
+      const labels = new Set(
+        [...text.matchAll(/^tokentax_cost\w*\{[^}]*tokentax_provider="([^"]*)"/gm)].map((m) => m[1]),
+      );
+      expect(labels).toContain(S.PROVIDER.other);
+      for (const l of labels) expect([...Object.keys(sources.prices.providers), S.PROVIDER.other]).toContain(l);
       for (const [scenario, sum] of want) {
         // Prometheus text carries 15+ significant digits; the sums' order differs (float addition).
         expect(totals.get(scenario) ?? 0, `tokentax_cost{tokentax_scenario="${scenario}"}`).toBeCloseTo(sum, 9);
