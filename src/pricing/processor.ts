@@ -41,7 +41,7 @@ import {
 } from '../semconv';
 import { loadPricing, type Pricing } from './data';
 import { createCostEngine } from './engine';
-import { MODEL_NAMES, PROVIDER_NAMES, firstString, takeUsage } from './usage';
+import { MODEL_NAMES, firstString, takeUsage } from './usage';
 
 export interface CostProcessorOptions {
   /** Resolved configuration (from loadConfig), or options to load it with; default: loadConfig(). */
@@ -59,7 +59,6 @@ export class CostEnricher {
   /** Per scenario: its attribute names. */
   private scenarios: Array<{ id: string; provider: string; usd: string; model: string }> = [];
   private failed = false;
-  private userProviders: ReadonlySet<string> = new Set();
   private metricFailureReported = false;
   private counter: Counter | undefined;
   /** The global MeterProvider the counter came from: a provider registered later (the SDK starts
@@ -95,7 +94,6 @@ export class CostEnricher {
         usd: scenarioCostAttr(s.id),
         model: scenarioModelAttr(s.id),
       }));
-      this.userProviders = pricing.hosts.userProviders;
       this.engine = createCostEngine(pricing);
       return this.engine;
     } catch (err) {
@@ -105,13 +103,11 @@ export class CostEnricher {
     }
   }
 
-  /** The provider label of the actual cost: a priced provider, a name from the user's map, or _OTHER
-   *  (never a host, nor an inferred provider stated as fact: bounded and honest). */
-  private providerLabel(span: Attributes, cost: Attributes): string {
+  /** The provider label of the actual cost: the provider it was priced as, else _OTHER (never a host,
+   *  nor an inferred provider stated as fact); collector/config.yaml labels its copy the same way. */
+  private providerLabel(cost: Attributes): string {
     const priced = cost[ATTR_PRICING_PROVIDER];
-    if (typeof priced === 'string' && cost[ATTR_PROVIDER_INFERRED] !== true) return priced;
-    const named = firstString(span, PROVIDER_NAMES);
-    return named !== undefined && this.userProviders.has(named.trim().toLowerCase()) ? named : PROVIDER.other;
+    return typeof priced === 'string' && cost[ATTR_PROVIDER_INFERRED] !== true ? priced : PROVIDER.other;
   }
 
   private record(span: Attributes, cost: Attributes): void {
@@ -131,7 +127,7 @@ export class CostEnricher {
         });
         this.counter = counter;
       }
-      const provider = this.providerLabel(span, cost);
+      const provider = this.providerLabel(cost);
       const actual = cost[ATTR_COST_USD];
       if (typeof actual === 'number')
         counter.add(actual, costAttributes(CHEAPEST_ACTUAL, firstString(span, MODEL_NAMES) ?? 'unknown', provider));
