@@ -141,7 +141,7 @@ export class Call {
     const signal = (stream.controller as { signal?: AbortSignal } | undefined)?.signal;
     this.streamSignal = signal;
     const observe = (it: AsyncIterator<unknown>) => this.observeIterator(it, accumulator, signal);
-    abandonedStreams.register(stream, this);
+    abandonedStreams.register(stream, this, this);
     stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
       return observe((original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args));
     };
@@ -235,6 +235,9 @@ export class Call {
     if (this.ended) return;
     this.ended = true;
     callEnded(this);
+    // A registered stream keeps its whole call alive through every minor GC until a major one:
+    // unregistered at its end, the call and the stream die young again.
+    abandonedStreams.unregister(this);
     const endedAt = performance.now();
     defer(() => this.complete(summary, ending, endedAt));
   }
