@@ -106,8 +106,9 @@ function imagePrice(perImage: number | Record<string, number>, u: SpanUsage): nu
 
 const pos = (n: number): number => (n > 0 ? n : 0);
 
-/** The token part of the price (USD), or the failure. Counts are multiplied by `factor`. */
-function priceTokens(period: PricePeriod, u: SpanUsage, factor: number, minute: number): PriceResult {
+/** The token part of the price (USD), or -1 when a count has no price (unsupported unit). Counts are
+ *  multiplied by `factor`. A number, not a PriceResult: this runs once per scenario of every span. */
+function priceTokens(period: PricePeriod, u: SpanUsage, factor: number, minute: number): number {
   const input = u.input * factor;
   const read = pos(u.cacheRead) * factor;
   const write = pos(u.cacheWrite) * factor;
@@ -116,16 +117,17 @@ function priceTokens(period: PricePeriod, u: SpanUsage, factor: number, minute: 
   const imageIn = pos(u.inputImage) * factor;
   const audioOut = pos(u.outputAudio) * factor;
   const imageOut = pos(u.outputImage) * factor;
-  const tier = tierFor(period, input);
-  const w = windowAt(period, minute); // time-of-day prices replace the base; tiers apply over both
-  const pIn = tier?.input_mtok ?? w?.input_mtok ?? period.inputMtok;
-  const pRead = tier?.cached_input_mtok ?? w?.cached_input_mtok ?? period.cachedInputMtok ?? pIn;
-  const pWrite = tier?.cache_write_mtok ?? w?.cache_write_mtok ?? period.cacheWriteMtok ?? pIn;
-  const pOut = tier?.output_mtok ?? w?.output_mtok ?? period.outputMtok;
-  const pAudioIn = tier?.input_audio_mtok ?? w?.input_audio_mtok ?? period.inputAudioMtok;
-  const pImageIn = tier?.input_image_mtok ?? w?.input_image_mtok ?? period.inputImageMtok ?? pIn;
-  const pAudioOut = tier?.output_audio_mtok ?? w?.output_audio_mtok ?? period.outputAudioMtok;
-  const pImageOut = tier?.output_image_mtok ?? w?.output_image_mtok ?? period.outputImageMtok ?? pOut;
+  // Base prices, overridden by the time-of-day window's, then by the tier's (tiers apply over both).
+  const w = windowAt(period, minute);
+  const t = tierFor(period, input);
+  const pIn = t?.input_mtok ?? w?.input_mtok ?? period.inputMtok;
+  const pOut = t?.output_mtok ?? w?.output_mtok ?? period.outputMtok;
+  const pRead = t?.cached_input_mtok ?? w?.cached_input_mtok ?? period.cachedInputMtok ?? pIn; // cache price only where offered
+  const pWrite = t?.cache_write_mtok ?? w?.cache_write_mtok ?? period.cacheWriteMtok ?? pIn;
+  const pAudioIn = t?.input_audio_mtok ?? w?.input_audio_mtok ?? period.inputAudioMtok; // audio: never as text
+  const pAudioOut = t?.output_audio_mtok ?? w?.output_audio_mtok ?? period.outputAudioMtok;
+  const pImageIn = t?.input_image_mtok ?? w?.input_image_mtok ?? period.inputImageMtok ?? pIn; // images: as text
+  const pImageOut = t?.output_image_mtok ?? w?.output_image_mtok ?? period.outputImageMtok ?? pOut;
   let textIn = input - read - write - audioIn - imageIn;
   if (textIn < 0) textIn = 0; // cached parts may include audio/image tokens
   const textOut = output - audioOut - imageOut;
@@ -139,7 +141,7 @@ function priceTokens(period: PricePeriod, u: SpanUsage, factor: number, minute: 
     (audioOut > 0 && pAudioOut === undefined) ||
     (imageOut > 0 && pImageOut === undefined)
   ) {
-    return FAILED[PriceFailure.UnsupportedUnit];
+    return -1;
   }
   // One term at a time in this order: the Go processor sums the same way (bit-identical results).
   let sum = 0;
@@ -151,7 +153,7 @@ function priceTokens(period: PricePeriod, u: SpanUsage, factor: number, minute: 
   if (imageIn > 0) sum = sum + imageIn * pImageIn!;
   if (audioOut > 0) sum = sum + audioOut * pAudioOut!;
   if (imageOut > 0) sum = sum + imageOut * pImageOut!;
-  return { ok: true, usd: sum / 1e6 };
+  return sum / 1e6;
 }
 
 /**
@@ -171,8 +173,8 @@ export function priceUsage(
   if (period.tokenMetered) {
     if (tokensOk) {
       const tokens = priceTokens(period, u, factor, minute);
-      if (!tokens.ok) return tokens;
-      usd += tokens.usd;
+      if (tokens < 0) return FAILED[PriceFailure.UnsupportedUnit];
+      usd += tokens;
       perImage = undefined;
     } else if (perImage === undefined) {
       return FAILED[PriceFailure.MissingUsage];
