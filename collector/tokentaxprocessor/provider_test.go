@@ -126,3 +126,13 @@ func TestProviderHostsFromTheConfigFile(t *testing.T) {
 		t.Error("an empty provider name must be rejected at start")
 	}
 }
+
+// A gateway's spans: the provider is inferred from the model on every span (no memo in Go).
+func BenchmarkGatewaySpans(b *testing.B) {
+	benchmarkSpans(b, func(i int) map[string]any {
+		s := genAISpan(i)
+		s["gen_ai.provider.name"] = "_OTHER"
+		s["server.address"] = "litellm.internal"
+		return s
+	})
+}

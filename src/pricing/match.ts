@@ -112,7 +112,6 @@ export function buildIndex(prices: PricesFile, families: Record<string, number>)
     seen.add(from);
     return (byProvider.get(from)?.fallback ?? []).some((f) => f === to || fallsBackTo(f, to, seen));
   };
-  const withModelMemo = new Map<string, readonly string[]>();
   function providersWithModel(model: string): readonly string[] {
     const lower = model.trim().toLowerCase();
     const candidates = DATE_SUFFIX.test(lower) ? [lower, lower.replace(DATE_SUFFIX, '')] : [lower];
@@ -125,15 +124,7 @@ export function buildIndex(prices: PricesFile, families: Record<string, number>)
   }
 
   return {
-    providersWithModel(model: string): readonly string[] {
-      let hit = withModelMemo.get(model);
-      if (hit === undefined) {
-        hit = Object.freeze(providersWithModel(model));
-        if (withModelMemo.size >= MEMO_LIMIT) withModelMemo.clear();
-        withModelMemo.set(model, hit);
-      }
-      return hit;
-    },
+    providersWithModel,
     provider(name: string): string | undefined {
       let hit = providerMemo.get(name);
       if (hit === undefined) {

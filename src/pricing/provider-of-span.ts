@@ -30,25 +30,14 @@ export interface SpanProvider {
 }
 
 const MODEL_ORDER = [ATTR_GEN_AI_RESPONSE_MODEL, ATTR_GEN_AI_REQUEST_MODEL, ATTR_OPENINFERENCE_MODEL_NAME] as const;
-const MEMO_LIMIT = 10_000;
 
 export function createSpanProviderResolver(index: ModelIndex, hosts: HostMap): (a: Attributes) => SpanProvider {
-  // Per host: the provider (or unpriced reason) the maps give, or null when neither knows it.
-  const hostMemo = new Map<string, SpanProvider | null>();
-  const byHost = (host: string): SpanProvider | null => {
-    let hit = hostMemo.get(host);
-    if (hit === undefined) {
-      const m = hosts.match(host);
-      const id = m && index.provider(m.provider);
-      hit = id
-        ? Object.freeze({ provider: id, inferred: false })
-        : m
-          ? Object.freeze({ inferred: false, unpriced: UNPRICED.unknownProvider })
-          : null;
-      if (hostMemo.size >= MEMO_LIMIT) hostMemo.clear();
-      hostMemo.set(host, hit);
-    }
-    return hit;
+  // The provider (or unpriced reason) the maps give a host, or undefined when neither knows it.
+  const byHost = (host: string): SpanProvider | undefined => {
+    const m = hosts.match(host);
+    if (!m) return undefined;
+    const id = index.provider(m.provider);
+    return id ? { provider: id, inferred: false } : { inferred: false, unpriced: UNPRICED.unknownProvider };
   };
 
   return (a) => {
