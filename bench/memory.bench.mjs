@@ -6,7 +6,8 @@
 // Workload: MEMORY_CALLS openai calls (default 100,000), each its own conversation, plain and streamed,
 // a third without usage (so the tokenizer counts), plus 100 long conversations that grow turn by turn
 // (to ~30k tokens), against a local server in another process; openai 6 (contrib supports < 7).
-// Goal: tokentax - uninstrumented <= 100 MB. MEMORY_ARMS picks arms (default off,on,contrib).
+// Goal: tokentax - uninstrumented <= 100 MB. MEMORY_ARMS picks arms (default off,on,contrib, and
+// dist when BENCH_DIST names another build of tokentax).
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -49,9 +50,10 @@ async function child(mode) {
     const discard = { export: (_s, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
     let instrumentation;
     let processors = [];
-    if (mode === 'on') {
-      // BENCH_DIST: another build of tokentax to measure (e.g. an earlier commit's dist/).
-      const { createTokentax } = require(join(process.env.BENCH_DIST ?? join(here, '..', 'dist'), 'tokentax.js'));
+    if (mode === 'on' || mode === 'dist') {
+      // 'dist': another build of tokentax (BENCH_DIST, e.g. an earlier commit's dist/), for an A/B.
+      const dist = mode === 'dist' ? process.env.BENCH_DIST : join(here, '..', 'dist');
+      const { createTokentax } = require(join(dist, 'tokentax.js'));
       // MEMORY_OPTIONS: createTokentax options as JSON, to see what each part holds.
       const options = JSON.parse(process.env.MEMORY_OPTIONS ?? '{}');
       const tokentax = createTokentax({ providerNames: { '127.0.0.1': 'openai' }, ...options });
@@ -72,7 +74,7 @@ async function child(mode) {
     });
     instrumentation.setTracerProvider(tracerProvider);
     instrumentation.setMeterProvider(meterProvider);
-    if (mode === 'on') instrumentation.manuallyInstrument(OpenAIModule);
+    if (mode !== 'contrib') instrumentation.manuallyInstrument(OpenAIModule);
     else instrumentation.getModuleDefinitions()[0].patch(OpenAIModule, '6.0.0');
     instrumentation.enable();
   }
@@ -159,7 +161,7 @@ async function child(mode) {
 }
 
 async function parent() {
-  const arms = (process.env.MEMORY_ARMS ?? 'off,on,contrib').split(',');
+  const arms = (process.env.MEMORY_ARMS ?? `off,on,contrib${process.env.BENCH_DIST ? ',dist' : ''}`).split(',');
   const results = {};
   for (const mode of arms) {
     const c = fork(fileURLToPath(import.meta.url), [`--child=${mode}`], { execArgv: ['--expose-gc'] });
@@ -183,7 +185,7 @@ async function parent() {
     ['peak RSS', 'peak'],
     [`RSS after ${IDLE_MS / 1000} s idle`, 'idleRss'],
   ];
-  const names = { off: 'uninstrumented', on: 'tokentax', contrib: 'contrib' };
+  const names = { off: 'uninstrumented', on: 'tokentax', contrib: 'contrib', dist: 'BENCH_DIST' };
   console.log(`${''.padEnd(26)} | ${columns.map(([h]) => h).join(' | ')}`);
   const row = (name, value) =>
     console.log(`${name.padEnd(26)} | ${columns.map(([h, k]) => value(k).toFixed(0).padStart(h.length)).join(' | ')}`);
