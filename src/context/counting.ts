@@ -62,11 +62,11 @@ function settle(): void {
 }
 
 /**
- * Runs `job`: inline while the inline budget of this synchronous run lasts and nothing is queued
+ * Runs `job`: inline (unless `inline` is false) while the inline budget lasts and nothing is queued
  * before it, the rest in later turns. True when it finished inline.
  */
-export function runCounting(job: CountingJob): boolean {
-  if (jobs.size === 0) {
+export function runCounting(job: CountingJob, inline = true): boolean {
+  if (inline && jobs.size === 0) {
     const start = performance.now();
     if (start - inlineWindowStart >= INLINE_WINDOW_MS) {
       inlineWindowStart = start;

@@ -40,9 +40,9 @@ import { finishJob, runCounting } from './counting';
 import { Lru } from './lru';
 import { CHARS_PER_TOKEN } from './overheads';
 import { readRequest } from './read-request';
-import type { Category, ReadRequest } from './segments';
+import { hashSteps, type Category, type ReadRequest } from './segments';
 import { fitToTotal } from './split';
-import { countingSteps, countTokens, countingRule, runToEnd, type CountingRule } from './tokenizer';
+import { countingSteps, countTokens, countingRule, type CountingRule } from './tokenizer';
 
 export interface ContextMeterOptions {
   /** Model data: context window and tokenizer family per model (from the pricing layer). */
@@ -85,8 +85,11 @@ interface Measured {
   read: ReadRequest;
   info: ModelInfo | undefined;
   rule: CountingRule;
-  seen: Observation | undefined;
+  /** Set once the request is linked to its conversation. */
+  seen?: Observation;
   base: Attributes;
+  /** Preparing failed (reported once): complete with the API's figure only. */
+  failed: boolean;
   /** Tokens of each segment's text in the rule's encoding (before the ratio); undefined until counted. */
   counts: Array<number | undefined>;
 }
@@ -221,9 +224,35 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     return { attributes, inputTokens: apiInputTokens, estimated: false, contextTokens: apiInputTokens };
   }
 
+  /** Links the request to its conversation (in measurement order) and notes its key and turn. */
+  function link(m: Measured): void {
+    const seen = tracker.observe(m.read, m.request.conversationId);
+    if (!seen) return;
+    m.seen = seen;
+    m.base[ATTR_CONVERSATION_KEY] = seen.key;
+    if (seen.turn !== undefined) m.base[ATTR_CONTEXT_TURN] = seen.turn;
+  }
+
+  /**
+   * A measurement's work after reading the request, in steps: with a large text, hash it and then link
+   * the request (jobs run in order, and the off-path queue waits for them), then count what is new.
+   */
+  function* prepare(m: Measured, linkAfterHashing: boolean): Generator<unknown, void, void> {
+    try {
+      if (linkAfterHashing) {
+        yield* hashSteps(m.read.segments);
+        link(m);
+      }
+      yield* countSegments(m);
+    } catch (err) {
+      report('measure', err);
+      m.failed = true;
+    }
+  }
+
   function measure(request: ContextRequest): ContextMeasurement {
     let m: Measured;
-    let counting: Generator<unknown, void, void> | undefined;
+    let job: Generator<unknown, void, void> | undefined;
     try {
       const read = readRequest(request);
       // Operations without a text context (images, audio): nothing to measure beyond the API's figure.
@@ -233,16 +262,14 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
       if (read.serverState) base[ATTR_CONTEXT_SERVER_STATE] = true;
       const tracked =
         read.conversational || (request.operation === OPERATION.textCompletion && !!request.conversationId);
-      const seen = tracked ? tracker.observe(read, request.conversationId) : undefined;
-      if (seen) {
-        base[ATTR_CONVERSATION_KEY] = seen.key;
-        if (seen.turn !== undefined) base[ATTR_CONTEXT_TURN] = seen.turn;
-      }
       const info = modelInfo(request.model, request.provider);
       const rule = ruleFor(request.model, info);
-      m = { request, read, info, rule, seen, base, counts: read.segments.map(() => undefined) };
-      counting = countSegments(m);
-      if (runCounting(counting)) counting = undefined;
+      m = { request, read, info, rule, base, counts: read.segments.map(() => undefined), failed: false };
+      const large = read.segments.some((seg) => seg.textHash === '');
+      if (tracked && !large) link(m);
+      job = prepare(m, tracked && large);
+      // A large text is not even started inline: its first step (hashing) costs milliseconds.
+      if (runCounting(job, !large)) job = undefined;
     } catch (err) {
       report('measure', err);
       return { attributes: {}, complete: (api) => fallback(api) };
@@ -253,12 +280,11 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
       complete(apiInputTokens, response) {
         if (done) return done;
         try {
+          // Finishes what is left of this request's work now (normally nothing: completion waits).
+          if (job) finishJob(job);
+          job = undefined;
           if (m.seen && response?.responseId) tracker.linkResponse(response.responseId, m.seen.key);
-          // Finishes what is left of this request's count now (normally nothing: completion waits).
-          if (counting) finishJob(counting);
-          else runToEnd(countSegments(m));
-          counting = undefined;
-          done = finish(m, apiInputTokens);
+          done = m.failed ? fallback(apiInputTokens) : finish(m, apiInputTokens);
         } catch (err) {
           report('complete', err);
           done = fallback(apiInputTokens);

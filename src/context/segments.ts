@@ -7,7 +7,7 @@
  * Describing a message costs a hash of its text; agent loops resend the same message objects, so the
  * description is cached per object (WeakMap: no retention) and only new messages are hashed.
  */
-import { digest } from './digest';
+import { digest, digestSteps } from './digest';
 
 /** Where a segment's tokens are reported: tokentax.context.{system,history,new,tools}_tokens. */
 export type Category = 'system' | 'history' | 'new' | 'tools';
@@ -21,9 +21,10 @@ export interface Segment {
   text: string;
   /** Tokens added regardless of text: chat framing, flat image estimates, token-array inputs. */
   fixedTokens: number;
-  /** Identity for prefix matching: side, overhead and a hash of the text (never the text itself). */
+  /** Identity for prefix matching: side, overhead and a hash of the text (never the text itself).
+   *  Empty until hashSteps has run, for a text longer than LARGE_TEXT. */
   id: string;
-  /** Hash of the text alone: the key of the token-count memo. */
+  /** Hash of the text alone: the key of the token-count memo (empty until hashed, as `id`). */
   textHash: string;
 }
 
@@ -49,9 +50,22 @@ export function textHash(text: string): string {
   return digest('sha1', text, 'base64');
 }
 
+/** Texts longer than this are hashed later, in steps (hashSteps), off the synchronous measure. */
+export const LARGE_TEXT = 65_536;
+
 export function makeSegment(side: Side, text: string, fixedTokens: number): Segment {
+  if (text.length > LARGE_TEXT) return { side, text, fixedTokens, textHash: '', id: '' };
   const h = textHash(text);
   return { side, text, fixedTokens, textHash: h, id: `${side}:${fixedTokens}:${h}` };
+}
+
+/** Hashes the large texts makeSegment left unhashed, in steps; the segments keep their hash. */
+export function* hashSteps(segments: readonly Segment[]): Generator<0, void, void> {
+  for (const s of segments) {
+    if (s.textHash) continue;
+    s.textHash = yield* digestSteps(s.text);
+    s.id = `${s.side}:${s.fixedTokens}:${s.textHash}`;
+  }
 }
 
 interface Cached {

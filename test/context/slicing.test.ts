@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { createContextMeter } from '../../src/context';
 import { countingPending, finishCounting, runCounting, type CountingJob } from '../../src/context/counting';
 import { countingSteps, countTokens, encodeLength, SLICE_CHARS } from '../../src/context/tokenizer';
-import { ATTR_CONTEXT_NEW_TOKENS, ATTR_CONTEXT_TOKENS, OPERATION } from '../../src/semconv';
+import {
+  ATTR_CONTEXT_NEW_TOKENS,
+  ATTR_CONTEXT_TOKENS,
+  ATTR_CONTEXT_TURN,
+  ATTR_CONVERSATION_KEY,
+  OPERATION,
+} from '../../src/semconv';
 import { CONTENT_KINDS } from './content-kinds';
 
 /** Runs countingSteps to its end, collecting the yielded slice ends. */
@@ -104,6 +110,10 @@ describe('the counting scheduler', () => {
     const background = m.complete(undefined).attributes;
     const inline = createContextMeter().measure(req).complete(undefined).attributes;
     expect(background[ATTR_CONTEXT_TOKENS]).toBe(inline[ATTR_CONTEXT_TOKENS]);
+    // Its large text was hashed in steps too, then linked to a conversation as a small one is.
+    expect(background[ATTR_CONVERSATION_KEY]).toMatch(/^fp_/);
+    expect(background[ATTR_CONVERSATION_KEY]).toBe(inline[ATTR_CONVERSATION_KEY]);
+    expect(background[ATTR_CONTEXT_TURN]).toBe(1);
     expect(background[ATTR_CONTEXT_NEW_TOKENS]).toBe(encodeLength('o200k_base', text) + 4 + 3);
   });
 });
