@@ -4,7 +4,7 @@
  * tool_call_response, reasoning, blob/uri/file media, server_tool_call. Built from the OpenAI request
  * and response shapes only when content capture is on.
  */
-import { isObject, str } from './operations/types';
+import { isObject, str } from './values';
 
 export type Part = { type: string } & Record<string, unknown>;
 export interface InputMessage {

@@ -1,7 +1,8 @@
 /** audio.transcriptions/translations.create: billed per audio minute (whisper) or per token. */
 import { OPERATION } from '../../semconv';
 import { readUsage } from '../usage';
-import { isObject, num, str, type OperationSpec, type ResponseSummary } from './types';
+import { isObject, num, str } from '../values';
+import { type OperationSpec, type ResponseSummary } from './types';
 
 function readAudio(result: unknown): ResponseSummary {
   if (!isObject(result)) return {};

@@ -3,7 +3,8 @@ import { OPERATION } from '../../semconv';
 import { chatOutputMessage } from '../messages';
 import { readUsage, type Usage } from '../usage';
 import { samplingAttributes } from './common-request';
-import { isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
+import { isObject, str } from '../values';
+import { type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
 
 export const chatCompletions: OperationSpec = {
   name: OPERATION.chat,

@@ -12,7 +12,7 @@ import {
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_P,
 } from '../../semconv';
-import { num, str, isObject } from './types';
+import { num, str, isObject } from '../values';
 
 /** Sampling parameters shared by chat, completions and responses. */
 export function samplingAttributes(p: Record<string, unknown>, out: Attributes): void {

@@ -3,7 +3,8 @@ import { OPERATION } from '../../semconv';
 import { finishReasonOf, type OutputMessage } from '../messages';
 import { readUsage, type Usage } from '../usage';
 import { samplingAttributes } from './common-request';
-import { isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
+import { isObject, str } from '../values';
+import { type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
 
 /** Text and finish reason of each choice, by choice index. */
 type Choices = Array<{ text: string[]; finish?: string }>;

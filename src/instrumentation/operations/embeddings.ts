@@ -1,7 +1,8 @@
 /** embeddings.create: input tokens only. */
 import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, OPERATION } from '../../semconv';
 import { readUsage } from '../usage';
-import { isObject, num, str, type OperationSpec } from './types';
+import { isObject, num, str } from '../values';
+import { type OperationSpec } from './types';
 
 export const embeddings: OperationSpec = {
   name: OPERATION.embeddings,

@@ -1,7 +1,8 @@
 /** images.generate: billed per image (by size and quality), or by tokens for gpt-image models. */
 import { ATTR_REQUEST_IMAGE_QUALITY, ATTR_REQUEST_IMAGE_SIZE, OPERATION } from '../../semconv';
 import { readUsage } from '../usage';
-import { isObject, num, str, type OperationSpec } from './types';
+import { isObject, num, str } from '../values';
+import { type OperationSpec } from './types';
 
 export const imageGeneration: OperationSpec = {
   name: OPERATION.imageGeneration,

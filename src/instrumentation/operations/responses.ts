@@ -3,7 +3,8 @@ import { ERROR_TYPE, OPERATION } from '../../semconv';
 import { responsesOutputMessages, UNFINISHED } from '../messages';
 import { readUsage } from '../usage';
 import { samplingAttributes } from './common-request';
-import { isObject, str, type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
+import { isObject, str } from '../values';
+import { type OperationSpec, type ResponseSummary, type StreamAccumulator } from './types';
 
 export const responses: OperationSpec = {
   name: OPERATION.chat,

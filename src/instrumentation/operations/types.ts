@@ -43,7 +43,3 @@ export interface OperationSpec {
   /** The endpoint accepts stream_options.include_usage (the includeStreamUsage option may add it). */
   readonly streamUsageOption?: boolean;
 }
-
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
