@@ -125,10 +125,14 @@ describe('tokentax/register in child processes', () => {
         OTEL_LOG_LEVEL: 'error',
       },
       (kill) =>
-        void fetch(`http://127.0.0.1:${port}/metrics`)
-          .then((r) => r.text())
-          .then((t) => (scraped = t))
-          .finally(() => kill('SIGTERM')),
+        void (async () => {
+          // A call's metrics are recorded when its span completes, off the call's path; the first
+          // waits for the tokenizer's build (in slices), so scrape until they show (at most ~5 s).
+          for (let i = 0; i < 50 && !scraped.includes('gen_ai_client_token_usage_bucket'); i++) {
+            if (i > 0) await new Promise((r) => setTimeout(r, 100));
+            scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+          }
+        })().finally(() => kill('SIGTERM')),
     );
     expect(run.stderr).not.toContain('EADDRINUSE');
     expect(scraped).toContain('gen_ai_client_token_usage_bucket');
