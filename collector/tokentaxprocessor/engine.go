@@ -116,7 +116,8 @@ func stop(attrs pcommon.Map, reason string, u *usage) {
 
 // price writes the cost attributes of one priceable span (spanFacts.priceable) into attrs.
 func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos int64) {
-	attrs.EnsureCapacity(attrs.Len() + 4 + 2*len(p.names))
+	// version, provider, inferred, cost (usd, source) or unpriced, cheapest, savings; 2 per scenario
+	attrs.EnsureCapacity(attrs.Len() + 7 + 2*len(p.names))
 	attrs.PutStr(attrPricingVersion, p.version)
 	u.read(f)
 	tokens := u.tokenState()
