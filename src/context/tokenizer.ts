@@ -13,6 +13,8 @@
  * counts; memoising pieces makes natural text (few distinct words) several times faster.
  */
 
+import { RankTable } from './rank-table';
+
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
 /** How a model's text is counted: an encoding, times a ratio for tokenizers we do not ship. */
@@ -32,7 +34,7 @@ interface RankFile {
 
 interface LoadedEncoding {
   /** Token bytes (one char per byte, 0-255) -> rank. */
-  ranks: Map<string, number>;
+  ranks: RankTable;
   pieces: RegExp;
   pieceCounts: Map<string, number>;
 }
@@ -46,11 +48,10 @@ const B64 = new Int16Array(128).fill(-1);
   .forEach((c, i) => (B64[c.charCodeAt(0)] = i));
 
 /**
- * Decodes the base64 token at text[start, end) into a string of byte values (one char per byte),
- * reading the big rank text in place: no substring, split array or intermediate string per token,
- * so the load leaves little garbage behind (the heap it grows to stays the process's RSS).
+ * Decodes the base64 token at text[start, end) into `bytes`, reading the big rank text in place: no
+ * substring, split array or intermediate string per token.
  */
-function decodeToken(text: string, start: number, end: number, bytes: number[]): string {
+function decodeToken(text: string, start: number, end: number, bytes: number[]): void {
   bytes.length = 0;
   let acc = 0;
   let bits = 0;
@@ -64,7 +65,6 @@ function decodeToken(text: string, start: number, end: number, bytes: number[]):
       bytes.push((acc >> bits) & 0xff);
     }
   }
-  return String.fromCharCode.apply(null, bytes);
 }
 
 function rankFile(name: EncodingName): RankFile {
@@ -75,6 +75,29 @@ function rankFile(name: EncodingName): RankFile {
   ) as RankFile & { default?: RankFile };
   /* eslint-enable @typescript-eslint/no-require-imports */
   return mod.default ?? mod;
+}
+
+/**
+ * The rank file in two steps (read, then parse), each a few ms: require() compiles the module in one
+ * step of 15-50 ms and keeps its MBs of text in the module cache for good. Falls back to require()
+ * when the file is not where, or not what, js-tiktoken ships (e.g. inside a bundle).
+ */
+function* rankFileSteps(name: EncodingName): Generator<0, RankFile, void> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const path =
+      name === 'cl100k_base'
+        ? require.resolve('js-tiktoken/ranks/cl100k_base')
+        : require.resolve('js-tiktoken/ranks/o200k_base');
+    const source = readFileSync(path, 'utf8');
+    yield 0;
+    const parsed = JSON.parse(source.slice(source.indexOf('{'), source.lastIndexOf('}') + 1)) as Partial<RankFile>;
+    if (typeof parsed.pat_str === 'string' && typeof parsed.bpe_ranks === 'string') return parsed as RankFile;
+  } catch {
+    // not the layout we know: load it as a module
+  }
+  return rankFile(name);
 }
 
 /** Tokens added to the rank table between two yields of loadingSteps (a few ms of work). */
@@ -88,9 +111,9 @@ const LOAD_STEP_TOKENS = 4096;
 export function* loadingSteps(name: EncodingName): Generator<0, LoadedEncoding, void> {
   let enc = loaded.get(name);
   if (enc) return enc;
-  const file = rankFile(name);
+  const file = yield* rankFileSteps(name);
   yield 0;
-  const ranks = new Map<string, number>();
+  const ranks = new RankTable();
   const text = file.bpe_ranks;
   const bytes: number[] = [];
   // Lines: "name offset tok64 tok64 ...": the i-th token of a line has rank offset + i.
@@ -106,13 +129,15 @@ export function* loadingSteps(name: EncodingName): Generator<0, LoadedEncoding, 
       while (start < nl) {
         let end = text.indexOf(' ', start);
         if (end < 0 || end > nl) end = nl;
-        ranks.set(decodeToken(text, start, end, bytes), rank++);
+        decodeToken(text, start, end, bytes);
+        ranks.add(bytes, rank++);
         start = end + 1;
         if (rank % LOAD_STEP_TOKENS === 0) yield 0;
       }
     }
     pos = nl + 1;
   }
+  ranks.seal();
   // Another caller may have built it meanwhile (a synchronous count): keep the first.
   enc = loaded.get(name) ?? { ranks, pieces: new RegExp(file.pat_str, 'gu'), pieceCounts: new Map() };
   loaded.set(name, enc);
@@ -146,7 +171,7 @@ function utf8Bytes(piece: string): string {
 const MAX_PIECE_BYTES = 256;
 
 /** Tokens of one regex piece: js-tiktoken's bytePairMerge (lowest rank first, leftmost on ties). */
-function countPiece(bytes: string, ranks: Map<string, number>): number {
+function countPiece(bytes: string, ranks: RankTable): number {
   if (ranks.has(bytes)) return 1;
   if (bytes.length > MAX_PIECE_BYTES) {
     let total = 0;
@@ -160,7 +185,7 @@ function countPiece(bytes: string, ranks: Map<string, number>): number {
     let minRank = Infinity;
     let at = -1;
     for (let i = 0; i < bounds.length - 2; i++) {
-      const rank = ranks.get(bytes.slice(bounds[i], bounds[i + 2]));
+      const rank = ranks.get(bytes, bounds[i], bounds[i + 2]);
       if (rank !== undefined && rank < minRank) {
         minRank = rank;
         at = i;
@@ -170,7 +195,7 @@ function countPiece(bytes: string, ranks: Map<string, number>): number {
     bounds.splice(at + 1, 1);
   }
   let count = 0;
-  for (let i = 0; i < bounds.length - 1; i++) if (ranks.has(bytes.slice(bounds[i], bounds[i + 1]))) count++;
+  for (let i = 0; i < bounds.length - 1; i++) if (ranks.has(bytes, bounds[i], bounds[i + 1])) count++;
   return count;
 }
 

@@ -23,8 +23,7 @@ describe('lazy tokenizer', () => {
     meter.measure(request).complete(9);
     expect(isEncodingLoaded('o200k_base')).toBe(true);
     expect(isEncodingLoaded('cl100k_base')).toBe(false);
-    expect(loadedModules().some((k) => k.includes('o200k_base'))).toBe(true);
-    expect(loadedModules().some((k) => k.includes('cl100k_base'))).toBe(false);
-    expect(loadedModules().some((k) => k.includes('lite'))).toBe(false); // js-tiktoken's class is not needed
+    // The rank file is read as data, not required: no js-tiktoken module stays in the module cache.
+    expect(loadedModules()).toEqual([]);
   });
 });
