@@ -37,8 +37,7 @@ const dropped = { regexMatches: 0, unpricedModels: 0, ignoredUnits: {} };
 // edit of the model's entry), extracted from its repository into genai-prices-dates.json beside this script (see docs/pricing.md).
 // A date is used only while the price is still the one it was read for; otherwise the release date
 // of the installed genai-prices version (overlay.genai_prices_releases) bounds when it was read.
-const datesFile =
-  process.env.TOKENTAX_GENAI_PRICES_DATES ?? join(root, 'src/pricing/scripts/genai-prices-dates.json');
+const datesFile = process.env.TOKENTAX_GENAI_PRICES_DATES ?? join(root, 'src/pricing/scripts/genai-prices-dates.json');
 const sourceDates = existsSync(datesFile) ? JSON.parse(readFileSync(datesFile, 'utf8')) : undefined;
 const previous = existsSync(join(root, 'src/pricing/data/prices.json'))
   ? JSON.parse(readFileSync(join(root, 'src/pricing/data/prices.json'), 'utf8'))
