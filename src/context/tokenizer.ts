@@ -3,10 +3,9 @@
  * nothing is loaded at import, and only the encodings actually used are built.
  *
  * Counting uses js-tiktoken's own algorithm (regex split, then lowest-rank-first byte-pair merges per
- * piece) over a rank table keyed by byte strings. js-tiktoken's Tiktoken class keys its table by
- * comma-joined byte lists: building it took 0.9-1.8 s and +153 MB RSS here, against ~0.25 s and
- * ~+50 MB for this table (bench/context.bench.mjs), on the request path of the first call without
- * usage. Tests check every count against js-tiktoken's encode() (property tests + recordings).
+ * piece) over a compact rank table (./rank-table), not js-tiktoken's Tiktoken class, whose table keyed
+ * by comma-joined byte lists is several times slower to build and larger (docs/benchmarks.md). Tests
+ * check every count against js-tiktoken's encode() (property tests + recordings).
  *
  * Text is always counted as plain text (special-token look-alikes such as "<|endoftext|>" are ordinary
  * characters), which is also what the API does with user content. A count is the sum of per-piece
