@@ -42,8 +42,8 @@ const (
 	infeasibleImageSize            = "image_size_unpriced"
 )
 
-func unpricedReason(failure float64) string {
-	switch failure {
+func unpricedReason(f failure) string {
+	switch f {
 	case failMissingUsage:
 		return unpricedMissingUsage
 	case failInvalidUsage:
@@ -56,8 +56,8 @@ func unpricedReason(failure float64) string {
 	return unpricedNoPrice
 }
 
-func infeasibleReason(failure float64) string {
-	switch failure {
+func infeasibleReason(f failure) string {
+	switch f {
 	case failMissingUsage, failInvalidUsage:
 		return infeasibleMissingUsage
 	case failUnsupportedUnit:
@@ -143,20 +143,20 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 	attrs.PutStr(attrPricingProvider, who.provider)
 	tokensOk := tokens == tokensOK
 	minute := minuteOfDay(startNanos) // time-of-day prices
-	actual := -float64(failNoPrice)
+	actual, fail := 0.0, failNoPrice
 	if per := periodAt(entry, startNanos); per != nil {
-		actual = priceUsage(per, u, 1, tokensOk, minute)
+		actual, fail = priceUsage(per, u, 1, tokensOk, minute)
 	}
 	switch {
 	case reported:
 		actual = u.providerCost
 		attrs.PutDouble(attrCostUSD, actual)
 		attrs.PutStr(attrCostSource, sourceReported)
-	case actual < 0:
-		attrs.PutStr(attrCostUnpriced, unpricedReason(-actual))
+	case fail != failNone:
+		attrs.PutStr(attrCostUnpriced, unpricedReason(fail))
 		// Without usable usage there is nothing to compare; a flat call without a configured price
 		// still gets its scenarios (they show what it would cost elsewhere).
-		if -actual != failNoPrice {
+		if fail != failNoPrice {
 			return
 		}
 	case math.IsInf(actual, 0) || math.IsNaN(actual):
@@ -189,9 +189,9 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 			attrs.PutStr(n.infeasible, infeasibleContextWindow)
 			continue
 		}
-		cost := priceUsage(per, u, factor, tokensOk, minute)
-		if cost < 0 {
-			attrs.PutStr(n.infeasible, infeasibleReason(-cost))
+		cost, why := priceUsage(per, u, factor, tokensOk, minute)
+		if why != failNone {
+			attrs.PutStr(n.infeasible, infeasibleReason(why))
 			continue
 		}
 		if math.IsInf(cost, 0) || math.IsNaN(cost) {
@@ -203,7 +203,7 @@ func (p *pricing) price(f *spanFacts, u *usage, attrs pcommon.Map, startNanos in
 			bestCost, bestID = cost, n.id
 		}
 	}
-	if actual >= 0 {
+	if reported || fail == failNone {
 		if bestID != "" && bestCost < actual {
 			attrs.PutStr(attrCostCheapest, bestID)
 			attrs.PutDouble(attrCostSavingsUSD, actual-bestCost)

@@ -16,13 +16,16 @@ package tokentaxprocessor
 // Audio tokens without an audio price fail (never priced as text); a period with token and per-image
 // prices prices by tokens when the span has them, else per image.
 
-// Why a price could not be computed; priceUsage returns it negated.
+// failure says why a price could not be computed (failNone: it was).
+type failure uint8
+
 const (
-	failNoPrice         = 1 // flat model without a configured price, or no price for this image
-	failUnsupportedUnit = 2 // tokens present but no price for them
-	failMissingUsage    = 3 // the period needs a quantity the span does not carry
-	failInvalidUsage    = 4 // that quantity is present but unusable
-	failImageSize       = 5 // per-image prices, but none for the requested quality/size
+	failNone            failure = iota
+	failNoPrice                 // flat model without a configured price, or no price for this image
+	failUnsupportedUnit         // tokens present but no price for them
+	failMissingUsage            // the period needs a quantity the span does not carry
+	failInvalidUsage            // that quantity is present but unusable
+	failImageSize               // per-image prices, but none for the requested quality/size
 )
 
 func periodAt(e *modelEntry, nanos int64) *period {
@@ -97,8 +100,8 @@ func imagePrice(perImage map[string]float64, u *usage) (float64, bool) {
 	return d, ok
 }
 
-// priceTokens: the token part of the price (USD) with counts times factor; -k is failure k.
-func priceTokens(p *period, u *usage, factor float64, minute int64) float64 {
+// priceTokens: the token part of the price (USD) with counts times factor.
+func priceTokens(p *period, u *usage, factor float64, minute int64) (float64, failure) {
 	input := float64(u.input * factor)
 	read := float64(pos(u.cacheRead) * factor)
 	write := float64(pos(u.cacheWrite) * factor)
@@ -128,56 +131,43 @@ func priceTokens(p *period, u *usage, factor float64, minute int64) float64 {
 	if (textIn > 0 && !pIn.ok) || (read > 0 && !pRead.ok) || (write > 0 && !pWrite.ok) || (textOut > 0 && !pOut.ok) ||
 		(audioIn > 0 && !pAudioIn.ok) || (imageIn > 0 && !pImageIn.ok) || (audioOut > 0 && !pAudioOut.ok) ||
 		(imageOut > 0 && !pImageOut.ok) {
-		return -failUnsupportedUnit
+		return 0, failUnsupportedUnit
 	}
+	// The same parts in the same order as math.ts, so the sums match to the last bit.
+	parts := [8]struct {
+		n float64
+		p optFloat
+	}{{textIn, pIn}, {read, pRead}, {write, pWrite}, {textOut, pOut},
+		{audioIn, pAudioIn}, {imageIn, pImageIn}, {audioOut, pAudioOut}, {imageOut, pImageOut}}
 	sum := 0.0
-	if textIn > 0 {
-		sum = float64(textIn * pIn.v)
+	for _, part := range parts {
+		if part.n > 0 {
+			sum = float64(sum + float64(part.n*part.p.v))
+		}
 	}
-	if read > 0 {
-		sum = float64(sum + float64(read*pRead.v))
-	}
-	if write > 0 {
-		sum = float64(sum + float64(write*pWrite.v))
-	}
-	if textOut > 0 {
-		sum = float64(sum + float64(textOut*pOut.v))
-	}
-	if audioIn > 0 {
-		sum = float64(sum + float64(audioIn*pAudioIn.v))
-	}
-	if imageIn > 0 {
-		sum = float64(sum + float64(imageIn*pImageIn.v))
-	}
-	if audioOut > 0 {
-		sum = float64(sum + float64(audioOut*pAudioOut.v))
-	}
-	if imageOut > 0 {
-		sum = float64(sum + float64(imageOut*pImageOut.v))
-	}
-	return float64(sum / 1e6)
+	return float64(sum / 1e6), failNone
 }
 
-// priceUsage: USD for u on p with token counts times factor; a negative result -k is failure k.
-func priceUsage(p *period, u *usage, factor float64, tokensOk bool, minute int64) float64 {
+// priceUsage: USD for u on p with token counts times factor.
+func priceUsage(p *period, u *usage, factor float64, tokensOk bool, minute int64) (float64, failure) {
 	usd := 0.0
 	// Image models with token prices and a per-image table: tokens when the span has them.
 	perImage := p.perImage
 	if p.tokenMetered {
 		if tokensOk {
-			tokens := priceTokens(p, u, factor, minute)
-			if tokens < 0 {
-				return tokens
+			tokens, fail := priceTokens(p, u, factor, minute)
+			if fail != failNone {
+				return 0, fail
 			}
 			usd = float64(usd + tokens)
 			perImage = nil
 		} else if perImage == nil {
-			return -failMissingUsage
+			return 0, failMissingUsage
 		}
 	}
 	switch p.perRequestKind {
 	case perRequestUnpriced:
-		return -failNoPrice
+		return 0, failNoPrice
 	case perRequestPriced:
 		usd = float64(usd + p.perRequest)
 	}
@@ -187,22 +177,22 @@ func priceUsage(p *period, u *usage, factor float64, tokensOk bool, minute int64
 	if perImage != nil {
 		if u.images < 0 {
 			if u.images == missing {
-				return -failMissingUsage
+				return 0, failMissingUsage
 			}
-			return -failInvalidUsage
+			return 0, failInvalidUsage
 		}
 		each, ok := imagePrice(perImage, u)
 		if !ok {
-			return -failImageSize
+			return 0, failImageSize
 		}
 		usd = float64(usd + float64(each*u.images))
 	}
 	if p.perAudioMinute.ok {
 		if u.audioMinutes < 0 {
 			if u.audioMinutes == missing {
-				return -failMissingUsage
+				return 0, failMissingUsage
 			}
-			return -failInvalidUsage
+			return 0, failInvalidUsage
 		}
 		minutes := u.audioMinutes
 		if minutes > 0 && minutes < p.minAudioMinutes {
@@ -211,9 +201,9 @@ func priceUsage(p *period, u *usage, factor float64, tokensOk bool, minute int64
 		usd = float64(usd + float64(p.perAudioMinute.v*minutes))
 	}
 	if usd < p.minUSD {
-		return p.minUSD
+		return p.minUSD, failNone
 	}
-	return usd
+	return usd, failNone
 }
 
 // fitsWindow: the request fits the scenario model's window, on translated counts. input is the
