@@ -30,6 +30,11 @@ export class RankTable {
 
   /** Builds the hash index (twice as many slots as tokens, a power of two). */
   seal(): void {
+    for (const _ of this.sealing(Infinity)) void _;
+  }
+
+  /** seal() in steps of `tokensPerStep` tokens, so a loader can yield to the event loop in between. */
+  *sealing(tokensPerStep: number): Generator<0, void, void> {
     let size = 1;
     while (size < this.count * 2) size <<= 1;
     this.slots = new Int32Array(size);
@@ -38,6 +43,7 @@ export class RankTable {
       let slot = this.hash(this.starts[t], this.starts[t + 1]) & this.mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = t + 1;
+      if ((t + 1) % tokensPerStep === 0) yield 0;
     }
   }
 

@@ -136,7 +136,9 @@ export function* loadingSteps(name: EncodingName): Generator<0, LoadedEncoding, 
     }
     pos = nl + 1;
   }
-  ranks.seal();
+  yield 0;
+  yield* ranks.sealing(4 * LOAD_STEP_TOKENS);
+  yield 0;
   // Another caller may have built it meanwhile (a synchronous count): keep the first.
   enc = loaded.get(name) ?? { ranks, pieces: new RegExp(file.pat_str, 'gu'), pieceCounts: new Map() };
   loaded.set(name, enc);
