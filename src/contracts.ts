@@ -92,8 +92,19 @@ export interface CallUsage {
 
 export interface ContextMeter {
   measure(request: ContextRequest): ContextMeasurement;
-  /** Counts output text (streams without usage) with the tokenizer of the model's family. */
-  countText(model: string, text: string, provider?: string): number;
+  /**
+   * Counts output text (streams without usage) with the tokenizer of the model's family, in slices
+   * between turns of the event loop when it is long (see context/counting).
+   */
+  countText(model: string, text: string, provider?: string): PendingCount;
+}
+
+/** A count that may still be running in slices. */
+export interface PendingCount {
+  /** The count is known: value() does no counting. */
+  readonly done: boolean;
+  /** The count; counts what is left at once when it is not done yet. */
+  value(): number;
 }
 
 /** One alternative the cost engine prices every span against. */

@@ -11,7 +11,14 @@
  */
 import { diag, type Attributes } from '@opentelemetry/api';
 import { DEFAULT_BLOAT, type BloatThresholds } from '../config';
-import type { ContextMeasurement, ContextMeter, ContextRequest, ModelCatalog, ModelInfo } from '../contracts';
+import type {
+  ContextMeasurement,
+  ContextMeter,
+  ContextRequest,
+  ModelCatalog,
+  ModelInfo,
+  PendingCount,
+} from '../contracts';
 import {
   ATTR_CONTEXT_BLOAT,
   ATTR_CONTEXT_BLOAT_REASONS,
@@ -42,7 +49,7 @@ import { CHARS_PER_TOKEN } from './overheads';
 import { readRequest } from './read-request';
 import { hashSteps, type Category, type ReadRequest } from './segments';
 import { fitToTotal } from './split';
-import { countingSteps, countTokens, countingRule, type CountingRule } from './tokenizer';
+import { countingSteps, countingRule, type CountingRule } from './tokenizer';
 
 export interface ContextMeterOptions {
   /** Model data: context window and tokenizer family per model (from the pricing layer). */
@@ -294,14 +301,34 @@ export function createContextMeter(options: ContextMeterOptions = {}): ContextMe
     };
   }
 
-  function countText(model: string, text: string, provider?: string): number {
+  function countText(model: string, text: string, provider?: string): PendingCount {
+    const estimate = () => (typeof text === 'string' ? Math.ceil(text.length / CHARS_PER_TOKEN) : 0);
+    let count: number | undefined;
+    let failed = false;
     try {
-      if (typeof text !== 'string' || text.length === 0) return 0;
+      if (typeof text !== 'string' || text.length === 0) return { done: true, value: () => 0 };
       const rule = ruleFor(model, modelInfo(model, provider));
-      return Math.round(countTokens(rule.encoding, text) * rule.ratio);
+      const job = (function* () {
+        try {
+          count = Math.round((yield* countingSteps(rule.encoding, text)) * rule.ratio);
+        } catch (err) {
+          report('countText', err);
+          failed = true;
+        }
+      })();
+      const pending = !runCounting(job);
+      return {
+        get done() {
+          return count !== undefined || failed;
+        },
+        value() {
+          if (pending) finishJob(job);
+          return count ?? estimate();
+        },
+      };
     } catch (err) {
       report('countText', err);
-      return typeof text === 'string' ? Math.ceil(text.length / CHARS_PER_TOKEN) : 0;
+      return { done: true, value: estimate };
     }
   }
 

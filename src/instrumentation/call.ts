@@ -14,7 +14,7 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import type { ContextMeasurement } from '../contracts';
+import type { ContextMeasurement, PendingCount } from '../contracts';
 import { handOverUsage } from '../pricing/usage';
 import {
   ATTR_CALL_CUT_SHORT,
@@ -29,7 +29,7 @@ import {
   ATTR_SERVER_PORT,
   ERROR_TYPE,
 } from '../semconv';
-import { completeCall, type Outcome } from './completion';
+import { completeCall, outputCount, type Outcome } from './completion';
 import type { Settings } from './config';
 import { inputContent } from './content';
 import { defer } from './deferred';
@@ -242,15 +242,31 @@ export class Call {
     defer(() => this.complete(summary, ending, endedAt));
   }
 
-  /** Off the application's path: the span's attributes, metrics and usage for cost; then its end. */
+  /**
+   * Off the application's path: reads the response, and when its output must be counted and is long,
+   * lets that count run in slices (the queue waits for it) before completing.
+   */
   private complete(summary: ResponseSummary | (() => ResponseSummary) | undefined, ending: Ending, endedAt: number) {
+    const read = guard('reading the response', () => (typeof summary === 'function' ? summary() : summary));
+    const meter = this.start.spec.measuresContext ? this.env.settings.contextMeter : undefined;
+    const count = outputCount(read, meter, this.model, this.start.endpoint.provider);
+    if (count && !count.done) defer(() => this.completeWith(read, count, ending, endedAt));
+    else this.completeWith(read, count, ending, endedAt);
+  }
+
+  /** The span's attributes, metrics and usage for cost; then its end. */
+  private completeWith(
+    read: ResponseSummary | undefined,
+    count: PendingCount | undefined,
+    ending: Ending,
+    endedAt: number,
+  ) {
     const outcome = guard(ending.errorType ? 'ending a failed call' : 'ending a call', () => {
-      const read = typeof summary === 'function' ? summary() : summary;
       const { settings } = this.env;
       return completeCall({
         summary: read,
         measurement: this.ensureMeasured(),
-        meter: this.start.spec.measuresContext ? settings.contextMeter : undefined,
+        outputCount: count,
         model: this.model,
         provider: this.start.endpoint.provider,
         conversationId: this.start.conversationId,

@@ -4,7 +4,7 @@
  * written from them. Metrics and cost take the typed values; nothing reads the attributes back.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { CallUsage, ContextMeasurement, ContextMeter } from '../contracts';
+import type { CallUsage, ContextMeasurement, ContextMeter, PendingCount } from '../contracts';
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER,
@@ -50,8 +50,8 @@ export interface CompletionInput {
   /** undefined: the call failed before any response. */
   summary: ResponseSummary | undefined;
   measurement: ContextMeasurement | undefined;
-  /** The context meter, for estimating output tokens when the API gives none. */
-  meter: ContextMeter | undefined;
+  /** Output tokens counted by the tokenizer, when the API gives none (see outputCount). */
+  outputCount: PendingCount | undefined;
   model: string;
   provider: string;
   /** gen_ai.conversation.id given with the request (the response's is then not written). */
@@ -59,6 +59,18 @@ export interface CompletionInput {
   timeToFirstChunk: number | undefined;
   captureContent: boolean;
   legacyAttributes: boolean;
+}
+
+/** Starts counting a response's output text when the API gave no output tokens (a stream without usage). */
+export function outputCount(
+  summary: ResponseSummary | undefined,
+  meter: ContextMeter | undefined,
+  model: string,
+  provider: string,
+): PendingCount | undefined {
+  if (!meter || summary?.outputText === undefined || summary.usage?.output !== undefined) return undefined;
+  const text = summary.outputText;
+  return guard('output token estimate', () => meter.countText(model, text, provider));
 }
 
 export function completeCall(input: CompletionInput): Outcome {
@@ -81,12 +93,8 @@ export function completeCall(input: CompletionInput): Outcome {
   const estimatedIn = tokensIn === undefined && !!context?.estimated && !!input.measurement;
   if (estimatedIn) tokensIn = context?.inputTokens;
   let tokensOut = api.output;
-  const { meter } = input;
-  if (tokensOut === undefined && summary.outputText !== undefined && meter) {
-    tokensOut = guard('output token estimate', () =>
-      meter.countText(input.model, summary.outputText ?? '', input.provider),
-    );
-  }
+  if (tokensOut === undefined && input.outputCount)
+    tokensOut = guard('output token estimate', () => input.outputCount?.value());
   const estimated = { input: estimatedIn, output: api.output === undefined && tokensOut !== undefined };
   const usage: CallUsage = {
     input: tokensIn,

@@ -40,7 +40,7 @@ describe('tokenizer', () => {
     expect(countTokens('o200k_base', text)).toBe(o200k(text));
     expect(countTokens('o200k_base', text)).toBeGreaterThan(10);
     const meter = createContextMeter();
-    expect(meter.countText('gpt-4o', text)).toBe(o200k(text));
+    expect(meter.countText('gpt-4o', text).value()).toBe(o200k(text));
     const done = meter.measure(chat({ messages: [{ role: 'user', content: text }] })).complete(undefined);
     expect(done.inputTokens).toBe(o200k(text) + MESSAGE_OVERHEAD + REPLY_PRIMING);
   });
@@ -94,10 +94,10 @@ describe('tokenizer', () => {
     expect(encodingForModelName('openai/gpt-5')).toBe('o200k_base');
     const text = 'Tokenizers differ: ' + 'naïve café 12345 '.repeat(20);
     const meter = createContextMeter({ catalog: testCatalog, tokenizerRatios: { llama3: 1.25 } });
-    expect(meter.countText('gpt-old', text)).toBe(encodeLength('cl100k_base', text));
-    expect(meter.countText('gpt-test', text)).toBe(o200k(text));
-    expect(meter.countText('llama-test', text)).toBe(Math.round(o200k(text) * 1.25));
-    expect(createContextMeter({ catalog: testCatalog }).countText('llama-test', text)).toBe(o200k(text));
+    expect(meter.countText('gpt-old', text).value()).toBe(encodeLength('cl100k_base', text));
+    expect(meter.countText('gpt-test', text).value()).toBe(o200k(text));
+    expect(meter.countText('llama-test', text).value()).toBe(Math.round(o200k(text) * 1.25));
+    expect(createContextMeter({ catalog: testCatalog }).countText('llama-test', text).value()).toBe(o200k(text));
   });
 });
 
@@ -295,7 +295,7 @@ describe('never throws into the application', () => {
     cyclic.self = cyclic;
     const done = meter.measure(chat({ input: [cyclic] })).complete(12);
     expect(done.inputTokens).toBe(12);
-    expect(meter.countText('gpt-test', undefined as unknown as string)).toBe(0);
+    expect(meter.countText('gpt-test', undefined as unknown as string).value()).toBe(0);
     // A call without a model name (the SDK rejects it later) is still measured.
     const noModel = meter.measure({
       ...chat({ messages: [{ role: 'user', content: 'hello' }] }),

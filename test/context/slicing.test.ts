@@ -117,4 +117,22 @@ describe('the counting scheduler', () => {
     expect(background[ATTR_CONTEXT_TURN]).toBe(1);
     expect(background[ATTR_CONTEXT_NEW_TOKENS]).toBe(encodeLength('o200k_base', text) + 4 + 3);
   });
+
+  it('a long output (a stream without usage) is counted in the background, exactly', async () => {
+    const text = CONTENT_KINDS['English prose'](400_000, 7);
+    const count = createContextMeter().countText('gpt-4o', text);
+    expect(count.done).toBe(false);
+    let turns = 0;
+    while (!count.done) {
+      await new Promise((r) => setImmediate(r));
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(2);
+    expect(count.value()).toBe(encodeLength('o200k_base', text));
+    // value() before the end counts what is left at once, with the same result.
+    const early = createContextMeter().countText('gpt-4o', text);
+    expect(early.done).toBe(false);
+    expect(early.value()).toBe(encodeLength('o200k_base', text));
+    expect(countingPending()).toBe(false);
+  });
 });

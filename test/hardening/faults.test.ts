@@ -160,7 +160,7 @@ describe('fault injection', () => {
       measure: () => {
         throw new Error('FAULT-measure tokenizer exploded');
       },
-      countText: () => 0,
+      countText: () => ({ done: true, value: () => 0 }),
     };
     const r = await runWith({ config: { contextMeter: meter } });
     expectTransparent(r);
