@@ -157,9 +157,12 @@ describe('the Collector path: app -> OTLP -> tokentax collector -> prometheus ex
     // One recorded series per model although the cost arrives twice (own counter + span-derived
     // copy); it follows the app's own counter. (Exact arithmetic of the de-duplication is in the
     // promtool unit tests; live rates move between the rule's evaluation and this query.)
-    const recorded = await query(url, `${RECORDED.costPerHourActualByModel}{tokentax_model="gpt-4o"}`);
+    const series = `${RECORDED.costPerHourActualByModel}{tokentax_model="gpt-4o"}`;
+    // Compared at the rule's last evaluation time: the counter is still ramping up, so its rate at the
+    // query time differs from the rate the rule saw.
+    const at = Number((await query(url, `timestamp(${series})`))[0]?.value[1]);
+    const recorded = await query(url, series, at);
     expect(recorded).toHaveLength(1);
-    const at = recorded[0].value[0];
     const rate = (scope: string) =>
       `3600 * sum(rate(tokentax_cost_USD_total{tokentax_scenario="actual", ${scope}, tokentax_model="gpt-4o"}[5m]))`;
     const own = Number((await query(url, rate(`otel_scope_name="${METER_SCOPE_NAME}"`), at))[0].value[1]);
