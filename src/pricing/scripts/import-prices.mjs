@@ -16,6 +16,7 @@
  * matches are dropped (and counted below),
  * because the collector config generated from the same data must be able to reproduce every rule.
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,11 +61,14 @@ function canonicalJson(v) {
   return JSON.stringify(v);
 }
 
+/** The first 12 hex digits of the sha256 of a price entry's canonical JSON (genai-prices-dates.json's prices_hash). */
+const pricesHash = (prices) => createHash('sha256').update(canonicalJson(prices)).digest('hex').slice(0, 12);
+
 /** {retrieved, retrieved_basis} for a genai-prices model, or undefined when no dated source says. */
 function readDate(genaiProvider, m) {
   const byProvider = sourceDates?.providers[genaiProvider] ?? sourceDates?.providers[genaiProvider.replace('-', '_')];
   const known = byProvider?.[m.id];
-  if (known && canonicalJson(known.prices) === canonicalJson(m.prices)) {
+  if (known && known.prices_hash === pricesHash(m.prices)) {
     return known.checked
       ? { retrieved: known.checked, retrieved_basis: 'prices_checked' }
       : { retrieved: known.edited, retrieved_basis: 'source_edit' };
