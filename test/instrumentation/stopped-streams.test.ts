@@ -139,6 +139,30 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
     return spans[0];
   }
 
+  /** Reads a stream as the application would, leaving the loop (break) once `leave` says so. */
+  async function readUntil(stream: AsyncIterable<any>, leave: (read: any[], item: any) => boolean): Promise<any[]> {
+    const read: any[] = [];
+    for await (const item of stream) {
+      read.push(item);
+      if (leave(read, item)) break;
+    }
+    return read;
+  }
+
+  /** Reads a stream, calling `abort` after its third item; what reading then throws is recorded by class. */
+  async function readAborting(stream: AsyncIterable<any>, abort: () => void): Promise<any[]> {
+    const read: any[] = [];
+    try {
+      for await (const item of stream) {
+        read.push(item);
+        if (read.length === 3) abort();
+      }
+    } catch (e) {
+      read.push({ thrown: (e as Error).constructor.name });
+    }
+    return read;
+  }
+
   const textOf = (chunks: any[]) =>
     chunks
       .map((c) => c.choices?.[0]?.delta?.content ?? (c.type === 'response.output_text.delta' ? c.delta : ''))
@@ -175,18 +199,13 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
 
   it('chat with include_usage, left after two chunks: cancelled, output estimated and priced', async () => {
     const chunks = await compare(async () => {
-      const read: unknown[] = [];
       const stream = await client.chat.completions.create({
         model: MODEL,
         messages,
         stream: true,
         stream_options: { include_usage: true },
       });
-      for await (const c of stream) {
-        read.push(c);
-        if (read.length === 3) break; // the role chunk and two words
-      }
-      return read;
+      return readUntil(stream, (read) => read.length === 3); // the role chunk and two words
     });
     expect(chunks).toHaveLength(3);
     expectStopped(await onlySpan(), ERROR_TYPE.cancelled, textOf(chunks), 'chatcmpl-stop');
@@ -204,56 +223,33 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
 
   it('chat aborted with an AbortSignal mid-stream: the SDK ends the stream quietly; the span says aborted', async () => {
     const chunks = await compare(async () => {
-      const read: unknown[] = [];
       const controller = new AbortController();
       const stream = await client.chat.completions.create(
         { model: MODEL, messages, stream: true, stream_options: { include_usage: true } },
         { signal: controller.signal },
       );
-      try {
-        for await (const c of stream) {
-          read.push(c);
-          if (read.length === 3) controller.abort();
-        }
-      } catch (e) {
-        read.push({ thrown: (e as Error).constructor.name });
-      }
-      return read;
+      return readAborting(stream, () => controller.abort());
     });
     expectStopped(await onlySpan(), ERROR_TYPE.aborted, textOf(chunks), 'chatcmpl-stop');
   });
 
   it('chat aborted with stream.controller.abort()', async () => {
     const chunks = await compare(async () => {
-      const read: unknown[] = [];
       const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true });
-      try {
-        for await (const c of stream) {
-          read.push(c);
-          if (read.length === 3) stream.controller.abort();
-        }
-      } catch (e) {
-        read.push({ thrown: (e as Error).constructor.name });
-      }
-      return read;
+      return readAborting(stream, () => stream.controller.abort());
     });
     expectStopped(await onlySpan(), ERROR_TYPE.aborted, textOf(chunks), 'chatcmpl-stop');
   });
 
   it('streamed reasoning text counts as output when the stream is left early', async () => {
     const chunks = await compare(async () => {
-      const read: any[] = [];
       const stream = await client.chat.completions.create({
         model: MODEL,
         messages,
         stream: true,
         reasoning_effort: 'high',
       });
-      for await (const c of stream) {
-        read.push(c);
-        if (read.length === 4) break; // the role chunk and three reasoning pieces
-      }
-      return read;
+      return readUntil(stream, (read) => read.length === 4); // the role chunk and three reasoning pieces
     });
     const streamed = chunks.map((c: any) => c.choices[0].delta.reasoning_content ?? '').join('');
     expect(streamed).toBe(WORDS.slice(0, 3).join(''));
@@ -262,18 +258,13 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
 
   it('left after the finish reason, before the usage chunk: not a failure; output estimated', async () => {
     const chunks = await compare(async () => {
-      const read: any[] = [];
       const stream = await client.chat.completions.create({
         model: MODEL,
         messages,
         stream: true,
         stream_options: { include_usage: true },
       });
-      for await (const c of stream) {
-        read.push(c);
-        if (c.choices[0]?.finish_reason) break;
-      }
-      return read;
+      return readUntil(stream, (_read, c) => !!c.choices[0]?.finish_reason);
     });
     const span = await onlySpan();
     expect(span.attributes['error.type']).toBeUndefined();
@@ -286,15 +277,13 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
 
   it('read to the end: the API usage, no error', async () => {
     await compare(async () => {
-      const read: unknown[] = [];
       const stream = await client.chat.completions.create({
         model: MODEL,
         messages,
         stream: true,
         stream_options: { include_usage: true },
       });
-      for await (const c of stream) read.push(c);
-      return read;
+      return readUntil(stream, () => false);
     });
     const span = await onlySpan();
     expect(span.attributes['error.type']).toBeUndefined();
@@ -306,44 +295,27 @@ describe.each(MAJORS)('streams the application stops, on openai $major', ({ pkg 
 
   it('Responses stream left after two deltas', async () => {
     const events = await compare(async () => {
-      const read: unknown[] = [];
       const stream = await client.responses.create({ model: MODEL, input: 'Which ocean?', stream: true });
-      for await (const e of stream) {
-        read.push(e);
-        if (read.length === 3) break; // created and two deltas
-      }
-      return read;
+      return readUntil(stream, (read) => read.length === 3); // created and two deltas
     });
     expectStopped(await onlySpan(), ERROR_TYPE.cancelled, textOf(events), 'resp_stop');
   });
 
   it('Responses stream aborted: aborted; read to the end: no error', async () => {
     const events = await compare(async () => {
-      const read: unknown[] = [];
       const controller = new AbortController();
       const stream = await client.responses.create(
         { model: MODEL, input: 'Which ocean?', stream: true },
         { signal: controller.signal },
       );
-      try {
-        for await (const e of stream) {
-          read.push(e);
-          if (read.length === 3) controller.abort();
-        }
-      } catch (e) {
-        read.push({ thrown: (e as Error).constructor.name });
-      }
-      return read;
+      return readAborting(stream, () => controller.abort());
     });
     expectStopped(await onlySpan(), ERROR_TYPE.aborted, textOf(events), 'resp_stop');
 
     telemetry.reset();
-    await compare(async () => {
-      const read: unknown[] = [];
-      for await (const e of await client.responses.create({ model: MODEL, input: 'Which ocean?', stream: true }))
-        read.push(e);
-      return read;
-    });
+    await compare(async () =>
+      readUntil(await client.responses.create({ model: MODEL, input: 'Which ocean?', stream: true }), () => false),
+    );
     const span = await onlySpan();
     expect(span.attributes['error.type']).toBeUndefined();
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['completed']);
