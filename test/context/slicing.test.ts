@@ -127,7 +127,8 @@ describe('the counting scheduler', () => {
       await new Promise((r) => setImmediate(r));
       turns++;
     }
-    expect(turns).toBeGreaterThan(2);
+    // Not done inline (above), so finished in later turns; how many depends on the machine's speed.
+    expect(turns).toBeGreaterThan(0);
     expect(count.value()).toBe(encodeLength('o200k_base', text));
     // value() before the end counts what is left at once, with the same result.
     const early = createContextMeter().countText('gpt-4o', text);
